@@ -1,0 +1,27 @@
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from ambito.accounts.models import AccessAction, AccessLog
+from ambito.accounts.selectors import access_log_for_record
+from ambito.accounts.services import access_log_record, access_log_records
+
+
+def test_it_records_who_read_which_record_and_why(demo):
+    record = demo.organisations["comune_monza"]
+    entry = access_log_record(actor=demo.users["sw.monza"], record=record, action=AccessAction.READ, purpose="intake")
+    assert entry.user == demo.users["sw.monza"]
+    assert entry.object_id == str(record.pk)
+    assert list(access_log_for_record(record=record)) == [entry]
+
+
+def test_it_refuses_an_unknown_action(demo):
+    with pytest.raises(ValueError):
+        access_log_record(actor=demo.users["sw.monza"], record=demo.ambito, action="peek", purpose="x")
+
+
+def test_a_list_read_is_logged_in_one_insert(demo, django_assert_num_queries):
+    records = list(demo.comuni.values())
+    ContentType.objects.get_for_model(records[0])  # content types are cached per process after first use
+    with django_assert_num_queries(1):
+        assert access_log_records(actor=demo.users["planner"], records=records, action=AccessAction.LIST, purpose="list") == 3
+    assert AccessLog.objects.filter(action=AccessAction.LIST).count() == 3

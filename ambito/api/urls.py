@@ -1,0 +1,24 @@
+"""API routing: /api/v1/ gathers each app's ``api_urls.urlpatterns``; schema and docs by drf-spectacular."""
+
+from importlib import import_module
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from ambito.api import views
+
+v1 = [path("token/", views.obtain_token, name="api-token")]
+for app in ("accounts", "territory", "network", "planning", "access", "care", "monitoring", "core"):
+    try:
+        module = import_module(f"ambito.{app}.api_urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"ambito.{app}.api_urls":
+            raise
+        continue
+    v1 += module.urlpatterns
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

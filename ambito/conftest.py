@@ -1,0 +1,108 @@
+"""Shared fixtures: the demo personas and the browser (Debian's Chromium, never a downloaded one)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("AMBITO_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+# Live-server tests run Django in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness buys nothing in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db):
+    """The demo Ambito's territory and accounts (personas: planner, sw.monza, sw.brugherio, asl.operator,
+    gp, ets.operator, observer, admin, citizen). Apps add their own demo data with ``demo_with``."""
+    from ambito.core.demo import load_demo
+
+    return load_demo(["territory", "accounts"])
+
+
+@pytest.fixture
+def demo_with(db):
+    """Load the demo of the given apps on top of territory and accounts: ``demo_with("network")``."""
+    from ambito.core.demo import load_demo
+
+    def load(*apps):
+        return load_demo(["territory", "accounts", *apps])
+
+    return load
+
+
+@pytest.fixture
+def client_as(client, demo):
+    """A test client signed in as a demo persona: ``client_as("sw.monza")``."""
+
+    def sign_in(username):
+        client.logout()
+        client.force_login(demo.users[username])
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def run_jobs():
+    """Run queued background jobs with the real database task worker, as `manage.py db_worker` does."""
+
+    def run():
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    return run
+
+
+# --- Browser -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make test`, which installs Debian's chromium.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "it-IT"}
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page, name):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def browser_login(live_server):
+    from ambito.core.demo import DEMO_PASSWORD
+
+    def sign_in(page, username, password=DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/accesso/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        return page
+
+    return sign_in

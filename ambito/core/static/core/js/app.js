@@ -1,0 +1,52 @@
+/* Ambito front-end: Chart.js charts from json_script data, re-drawn after HTMX swaps. No eval, no inline code. */
+(function () {
+  "use strict";
+  var palette = ["#0066cc", "#d1344c", "#008758", "#a66300", "#5c6f82", "#7a4ea3", "#00838f", "#b71918"];
+
+  function numberFormat(value, unit) {
+    var lang = document.documentElement.lang || "it";
+    var text = new Intl.NumberFormat(lang === "it" ? "it-IT" : "en-GB", { maximumFractionDigits: 2 }).format(value);
+    if (unit === "EUR") { return "€ " + text; }
+    return unit ? text + " " + unit : text;
+  }
+
+  function draw(canvas) {
+    if (!window.Chart || canvas.dataset.drawn) { return; }
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    canvas.dataset.drawn = "1";
+    var datasets = spec.datasets.map(function (set, i) {
+      var color = set.color || palette[i % palette.length];
+      return Object.assign({ backgroundColor: color, borderColor: color, fill: false, tension: 0.2 }, set);
+    });
+    new window.Chart(canvas, {
+      type: spec.type,
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        indexAxis: spec.horizontal ? "y" : "x",
+        scales: spec.type === "pie" || spec.type === "doughnut" ? {} : {
+          x: { stacked: !!spec.stacked },
+          y: { stacked: !!spec.stacked, beginAtZero: true,
+               ticks: { callback: function (v) { return numberFormat(v, spec.unit); } } }
+        },
+        plugins: {
+          legend: { display: datasets.length > 1 || spec.type === "pie" },
+          tooltip: { callbacks: { label: function (ctx) {
+            return ctx.dataset.label + ": " + numberFormat(ctx.parsed.y !== undefined && !spec.horizontal ? ctx.parsed.y : ctx.parsed.x, spec.unit);
+          } } }
+        }
+      }
+    });
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("canvas[data-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.body.addEventListener("htmx:load", function (event) { drawAll(event.target); });
+})();

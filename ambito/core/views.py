@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ambito.accounts.selectors import scope_for
+from ambito.core.models import Job
+from ambito.core.selectors import home_context
+
+
+def home(request):
+    """The home page of each role: what that role works on."""
+    return render(request, "core/home.html", home_context(actor=request.user))
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _job_for(request, job_id) -> Job:
+    job = get_object_or_404(Job, pk=job_id)
+    if job.requested_by_id != request.user.id and not scope_for(request.user).has("administrator"):
+        raise Http404
+    return job
+
+
+@login_required
+@never_cache
+def job_detail(request, job_id):
+    job = _job_for(request, job_id)
+    template = "core/job.html#job-status" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request, job_id):
+    job = _job_for(request, job_id)
+    if not job.result_file:
+        raise PermissionDenied
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
