@@ -14,6 +14,7 @@ class DemoContext:
     comuni: dict = field(default_factory=dict)  # by short key: "monza", "brugherio", "villasanta"
     organisations: dict = field(default_factory=dict)  # by short key
     users: dict = field(default_factory=dict)  # by username
+    services: dict = field(default_factory=dict)  # network services by short key ("sad_monza", "adi", …)
     accounts: list = field(default_factory=list)  # (username, role label, organisation, what to try)
     log: list = field(default_factory=list)
 
