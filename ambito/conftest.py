@@ -52,8 +52,10 @@ def client_as(client, demo):
 
 
 @pytest.fixture
-def run_jobs():
-    """Run queued background jobs with the real database task worker, as `manage.py db_worker` does."""
+def run_jobs(monkeypatch):
+    """Run queued background jobs with the real database task worker, as `manage.py db_worker` does.
+    The worker recycles connections between tasks; inside a test's transaction that would close it."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     def run():
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
