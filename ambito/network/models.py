@@ -1,8 +1,11 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ambito.core.concurrency import VersionedModel
-from ambito.network.taxonomy import Area, ServiceType
+from ambito.network.taxonomy import Area, Fee, ServiceType
 
 
 class TaxonomyTerm(models.Model):
@@ -26,6 +29,96 @@ class TaxonomyTerm(models.Model):
 class CapacityUnit(models.TextChoices):
     PLACES = "places", _("places")
     HOURS_PER_WEEK = "hours_week", _("hours per week")
+
+
+class LegalForm(models.TextChoices):
+    PUBLIC_BODY = "public_body", _("Public body")
+    SOCIAL_COOPERATIVE = "social_cooperative", _("Social cooperative")
+    ASSOCIATION = "association", _("Association")
+    FOUNDATION = "foundation", _("Foundation")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
+    OTHER = "other", _("Other")
+
+
+class RuntsSection(models.TextChoices):
+    """Sections of the *Registro Unico Nazionale del Terzo Settore* (D.Lgs. 117/2017, art. 46)."""
+
+    ODV = "a", _("a) Voluntary organisations (ODV)")
+    APS = "b", _("b) Social promotion associations (APS)")
+    PHILANTHROPIC = "c", _("c) Philanthropic entities")
+    SOCIAL_ENTERPRISE = "d", _("d) Social enterprises, including social cooperatives")
+    NETWORK = "e", _("e) Associative networks")
+    MUTUAL_AID = "f", _("f) Mutual aid societies")
+    OTHER = "g", _("g) Other Third-Sector entities")
+
+
+class AccreditationStatus(models.TextChoices):
+    """*Accreditamento* with the Ambito (L. 328/2000 art. 11; regional rules)."""
+
+    NONE = "none", _("Not accredited")
+    PENDING = "pending", _("Application under review")
+    ACCREDITED = "accredited", _("Accredited")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ProviderProfile(VersionedModel):
+    """Provider data of an organisation (*ente erogatore*): legal form, RUNTS registration for ETS,
+    accreditation with the Ambito, public contacts. One per organisation; accounts owns the organisation."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE,
+                                        related_name="provider_profile", verbose_name=_("organisation"))
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
+    description = models.TextField(_("description"), blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices, blank=True)
+    runts_number = models.CharField(_("RUNTS number"), max_length=30, blank=True,
+                                    help_text=_("Registration number in the national Third-Sector register."))
+    runts_section = models.CharField(_("RUNTS section"), max_length=1, choices=RuntsSection.choices, blank=True)
+    areas = models.JSONField(_("areas of activity"), default=list, blank=True)
+    accreditation_status = models.CharField(_("accreditation"), max_length=12, choices=AccreditationStatus.choices,
+                                            default=AccreditationStatus.NONE)
+    accreditation_date = models.DateField(_("accredited on"), null=True, blank=True)
+    accreditation_expiry = models.DateField(_("accreditation expires on"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True,
+                             help_text=_("Fields received from other systems that Ambito keeps unchanged."))
+
+    class Meta:
+        verbose_name = _("provider profile")
+        verbose_name_plural = _("provider profiles")
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class Location(models.Model):
+    """A place where services are delivered (HSDS *location*)."""
+
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="locations", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="service_locations", verbose_name=_("Comune"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    transportation = models.CharField(_("how to get there"), max_length=300, blank=True)
+    accessibility = models.CharField(_("accessibility"), max_length=300, blank=True,
+                                     help_text=_("E.g. step-free access, lift, accessible toilet."))
+    extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class Service(VersionedModel):
@@ -54,6 +147,30 @@ class Service(VersionedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # HSDS-shaped public description
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    isee_max = models.DecimalField(_("ISEE threshold (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True,
+                                   help_text=_("Highest ISEE admitted; empty when there is no income limit."))
+    eligibility_description = models.TextField(_("who can apply"), blank=True)
+    application_process = models.TextField(_("how to access"), blank=True)
+    fee = models.CharField(_("fees"), max_length=12, choices=Fee.choices, default=Fee.FREE)
+    fees_description = models.CharField(_("fee details"), max_length=300, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True,
+                                 help_text=_("ISO 639-1 codes of the languages spoken, e.g. it, en, ar."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    url = models.URLField(_("web page"), blank=True)
+    locations = models.ManyToManyField(Location, through="ServiceAtLocation", related_name="services",
+                                       verbose_name=_("locations"))
+    staffed_by = models.ManyToManyField("accounts.Organisation", blank=True, related_name="staffed_services",
+                                        verbose_name=_("staffed by"),
+                                        help_text=_("For info-points: the organisations whose people staff it."))
+    extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True,
+                             help_text=_("Fields received from other systems that Ambito keeps unchanged."))
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
@@ -62,3 +179,92 @@ class Service(VersionedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_info_point(self) -> bool:
+        return self.service_type == ServiceType.INFO_POINT
+
+
+class ServiceAtLocation(models.Model):
+    """HSDS *service_at_location*: a service offered at one place."""
+
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_locations")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="service_locations")
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("service at location")
+        verbose_name_plural = _("services at locations")
+        constraints = [models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+class Schedule(models.Model):
+    """Opening hours of a service (*orari*), one weekly slot per row (HSDS *schedule*, freq=WEEKLY)."""
+
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                   name="schedule_closes_after_opening"),
+        ]
+
+
+class ContactChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    ONLINE = "online", _("Online")
+
+
+class ContactTopic(models.TextChoices):
+    INFORMATION = "information", _("Information on services")
+    BENEFITS = "benefits", _("Benefits and exemptions")
+    CARE_PATH = "care_path", _("Care path and appointments")
+    PSYCHOLOGICAL = "psychological", _("Psychological support")
+    CAREGIVER = "caregiver", _("Caregiver support")
+    TRANSPORT = "transport", _("Transport")
+    OTHER = "other", _("Other")
+
+
+class InfoPointContact(models.Model):
+    """One contact at an info-point (*registro contatti*). Deliberately anonymous: no name, no tax code,
+    no free text — only what is needed to count contacts by channel and topic and to follow referrals."""
+
+    info_point = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="info_point_contacts",
+                                   verbose_name=_("info-point"))
+    date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    topic = models.CharField(_("topic"), max_length=15, choices=ContactTopic.choices)
+    referred_to = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("referred to"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("info-point contact")
+        verbose_name_plural = _("info-point contacts")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["info_point", "date"])]

@@ -55,3 +55,29 @@ class Leps(models.TextChoices):
     HOUSING_FIRST = "housing_first", _("Housing first and homeless services")
     CHILD_PROTECTION = "child_protection", _("Prevention of child removal (P.I.P.P.I.)")
     CAREGIVER_RELIEF = "caregiver_relief", _("Relief services for family caregivers")
+
+
+class TargetGroup(models.TextChoices):
+    """Who a service is for (*destinatari*); a service may serve several groups."""
+
+    MINORS = "minori", _("Minors")
+    FAMILIES = "famiglie", _("Families")
+    ELDERLY = "anziani", _("Elderly people")
+    DISABILITY = "disabili", _("People with disabilities")
+    MENTAL_HEALTH = "salute_mentale", _("Mental health")
+    ADDICTIONS = "dipendenze", _("Addictions")
+    POVERTY = "poverta", _("Poverty and social exclusion")
+    MIGRANTS = "immigrati", _("Migrants")
+    WOMEN_VIOLENCE = "donne_violenza", _("Women facing violence")
+    YOUTH = "giovani", _("Young people")
+    CAREGIVERS = "caregiver", _("Family caregivers")
+    PATIENTS = "malati", _("Patients and their families")
+    ALL = "tutti", _("All residents")
+
+
+class Fee(models.TextChoices):
+    """How much a citizen pays (*compartecipazione al costo*)."""
+
+    FREE = "free", _("Free")
+    INCOME_BASED = "income_based", _("Income-based (ISEE)")
+    PAID = "paid", _("Paid")
