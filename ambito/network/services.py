@@ -1,0 +1,159 @@
+"""Writes of the network app: the services catalogue (*catalogo dei servizi*), provider profiles and the
+info-point contact log. Permission checks come first and outside the transaction, so a refused attempt is
+logged even though nothing else is written."""
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ambito.accounts.models import AccessAction
+from ambito.accounts.services import access_log_record
+from ambito.core.concurrency import save_versioned
+from ambito.network.models import InfoPointContact, ProviderProfile, Service, TaxonomyTerm
+from ambito.network.rules import can_edit_provider, can_edit_service, can_log_info_point_contact
+
+logger = logging.getLogger(__name__)
+
+NOMENCLATORE_FILE = Path(__file__).resolve().parent / "data" / "nomenclatore_cisis.json"
+
+SERVICE_EDITABLE_FIELDS = [
+    "name", "description", "taxonomy_term", "target_groups", "minimum_age", "maximum_age", "isee_max",
+    "eligibility_description", "application_process", "fee", "fees_description", "languages", "email", "phone",
+    "url", "capacity", "capacity_unit", "target_wait_days", "active",
+]
+PROVIDER_EDITABLE_FIELDS = [
+    "description", "legal_form", "runts_number", "runts_section", "areas", "accreditation_status",
+    "accreditation_date", "accreditation_expiry", "contact_name", "contact_email", "contact_phone",
+]
+
+
+def _deny(*, actor, record, purpose: str):
+    """Log the refused attempt (access log and application log), then refuse."""
+    access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
+    logger.warning("network: user %s denied %s on %s %s", getattr(actor, "pk", None), purpose,
+                   type(record).__name__, record.pk)
+    raise PermissionDenied(purpose)
+
+
+def taxonomy_load_nomenclatore(*, terms=None) -> int:
+    """Load the CISIS *Nomenclatore* codes shipped in ``data/nomenclatore_cisis.json`` (idempotent)."""
+    if terms is None:
+        terms = json.loads(NOMENCLATORE_FILE.read_text(encoding="utf-8"))["terms"]
+    by_code = {}
+    for code, name, parent_code in terms:
+        term, _created = TaxonomyTerm.objects.update_or_create(
+            code=code, defaults={"name": name, "macro_area": code[0], "parent": by_code.get(parent_code)}
+        )
+        by_code[code] = term
+    return len(by_code)
+
+
+def _validate_service(service: Service):
+    errors = {}
+    if service.minimum_age is not None and service.maximum_age is not None and service.minimum_age > service.maximum_age:
+        errors["maximum_age"] = _("The maximum age cannot be lower than the minimum age.")
+    if service.isee_max is not None and service.isee_max < 0:
+        errors["isee_max"] = _("The ISEE threshold cannot be negative.")
+    if service.capacity is not None and service.capacity < 0:
+        errors["capacity"] = _("The capacity cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def service_update(*, actor, service: Service, expected_version: int | None = None, **fields) -> Service:
+    """Edit a catalogue entry. The planning office edits every service of its Ambito, a provider operator
+    only its own organisation's (refused attempts are logged)."""
+    if not can_edit_service(actor, service):
+        _deny(actor=actor, record=service, purpose="edit a service of another organisation")
+    unknown = set(fields) - set(SERVICE_EDITABLE_FIELDS) - {"comuni"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    return _service_save(actor=actor, service=service, expected_version=expected_version, fields=fields)
+
+
+@transaction.atomic
+def _service_save(*, actor, service, expected_version, fields):
+    comuni = fields.pop("comuni", None)
+    for name, value in fields.items():
+        setattr(service, name, value)
+    _validate_service(service)
+    service.updated_at = timezone.now()
+    save_versioned(service, expected_version=expected_version, fields=[*fields, "updated_at"])
+    if comuni is not None:
+        service.comuni.set(comuni)
+    logger.info("network: service %s updated by user %s", service.pk, getattr(actor, "pk", None))
+    return service
+
+
+@transaction.atomic
+def service_update_availability(*, service: Service, vacancies: int | None, estimated_wait_days: int | None) -> Service:
+    """Current vacancies and estimated wait (*posti disponibili*, *attesa stimata*), recomputed by the access
+    app from the waiting lists so referrers see availability before referring. No actor: a system write."""
+    if vacancies is not None and vacancies < 0:
+        raise ValidationError({"vacancies": _("Vacancies cannot be negative.")})
+    if estimated_wait_days is not None and estimated_wait_days < 0:
+        raise ValidationError({"estimated_wait_days": _("The estimated wait cannot be negative.")})
+    Service.objects.filter(pk=service.pk).update(
+        vacancies=vacancies, estimated_wait_days=estimated_wait_days, updated_at=timezone.now()
+    )
+    service.vacancies, service.estimated_wait_days = vacancies, estimated_wait_days
+    return service
+
+
+def provider_profile_update(*, actor, organisation, expected_version: int | None = None, **fields) -> ProviderProfile:
+    """Edit an organisation's provider data (legal form, RUNTS, accreditation, contacts)."""
+    if not can_edit_provider(actor, organisation):
+        _deny(actor=actor, record=organisation, purpose="edit the profile of another organisation")
+    unknown = set(fields) - set(PROVIDER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    return _provider_save(organisation=organisation, expected_version=expected_version, fields=fields)
+
+
+@transaction.atomic
+def _provider_save(*, organisation, expected_version, fields):
+    profile, _created = ProviderProfile.objects.get_or_create(organisation=organisation)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    errors = {}
+    if profile.runts_number and not profile.runts_section:
+        errors["runts_section"] = _("Give the RUNTS section of the registration number.")
+    if profile.accreditation_status == "accredited" and not profile.accreditation_date:
+        errors["accreditation_date"] = _("An accredited provider needs the date of accreditation.")
+    if profile.accreditation_date and profile.accreditation_expiry and (
+        profile.accreditation_expiry <= profile.accreditation_date
+    ):
+        errors["accreditation_expiry"] = _("The accreditation must expire after the date it was granted.")
+    if errors:
+        raise ValidationError(errors)
+    save_versioned(profile, expected_version=expected_version if expected_version is not None else profile.version,
+                   fields=list(fields))
+    return profile
+
+
+def info_point_contact_record(*, actor, info_point: Service, date: date, channel: str, topic: str,
+                              referred_to: Service | None = None) -> InfoPointContact:
+    """Count one contact at an info-point (*registro dei contatti*), with no personal data."""
+    if not can_log_info_point_contact(actor, info_point):
+        _deny(actor=actor, record=info_point, purpose="log a contact at another organisation's info-point")
+    return _contact_save(actor=actor, info_point=info_point, date=date, channel=channel, topic=topic,
+                         referred_to=referred_to)
+
+
+@transaction.atomic
+def _contact_save(*, actor, info_point, date, channel, topic, referred_to):
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("A contact cannot be logged in the future.")})
+    if referred_to is not None and referred_to.pk == info_point.pk:
+        raise ValidationError({"referred_to": _("Refer the person to another service, not to this info-point.")})
+    contact = InfoPointContact(info_point=info_point, date=date, channel=channel, topic=topic,
+                               referred_to=referred_to, recorded_by=actor)
+    contact.full_clean()
+    contact.save()
+    return contact
