@@ -1,0 +1,186 @@
+"""The standard scales shipped with Ambito, as data. The data migration 0002 loads them; a Region's other
+scales (e.g. SVAMA sections) are added the same way (admin or a migration), without code.
+
+Labels are in Italian because they are the validated wording used by the Italian UVM teams."""
+
+NEVER_DONE = {"value": "nd", "label": "Attività mai svolta", "points": None}
+
+
+def _points(*pairs):
+    return [{"value": str(points), "label": label, "points": points} for points, label in pairs]
+
+
+def _lettered(*pairs):
+    return [{"value": "abcdefgh"[i], "label": label, "points": points} for i, (points, label) in enumerate(pairs)]
+
+
+# Barthel Index (Mahoney & Barthel 1965), 10 items, standard weights 0–100.
+BARTHEL = {
+    "code": "barthel",
+    "name": "Indice di Barthel (ADL)",
+    "description": "Autonomia nelle attività di base della vita quotidiana (Mahoney e Barthel, 1965): 10 attività, "
+                   "punteggio 0–100.",
+    "min_score": 0,
+    "max_score": 100,
+    "direction": "higher_better",
+    "allows_not_applicable": False,
+    "bands": [
+        {"min": 0, "max": 20, "label": "Dipendenza totale"},
+        {"min": 21, "max": 60, "label": "Dipendenza grave"},
+        {"min": 61, "max": 90, "label": "Dipendenza moderata"},
+        {"min": 91, "max": 99, "label": "Dipendenza lieve"},
+        {"min": 100, "max": 100, "label": "Autonomia"},
+    ],
+    "items": [
+        ("feeding", "Alimentazione", _points((0, "Dipendente"), (5, "Necessita di aiuto (es. tagliare il cibo)"),
+                                              (10, "Autonomo"))),
+        ("bathing", "Fare il bagno o la doccia", _points((0, "Dipendente"), (5, "Autonomo"))),
+        ("grooming", "Igiene personale", _points((0, "Necessita di aiuto"),
+                                                  (5, "Autonomo (viso, capelli, denti, rasatura)"))),
+        ("dressing", "Vestirsi", _points((0, "Dipendente"), (5, "Necessita di aiuto, fa circa metà da solo"),
+                                          (10, "Autonomo, compresi bottoni e lacci"))),
+        ("bowels", "Controllo intestinale", _points((0, "Incontinente"), (5, "Incidenti occasionali"),
+                                                     (10, "Continente"))),
+        ("bladder", "Controllo vescicale", _points((0, "Incontinente o catetere non autogestito"),
+                                                    (5, "Incidenti occasionali"), (10, "Continente"))),
+        ("toilet", "Uso del gabinetto", _points((0, "Dipendente"), (5, "Necessita di qualche aiuto"),
+                                                 (10, "Autonomo"))),
+        ("transfers", "Trasferimento letto-sedia", _points(
+            (0, "Incapace, nessun equilibrio da seduto"), (5, "Grande aiuto (una o due persone), sta seduto"),
+            (10, "Piccolo aiuto, verbale o fisico"), (15, "Autonomo"))),
+        ("mobility", "Deambulazione", _points(
+            (0, "Immobile o meno di 50 metri"), (5, "Autonomo su sedia a rotelle per più di 50 metri"),
+            (10, "Cammina con l'aiuto di una persona per più di 50 metri"),
+            (15, "Autonomo (anche con ausili) per più di 50 metri"))),
+        ("stairs", "Salire e scendere le scale", _points((0, "Incapace"), (5, "Necessita di aiuto o supervisione"),
+                                                          (10, "Autonomo"))),
+    ],
+}
+
+_LAWTON_ITEMS = {
+    "telephone": ("Usare il telefono", _lettered(
+        (1, "Usa il telefono di propria iniziativa"), (1, "Compone solo alcuni numeri ben conosciuti"),
+        (1, "Risponde ma non è capace di comporre i numeri"), (0, "Non usa il telefono"))),
+    "shopping": ("Fare acquisti", _lettered(
+        (1, "Fa tutte le proprie spese senza aiuto"), (0, "Fa da solo solo piccoli acquisti"),
+        (0, "Deve essere accompagnato per qualsiasi acquisto"), (0, "Completamente incapace di fare acquisti"))),
+    "food": ("Preparare i pasti", _lettered(
+        (1, "Organizza, prepara e serve pasti adeguati da solo"),
+        (0, "Prepara pasti adeguati solo se gli ingredienti sono forniti"),
+        (0, "Scalda e serve pasti preparati o li prepara senza una dieta adeguata"),
+        (0, "Necessita che i pasti siano preparati e serviti"))),
+    "housekeeping": ("Governo della casa", _lettered(
+        (1, "Gestisce la casa da solo o con aiuto occasionale per i lavori pesanti"),
+        (1, "Esegue compiti quotidiani leggeri (lavare i piatti, rifare il letto)"),
+        (1, "Esegue compiti leggeri ma non mantiene un livello di pulizia accettabile"),
+        (1, "Ha bisogno di aiuto in ogni operazione di governo della casa"),
+        (0, "Non partecipa a nessuna operazione di governo della casa"))),
+    "laundry": ("Fare il bucato", _lettered(
+        (1, "Fa il bucato personale completamente da solo"), (1, "Lava le piccole cose (calze, fazzoletti)"),
+        (0, "Tutto il bucato deve essere fatto da altri"))),
+    "transport": ("Spostarsi fuori casa", _lettered(
+        (1, "Si sposta da solo con mezzi pubblici o guida l'auto"), (1, "Si sposta in taxi ma non con i mezzi pubblici"),
+        (1, "Usa i mezzi pubblici se accompagnato"), (0, "Si sposta solo in taxi o in auto con accompagnatore"),
+        (0, "Non si sposta affatto"))),
+    "medication": ("Assumere i farmaci", _lettered(
+        (1, "Prende le medicine nelle dosi e agli orari giusti"),
+        (0, "Le prende se preparate in anticipo in dosi separate"), (0, "Non è in grado di assumerle da solo"))),
+    "finances": ("Gestire il denaro", _lettered(
+        (1, "Gestisce le finanze in modo autonomo"),
+        (1, "Gestisce le spese quotidiane, ha bisogno di aiuto per banca e spese maggiori"),
+        (0, "Non è in grado di gestire il denaro"))),
+}
+
+
+def _lawton_items(codes):
+    return [(code, _LAWTON_ITEMS[code][0], [*_LAWTON_ITEMS[code][1], NEVER_DONE]) for code in codes]
+
+
+# Lawton & Brody (1969) Instrumental Activities of Daily Living: 8 items, 0/1 each, 0–8.
+LAWTON = {
+    "code": "lawton_iadl",
+    "name": "Scala di Lawton (IADL) — 8 item",
+    "description": "Attività strumentali della vita quotidiana (Lawton e Brody, 1969): 8 attività, 0–8. Le attività "
+                   "mai svolte nella vita si segnano come tali: il punteggio corretto riporta il risultato sugli "
+                   "item applicabili.",
+    "min_score": 0,
+    "max_score": 8,
+    "direction": "higher_better",
+    "allows_not_applicable": True,
+    "bands": [
+        {"min": 0, "max": 2, "label": "Dipendenza grave"},
+        {"min": 3, "max": 5, "label": "Dipendenza moderata"},
+        {"min": 6, "max": 7, "label": "Dipendenza lieve"},
+        {"min": 8, "max": 8, "label": "Autonomia"},
+    ],
+    "items": _lawton_items(["telephone", "shopping", "food", "housekeeping", "laundry", "transport", "medication",
+                            "finances"]),
+}
+
+# The historical male version (Lawton & Brody 1969) leaves out food preparation, housekeeping and laundry: 0–5.
+LAWTON_MALE = {
+    "code": "lawton_iadl_5",
+    "name": "Scala di Lawton (IADL) — versione maschile storica, 5 item",
+    "description": "Versione storica per gli uomini: esclude preparazione dei pasti, governo della casa e bucato; "
+                   "punteggio 0–5.",
+    "min_score": 0,
+    "max_score": 5,
+    "direction": "higher_better",
+    "allows_not_applicable": True,
+    "variant_of": "lawton_iadl",
+    "bands": [
+        {"min": 0, "max": 1, "label": "Dipendenza grave"},
+        {"min": 2, "max": 3, "label": "Dipendenza moderata"},
+        {"min": 4, "max": 4, "label": "Dipendenza lieve"},
+        {"min": 5, "max": 5, "label": "Autonomia"},
+    ],
+    "items": _lawton_items(["telephone", "shopping", "transport", "medication", "finances"]),
+}
+
+# Social support and household assessment used by the Ambito's social workers: higher score, more need.
+SOCIAL = {
+    "code": "social_support",
+    "name": "Valutazione sociale e del nucleo familiare",
+    "description": "Rete familiare e sociale, carico del caregiver, abitazione e situazione economica: 6 aree, "
+                   "0–12; punteggio più alto, bisogno maggiore.",
+    "min_score": 0,
+    "max_score": 12,
+    "direction": "higher_worse",
+    "allows_not_applicable": False,
+    "bands": [
+        {"min": 0, "max": 3, "label": "Bisogno sociale basso"},
+        {"min": 4, "max": 7, "label": "Bisogno sociale moderato"},
+        {"min": 8, "max": 12, "label": "Bisogno sociale elevato"},
+    ],
+    "items": [
+        ("living", "Situazione abitativa e convivenza", _points(
+            (0, "Vive con familiari in grado di aiutare"), (1, "Vive con persone che non possono aiutare"),
+            (2, "Vive solo"))),
+        ("caregiver", "Caregiver", _points((0, "Presente e sufficiente"), (1, "Presente ma insufficiente"),
+                                            (2, "Assente"))),
+        ("burden", "Carico del caregiver", _points((0, "Nessuno o basso"), (1, "Medio"),
+                                                    (2, "Elevato, rischio di esaurimento"))),
+        ("housing", "Abitazione", _points((0, "Adeguata"), (1, "Parzialmente adeguata (barriere architettoniche)"),
+                                           (2, "Inadeguata o non sicura"))),
+        ("economic", "Situazione economica", _points((0, "Sufficiente"), (1, "Limitata"), (2, "Insufficiente"))),
+        ("network", "Rete sociale", _points((0, "Attiva"), (1, "Limitata"), (2, "Isolamento"))),
+    ],
+}
+
+STANDARD_SCALES = [BARTHEL, LAWTON, LAWTON_MALE, SOCIAL]
+
+
+def scales_ensure(scale_model, item_model):
+    """Create or update the standard scales (idempotent). Takes the models so a migration can pass its
+    historical ones."""
+    by_code = {}
+    for definition in STANDARD_SCALES:
+        fields = {k: v for k, v in definition.items() if k not in {"code", "items", "variant_of"}}
+        if definition.get("variant_of"):
+            fields["variant_of"] = by_code[definition["variant_of"]]
+        scale, _ = scale_model.objects.update_or_create(code=definition["code"], defaults=fields)
+        by_code[scale.code] = scale
+        for order, (code, label, options) in enumerate(definition["items"], start=1):
+            item_model.objects.update_or_create(scale=scale, code=code,
+                                                defaults={"order": order, "label": label, "options": options})
+    return by_code
