@@ -75,8 +75,16 @@ lint: install
 worker: install
 	$(MANAGE) db_worker
 
+# make bench: PostgreSQL at $(DATABASE_URL), default the local server; BENCH_ARGS="--ambiti 100" for a region.
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ambito_bench)
+BENCH_ENV := DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 SECRET_KEY=bench-only-secret SECURE_SSL_REDIRECT=0 \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver LOG_LEVEL=WARNING
+
 bench: install
-	$(MANAGE) bench
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	$(PY) scripts/ensure_database.py "$(BENCH_DATABASE_URL)"
+	$(BENCH_ENV) $(MANAGE) migrate --noinput -v 0
+	$(BENCH_ENV) $(MANAGE) bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var $(MO_FILES)

@@ -97,10 +97,11 @@ def latest_population_year(*, comune_ids=None) -> int | None:
 
 
 def comune_list_with_indicators(*, actor, year: int) -> QuerySet:
-    """The Comuni the actor may see, each annotated with its population counts for ``year`` (one query)."""
+    """The Comuni the actor may see, each annotated with its population counts for ``year`` (one query).
+    Annotations are prefixed ``pop_`` so they never clash with reverse relations other apps add to Comune."""
     year_filter = Q(population__year=year)
     annotations = {
-        key: Coalesce(Sum("population__count", filter=year_filter & _prefixed(condition, "population__")), 0)
+        f"pop_{key}": Coalesce(Sum("population__count", filter=year_filter & _prefixed(condition, "population__")), 0)
         for key, condition in AGE_CLASSES.items()
     }
     return (
@@ -119,7 +120,7 @@ def needs_indicators(*, comune_ids, year: int) -> NeedsIndicators:
 
 def indicators_of(comune) -> NeedsIndicators:
     """Indicators of a Comune annotated by ``comune_list_with_indicators``."""
-    return NeedsIndicators.from_row({key: getattr(comune, key) for key in AGE_CLASSES})
+    return NeedsIndicators.from_row({key: getattr(comune, f"pop_{key}") for key in AGE_CLASSES})
 
 
 def age_structure(*, comune_ids, year: int, band: int = 5) -> list[dict]:

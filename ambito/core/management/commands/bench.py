@@ -1,0 +1,88 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from ambito.core import benchmarks
+from ambito.core.bench import Bench
+from ambito.core.synthetic import SYNTHETIC_PREFIX, seeded_ambiti
+
+
+class Command(BaseCommand):
+    help = "Seed a synthetic scale if missing, then measure the app against hand-written SQL (see README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--ambiti", type=int, default=1)
+        parser.add_argument("--residents-per-ambito", type=int, default=100_000)
+        parser.add_argument("--years", type=int, default=1)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--only", nargs="*", help="Run only these benchmark groups.")
+        parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench.json"))
+
+    def handle(self, *args, ambiti, residents_per_ambito, years, seed, only, output, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("make bench measures PostgreSQL: set DATABASE_URL=postgres://…")
+        started = time.monotonic()
+        if seeded_ambiti() < ambiti:
+            if seeded_ambiti():
+                raise CommandError("A smaller synthetic scale is loaded: drop the bench database first.")
+            call_command("seed_synthetic", ambiti=ambiti, residents_per_ambito=residents_per_ambito, years=years,
+                         seed=seed, stdout=self.stdout)
+        _analyze()
+        scale = {"ambiti": seeded_ambiti(), "residents_per_ambito": residents_per_ambito, "years": years,
+                 "seed": seed, "rows": _row_counts()}
+        bench = Bench(scale=scale, stdout=self.stdout)
+        ctx = _context()
+        self.stdout.write(f"Scale: {scale}")
+        for name, function in benchmarks.GROUPS.items():
+            if only and name not in only:
+                continue
+            self.stdout.write(f"[{name}]")
+            try:
+                function(bench, ctx)
+            except benchmarks.NotAvailable as missing:
+                bench.notes.append(f"{name}: {missing}")
+                self.stdout.write(f"  not measured: {missing}")
+        bench.write(Path(output))
+        self.stdout.write(self.style.SUCCESS(f"Wrote {output} in {time.monotonic() - started:.0f}s"))
+
+
+def _analyze():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _row_counts() -> dict:
+    tables = ["territory_populationrecord", "network_service", "access_person", "access_accessrequest",
+              "care_delivery", "care_referral"]
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0] is None:
+                continue
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - fixed table names
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _context() -> dict:
+    """Bench personas inside the first synthetic Ambito."""
+    from ambito.accounts.models import Membership, Organisation, OrganisationKind
+    from ambito.accounts.roles import Role
+    from ambito.territory.models import Ambito
+
+    ambito = Ambito.objects.filter(code__startswith=SYNTHETIC_PREFIX).order_by("pk").first()
+    User = get_user_model()
+    users = {}
+    for username, role, kind in [("bench.planner", Role.PLANNER, OrganisationKind.PLANNING_OFFICE),
+                                 ("bench.sw", Role.SOCIAL_WORKER, OrganisationKind.COMUNE)]:
+        user, _ = User.objects.get_or_create(username=username)
+        organisation = Organisation.objects.filter(ambito=ambito, kind=kind).order_by("pk").first()
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        users[username] = user
+    return {"ambito": ambito, "users": users}
