@@ -1,0 +1,195 @@
+"""PUA access indicators (``access``): waiting days from request to admission, persons admitted per
+1,000 residents, requests received, persons waiting. Waiting days run from the request's ``received_at``
+(or, for a person put on a list without a request, from ``entered_at``) to ``admitted_at``: computed from
+timestamps, never typed in."""
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from ambito.monitoring.indicators import (
+    TOTAL_KEY,
+    Breakdown,
+    Cell,
+    Direction,
+    IndicatorDefinition,
+    models_available,
+    register,
+)
+from ambito.monitoring.indicators.common import grouped, percentile_cells, ratio
+from ambito.monitoring.sql import DaysBetween, rounded
+
+
+def _entries():
+    from ambito.access.models import WaitingListEntry
+
+    return WaitingListEntry.objects.all()
+
+
+ENTRY_DIMS = {
+    Breakdown.COMUNE: "person__residence_comune__istat_code",
+    Breakdown.SERVICE: "waiting_list__service_id",
+    Breakdown.AREA: "waiting_list__service__area",
+    Breakdown.MONTH: "admitted_at",
+    Breakdown.QUARTER: "admitted_at",
+    Breakdown.YEAR: "admitted_at",
+    Breakdown.SEX: "person__sex",
+    Breakdown.AGE_BAND: ("admitted_at", "person__birth_date"),
+}
+ENTRY_BREAKDOWNS = tuple(ENTRY_DIMS)
+
+
+def _filtered(qs, query, service_path, area_path):
+    if query.service_id:
+        qs = qs.filter(**{service_path: query.service_id})
+    if query.area:
+        qs = qs.filter(**{area_path: query.area})
+    return qs
+
+
+def admissions(query):
+    """Admissions from a waiting list in the period, of persons living in the Comuni of the query."""
+    from ambito.access.models import EntryStatus
+
+    qs = _entries().filter(
+        status=EntryStatus.ADMITTED,
+        admitted_at__gte=query.period.start_at,
+        admitted_at__lt=query.period.end_before,
+        person__residence_comune_id__in=query.comune_ids,
+    )
+    return _filtered(qs, query, "waiting_list__service_id", "waiting_list__service__area")
+
+
+WAIT = DaysBetween(F("admitted_at"), Coalesce(F("request__received_at"), F("entered_at")))
+
+
+def waiting_days(fraction):
+    def compute(query):
+        return percentile_cells(admissions(query), query.by, ENTRY_DIMS, WAIT, fraction)
+
+    return compute
+
+
+def service_targets(query, cells):
+    """Target waiting days of the service (``network.Service.target_wait_days``)."""
+    from decimal import Decimal
+
+    from ambito.network.models import Service
+
+    if query.by == Breakdown.SERVICE:
+        ids = [int(c.key) for c in cells if c.key.isdigit()]
+        return {str(pk): Decimal(days) for pk, days in
+                Service.objects.filter(pk__in=ids, target_wait_days__isnull=False).values_list("pk", "target_wait_days")}
+    if query.service_id:
+        days = Service.objects.filter(pk=query.service_id).values_list("target_wait_days", flat=True).first()
+        if days is not None:
+            return {c.key: Decimal(days) for c in cells}
+    return {}
+
+
+def persons_admitted_per_1000(query):
+    """Distinct persons admitted in the period per 1,000 residents of the service's age group (the whole
+    population when no service, or a service without age limits, is chosen), by Comune of residence.
+    The denominator is the latest population year not after the period's end."""
+    from django.db.models import Max
+
+    from ambito.territory.models import Comune, PopulationRecord
+    from ambito.territory.selectors import residents_by_comune
+
+    year = PopulationRecord.objects.filter(
+        comune_id__in=query.comune_ids, year__lte=query.period.end.year
+    ).aggregate(year=Max("year"))["year"]
+    age_from, age_to = 0, None
+    if query.service_id:
+        from ambito.network.models import Service
+
+        limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
+        if limits:
+            age_from, age_to = limits[0] or 0, limits[1]
+    residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from,
+                                    age_to=age_to) if year else {}
+    if not query.by:
+        persons = admissions(query).aggregate(n=Count("person_id", distinct=True))["n"]
+        value = ratio(persons, sum(residents.values()), 1000) if persons else None
+        return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
+    counted = dict(
+        admissions(query).values("person__residence_comune_id").annotate(n=Count("person_id", distinct=True))
+        .values_list("person__residence_comune_id", "n").order_by()
+    )
+    comuni = Comune.objects.filter(pk__in=query.comune_ids).values_list("pk", "istat_code", "name")
+    return [
+        Cell(key=istat, label=name, n=counted.get(pk, 0),
+             value=rounded(ratio(counted[pk], residents.get(pk), 1000), 2) if pk in counted else None)
+        for pk, istat, name in comuni
+    ]
+
+
+def requests_received(query):
+    from ambito.access.models import AccessRequest
+
+    qs = AccessRequest.objects.filter(
+        comune_id__in=query.comune_ids, received_at__gte=query.period.start_at,
+        received_at__lt=query.period.end_before,
+    )
+    if query.area:
+        qs = qs.filter(area=query.area)
+    dims = {
+        Breakdown.COMUNE: "comune__istat_code", Breakdown.AREA: "area", Breakdown.MONTH: "received_at",
+        Breakdown.QUARTER: "received_at", Breakdown.YEAR: "received_at", Breakdown.SEX: "person__sex",
+        Breakdown.AGE_BAND: ("received_at", "person__birth_date"),
+    }
+    return grouped(qs, query.by, dims, Count("pk"), n=Count("person_id", distinct=True), places=0)
+
+
+def persons_waiting(query):
+    """Persons on a waiting list on the last day of the period (entered before its end, not yet admitted
+    or removed by then)."""
+    end = query.period.end_before
+    qs = _entries().filter(person__residence_comune_id__in=query.comune_ids, entered_at__lt=end).filter(
+        Q(admitted_at__isnull=True) | Q(admitted_at__gte=end), Q(removed_at__isnull=True) | Q(removed_at__gte=end),
+    )
+    qs = _filtered(qs, query, "waiting_list__service_id", "waiting_list__service__area")
+    dims = {key: value for key, value in ENTRY_DIMS.items() if key not in Breakdown.TIME}
+    dims[Breakdown.AGE_BAND] = ("entered_at", "person__birth_date")
+    cells = grouped(qs, query.by, dims, Count("person_id", distinct=True), n=Count("person_id", distinct=True),
+                    places=0)
+    return cells
+
+
+if models_available("access", "AccessRequest", "WaitingListEntry", "WaitingList"):
+    register(IndicatorDefinition(
+        code="waiting_days_median", name=_("Waiting days, median"), unit="days", source="access",
+        formula=_("Median of the days from the request (or entry on the list) to admission to the service, "
+                  "for admissions in the period."),
+        breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.5), direction=Direction.LOWER_IS_BETTER,
+        person_based=True, target=service_targets,
+        target_description=_("Target waiting days of the service in the catalogue."), order=40,
+    ))
+    register(IndicatorDefinition(
+        code="waiting_days_p90", name=_("Waiting days, 90th percentile"), unit="days", source="access",
+        formula=_("90th percentile (linear interpolation) of the days from the request to admission."),
+        breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.9), direction=Direction.LOWER_IS_BETTER,
+        person_based=True, target=service_targets,
+        target_description=_("Target waiting days of the service in the catalogue."), order=41,
+    ))
+    register(IndicatorDefinition(
+        code="persons_admitted_per_1000", name=_("Persons admitted per 1,000 residents"), unit="per_1000",
+        source="access",
+        formula=_("Distinct persons admitted to a service in the period × 1,000 / residents of the service's "
+                  "age group (latest population year)."),
+        breakdowns=(Breakdown.COMUNE,), compute=persons_admitted_per_1000, direction=Direction.HIGHER_IS_BETTER,
+        person_based=True, order=42,
+    ))
+    register(IndicatorDefinition(
+        code="requests_received", name=_("Requests received at the PUA"), unit="requests", source="access",
+        formula=_("Access requests received in the period, by the responsible Comune."),
+        breakdowns=(Breakdown.COMUNE, Breakdown.AREA, Breakdown.MONTH, Breakdown.QUARTER, Breakdown.YEAR,
+                    Breakdown.SEX, Breakdown.AGE_BAND),
+        compute=requests_received, person_based=True, order=43,
+    ))
+    register(IndicatorDefinition(
+        code="persons_waiting", name=_("Persons on waiting lists"), unit="persons", source="access",
+        formula=_("Persons on a waiting list on the last day of the period."),
+        breakdowns=(Breakdown.COMUNE, Breakdown.SERVICE, Breakdown.AREA, Breakdown.SEX, Breakdown.AGE_BAND),
+        compute=persons_waiting, direction=Direction.LOWER_IS_BETTER, person_based=True, order=44,
+    ))

@@ -1,0 +1,57 @@
+"""Citizen feedback indicators from this app's own surveys: mean satisfaction on the 1–5 questions and
+the number of responses. A survey counts for the Comuni its service covers."""
+
+from django.db.models import Avg, Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from ambito.monitoring.indicators import Breakdown, Direction, IndicatorDefinition, register
+from ambito.monitoring.indicators.common import grouped
+
+DIMS = {
+    Breakdown.SERVICE: "survey__service_id",
+    Breakdown.AREA: "survey__service__area",
+    Breakdown.MONTH: "submitted_at",
+    Breakdown.QUARTER: "submitted_at",
+    Breakdown.YEAR: "submitted_at",
+}
+
+
+def responses(query):
+    from ambito.monitoring.models import SurveyResponse
+    from ambito.network.models import Service
+
+    covering = Service.comuni.through.objects.filter(service_id=OuterRef("survey__service_id"),
+                                                     comune_id__in=query.comune_ids)
+    qs = SurveyResponse.objects.filter(
+        Exists(covering), submitted_at__gte=query.period.start_at, submitted_at__lt=query.period.end_before,
+    )
+    if query.service_id:
+        qs = qs.filter(survey__service_id=query.service_id)
+    if query.area:
+        qs = qs.filter(survey__service__area=query.area)
+    return qs
+
+
+def satisfaction_mean(query):
+    from ambito.monitoring.models import QuestionKind
+
+    qs = responses(query).filter(answers__question__kind=QuestionKind.SCALE, answers__score__isnull=False)
+    return grouped(qs, query.by, DIMS, Avg("answers__score"), n=Count("pk", distinct=True), places=2)
+
+
+def survey_responses(query):
+    return grouped(responses(query), query.by, DIMS, Count("pk"), n=Count("pk"), places=0)
+
+
+register(IndicatorDefinition(
+    code="satisfaction_mean", name=_("Citizen satisfaction"), unit="score_1_5", source="monitoring",
+    formula=_("Mean of all 1–5 answers to the satisfaction surveys of the services, in the period."),
+    breakdowns=tuple(DIMS), compute=satisfaction_mean, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, order=60,
+))
+register(IndicatorDefinition(
+    code="survey_responses", name=_("Survey responses"), unit="answers", source="monitoring",
+    formula=_("Questionnaires answered in the period, online or on paper."),
+    breakdowns=tuple(DIMS), compute=survey_responses, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, order=61,
+))

@@ -1,0 +1,138 @@
+"""Monitoring owns only what no other app records: citizen feedback surveys (*questionari di
+gradimento*) and the narrative of the annual monitoring report. Indicators are computed from the other
+apps' records (see ``monitoring.indicators``); nothing here copies them."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Survey(models.Model):
+    """A short satisfaction survey about one service, answered anonymously on its public page or on paper
+    and typed in by the office."""
+
+    service = models.ForeignKey("network.Service", on_delete=models.PROTECT, related_name="surveys",
+                                verbose_name=_("service"))
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True,
+                                    help_text=_("Shown above the questions: why we ask, that answers are anonymous."))
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
+    active = models.BooleanField(_("open for answers"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["service__name", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    SCALE = "scale", _("Scale from 1 (very poor) to 5 (excellent)")
+    TEXT = "text", _("Free text")
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions",
+                               verbose_name=_("survey"))
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=5, choices=QuestionKind.choices, default=QuestionKind.SCALE)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class ResponseChannel(models.TextChoices):
+    ONLINE = "online", _("Online, on the public page")
+    PAPER = "paper", _("On paper, typed in by the office")
+
+
+class SurveyResponse(models.Model):
+    """One anonymous set of answers: no user, no name, no address is stored with it."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses",
+                               verbose_name=_("survey"))
+    channel = models.CharField(_("channel"), max_length=6, choices=ResponseChannel.choices,
+                               default=ResponseChannel.ONLINE)
+    submitted_at = models.DateTimeField(_("answered on"), db_index=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("typed in by"),
+                                   help_text=_("Only for paper answers: who typed them in."))
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["survey", "submitted_at"])]
+
+
+class Moderation(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    APPROVED = "approved", _("Published")
+    REJECTED = "rejected", _("Not published")
+
+
+class SurveyAnswer(models.Model):
+    """One answer: a score for scale questions, a text for free-text questions. Free text is seen only by
+    the planning office until it is moderated (personal data, offensive words)."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers",
+                                 verbose_name=_("response"))
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers",
+                                 verbose_name=_("question"))
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True,
+                                             validators=[MinValueValidator(1), MaxValueValidator(5)])
+    text = models.TextField(_("answer"), blank=True)
+    moderation = models.CharField(_("moderation"), max_length=8, choices=Moderation.choices, blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["response", "question__order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                                   name="survey_answer_score_1_5"),
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_one_per_question"),
+        ]
+
+
+class ReportNarrative(models.Model):
+    """The parts of the annual monitoring report (*relazione annuale di monitoraggio*) that the planning
+    office writes; the figures come from the indicators."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.CASCADE, related_name="report_narratives",
+                               verbose_name=_("Ambito"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    introduction = models.TextField(_("introduction"), blank=True)
+    achievements = models.TextField(_("results achieved"), blank=True)
+    critical_issues = models.TextField(_("critical issues"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("report narrative")
+        verbose_name_plural = _("report narratives")
+        constraints = [models.UniqueConstraint(fields=["ambito", "year"], name="report_narrative_unique_year")]
+
+    def __str__(self):
+        return f"{self.ambito} {self.year}"

@@ -1,0 +1,113 @@
+"""SQL building blocks for the indicator engine: day differences, ages, percentiles.
+
+Each works on PostgreSQL (production) and SQLite (local checkout) and keeps the work inside the
+database: Python only ever sees one aggregated row per breakdown key."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import FloatField, Func, IntegerField
+
+
+class DaysBetween(Func):
+    """Days (with fractions) from ``start`` to ``end``, two timestamp expressions."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, conn, **extra):
+        end, start = self.source_expressions
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        if conn.vendor == "postgresql":
+            sql = f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 86400.0)"
+        else:
+            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
+        return sql, (*end_params, *start_params)
+
+
+class AgeAt(Func):
+    """Age in completed years at the date ``at`` of someone born on ``birth`` (both dates)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, conn, **extra):
+        at, birth = self.source_expressions
+        at_sql, at_params = compiler.compile(at)
+        birth_sql, birth_params = compiler.compile(birth)
+        if conn.vendor == "postgresql":
+            sql = f"CAST(EXTRACT(YEAR FROM AGE(CAST({at_sql} AS date), {birth_sql})) AS integer)"
+            return sql, (*at_params, *birth_params)
+        # SQLite: year difference, minus one when the birthday has not come yet in the year of ``at``.
+        sql = (
+            f"(CAST(strftime('%%Y', {at_sql}) AS integer) - CAST(strftime('%%Y', {birth_sql}) AS integer)"
+            f" - (strftime('%%m-%%d', {at_sql}) < strftime('%%m-%%d', {birth_sql})))"
+        )
+        return sql, (*at_params, *at_params, *birth_params, *birth_params)
+
+
+def percentiles_by_key(queryset, fraction: float) -> dict:
+    """``{key: (percentile, n)}`` of column ``mval`` grouped by column ``mkey`` of ``queryset``
+    (a ``.values("mkey", "mval")`` queryset), with linear interpolation between the two closest ranks
+    (the definition of PostgreSQL's ``percentile_cont``). On PostgreSQL the database's own
+    ``percentile_cont`` runs; on SQLite the same interpolation is written with window functions."""
+    inner_sql, params = queryset.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT mkey, percentile_cont(%s) WITHIN GROUP (ORDER BY mval), COUNT(*) "
+            f"FROM ({inner_sql}) AS base WHERE mval IS NOT NULL GROUP BY mkey"
+        )
+        params = (fraction, *params)
+    else:
+        # rank r (0-based) of each value within its key; position p*(n-1) lies between ranks lo and lo+1.
+        sql = f"""
+            WITH base AS ({inner_sql}),
+            ranked AS (
+                SELECT mkey, mval,
+                       ROW_NUMBER() OVER (PARTITION BY mkey ORDER BY mval) - 1 AS r,
+                       COUNT(*) OVER (PARTITION BY mkey) AS n
+                FROM base WHERE mval IS NOT NULL
+            ),
+            placed AS (
+                SELECT mkey, mval, r, n, %s * (n - 1) AS pos, CAST(%s * (n - 1) AS integer) AS lo FROM ranked
+            )
+            SELECT mkey,
+                   SUM(CASE WHEN r = lo THEN mval * (1 - (pos - lo))
+                            WHEN r = lo + 1 THEN mval * (pos - lo)
+                            ELSE 0 END),
+                   MAX(n)
+            FROM placed GROUP BY mkey
+        """
+        params = (*params, fraction, fraction)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {key: (value, n) for key, value, n in cursor.fetchall()}
+
+
+def rounded(value, places: int = 1) -> Decimal | None:
+    """A figure as shown and exported: Decimal rounded half-up; None stays None (no data)."""
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+class JsonListHas(Func):
+    """True when the JSON list in ``field`` holds the string ``value`` (e.g. a LEPS code)."""
+
+    conditional = True
+
+    def __init__(self, field, value: str, **extra):
+        from django.db.models import BooleanField, F
+
+        super().__init__(F(field), output_field=BooleanField(), **extra)
+        self.value = value
+
+    def as_sql(self, compiler, conn, **extra):
+        import json
+
+        field_sql, params = compiler.compile(self.source_expressions[0])
+        if conn.vendor == "postgresql":
+            return f"({field_sql} @> %s::jsonb)", (*params, json.dumps([self.value]))
+        return f"EXISTS (SELECT 1 FROM json_each({field_sql}) WHERE json_each.value = %s)", (*params, self.value)
