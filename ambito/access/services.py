@@ -145,20 +145,18 @@ def _person_validate(*, fields: dict, confirm_birthplace: bool, confirm_homonym:
                                   sex=fields.get("sex"))
         if not check.birthplace_resolved:
             if not confirm_birthplace:
-                raise ValidationError(
-                    {"fiscal_code": _("The birthplace in the codice fiscale is not in the reference list of Comuni "
-                                      "and foreign States. Check the document and confirm to continue.")},
-                    code="birthplace_unresolved")
+                raise ValidationError({"fiscal_code": ValidationError(
+                    _("The birthplace in the codice fiscale is not in the reference list of Comuni and foreign "
+                      "States. Check the document and confirm to continue."), code="birthplace_unresolved")})
             birthplace_override = True
     duplicates = person_duplicates(fiscal_code=fields["fiscal_code"], first_name=fields["first_name"],
                                    last_name=fields["last_name"], birth_date=fields["birth_date"],
                                    exclude_pk=exclude_pk)
     same_code = [p for p in duplicates if fields["fiscal_code"] and p.fiscal_code == fields["fiscal_code"]]
     if same_code:
-        raise ValidationError(
-            {"fiscal_code": _("A person with this codice fiscale is already registered (%(pseudonym)s): open "
-                              "that record instead of creating a new one.") % {"pseudonym": same_code[0].pseudonym}},
-            code="duplicate_fiscal_code")
+        raise ValidationError({"fiscal_code": ValidationError(
+            _("A person with this codice fiscale is already registered (%(pseudonym)s): open that record instead "
+              "of creating a new one.") % {"pseudonym": same_code[0].pseudonym}, code="duplicate_fiscal_code")})
     if duplicates and not confirm_homonym:
         raise ValidationError(
             _("A person with the same name and birth date is already registered (%(pseudonyms)s). If this is "

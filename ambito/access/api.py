@@ -1,0 +1,453 @@
+"""REST API of the PUA. Thin: parse input, call one service or selector, serialise. Records are addressed by
+id (persons also by pseudonym); codici fiscali and names never appear in URLs or query strings."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from ambito.access import rules as access_rules
+from ambito.access import selectors, services
+from ambito.access.models import (
+    AccessRequest,
+    Assessment,
+    CaregiverBurden,
+    Channel,
+    IseeBand,
+    Person,
+    RequestStatus,
+    Scale,
+    ScaleScore,
+    Sex,
+    TriageKind,
+    TriageOutcome,
+    WaitingList,
+    WaitingListEntry,
+)
+from ambito.accounts.models import AccessAction
+from ambito.accounts.services import access_log_record, access_log_records
+from ambito.network.taxonomy import Area
+from ambito.territory.models import Comune
+
+
+def _call(function, **kwargs):
+    """Run a service, turning its domain errors into a 400 with the same messages."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages},
+                              code=getattr(error, "code", None)) from None
+
+
+class LoggedListMixin:
+    """List endpoints log the persons they return (one INSERT per page)."""
+
+    log_purpose = "API list"
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        access_log_records(actor=request.user, records=rows, action=AccessAction.LIST, purpose=self.log_purpose)
+        serializer = self.get_serializer(rows, many=True)
+        return self.get_paginated_response(serializer.data) if page is not None else Response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        access_log_record(actor=request.user, record=instance, action=AccessAction.READ, purpose="API read")
+        return Response(self.get_serializer(instance).data)
+
+
+# --- Persons -------------------------------------------------------------------------------------------------
+
+
+class PersonOutput(serializers.ModelSerializer):
+    residence_comune = serializers.CharField(source="residence_comune.istat_code")
+
+    class Meta:
+        model = Person
+        fields = ["id", "pseudonym", "fiscal_code", "first_name", "last_name", "birth_date", "sex",
+                  "birthplace_override", "residence_comune", "address", "phone", "email", "lives_alone",
+                  "household_notes", "version"]
+
+
+class PersonInput(serializers.Serializer):
+    fiscal_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField()
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    residence_comune = serializers.SlugRelatedField(slug_field="istat_code", queryset=Comune.objects.all())
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    lives_alone = serializers.BooleanField(required=False)
+    household_notes = serializers.CharField(required=False, allow_blank=True)
+    confirm_birthplace = serializers.BooleanField(required=False, default=False)
+    confirm_homonym = serializers.BooleanField(required=False, default=False)
+
+
+class PersonUpdateInput(PersonInput):
+    version = serializers.IntegerField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+
+
+class PersonFilter(django_filters.FilterSet):
+    comune = django_filters.CharFilter(field_name="residence_comune__istat_code")
+    pseudonym = django_filters.CharFilter(field_name="pseudonym", lookup_expr="iexact")
+
+    class Meta:
+        model = Person
+        fields = ["comune", "pseudonym"]
+
+
+class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Persons known to the PUA (*anagrafica*) the caller may see. Filter by Comune ISTAT code or pseudonym."""
+
+    serializer_class = PersonOutput
+    filterset_class = PersonFilter
+    log_purpose = "API person list"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.person_list(actor=self.request.user)
+
+    @extend_schema(request=PersonInput, responses={201: PersonOutput})
+    def create(self, request, *args, **kwargs):
+        data = PersonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = _call(services.person_create, actor=request.user, **data.validated_data)
+        return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
+    def partial_update(self, request, *args, **kwargs):
+        person = self.get_object()
+        data = PersonUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = fields.pop("version")
+        fields.pop("confirm_homonym", None)
+        person = _call(services.person_update, actor=request.user, person=person, expected_version=version, **fields)
+        return Response(PersonOutput(person).data)
+
+
+# --- Requests ------------------------------------------------------------------------------------------------
+
+
+class StatusChangeOutput(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class RequestOutput(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.pseudonym")
+    comune = serializers.CharField(source="comune.istat_code")
+    waiting_days_to_outcome = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AccessRequest
+        fields = ["id", "person", "comune", "channel", "need", "area", "urgency", "status", "triage_kind",
+                  "triage_outcome", "triage_explanation", "outcome_note", "received_at", "triaged_at",
+                  "assessment_at", "outcome_at", "closed_at", "waiting_days_to_outcome", "version"]
+
+    def get_waiting_days_to_outcome(self, obj) -> int | None:
+        return selectors.request_waiting_times(request=obj)["to_outcome_days"]
+
+
+class RequestInput(serializers.Serializer):
+    person = serializers.IntegerField(help_text="Person id")
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    need = serializers.CharField()
+    area = serializers.ChoiceField(choices=Area.choices)
+    urgency = serializers.IntegerField(min_value=1, max_value=4, default=2)
+
+
+class TransitionInput(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=RequestStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TriageInput(serializers.Serializer):
+    screening = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=1), required=False)
+    triage_kind = serializers.ChoiceField(choices=TriageKind.choices, required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(choices=TriageOutcome.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestFilter(django_filters.FilterSet):
+    comune = django_filters.CharFilter(field_name="comune__istat_code")
+    person = django_filters.CharFilter(field_name="person__pseudonym", lookup_expr="iexact")
+
+    class Meta:
+        model = AccessRequest
+        fields = ["status", "channel", "area", "comune", "person"]
+
+
+class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     viewsets.GenericViewSet):
+    """Requests (*domande di accesso*) the caller may see; a GP sees only the ones it sent, with their outcome."""
+
+    serializer_class = RequestOutput
+    filterset_class = RequestFilter
+    log_purpose = "API request list"
+
+    def get_queryset(self):
+        return selectors.request_list(actor=self.request.user)
+
+    @extend_schema(request=RequestInput, responses={201: RequestOutput})
+    def create(self, request, *args, **kwargs):
+        data = RequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        person = Person.objects.filter(access_rules.person_editable_q(request.user) | _gp_any(request.user),
+                                       pk=fields.pop("person")).first()
+        if person is None:
+            raise ValidationError({"person": ["Persona non trovata."]})
+        created = _call(services.request_create, actor=request.user, person=person, **fields)
+        return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
+
+    def _workable(self):
+        instance = self.get_object()
+        if not access_rules.can_work_on_request(self.request.user, instance):
+            raise Http404
+        return instance
+
+    @extend_schema(request=TransitionInput, responses={200: RequestOutput})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        instance = _call(services.request_transition, actor=request.user, request=self._workable(),
+                         **data.validated_data)
+        return Response(RequestOutput(instance).data)
+
+    @extend_schema(request=TriageInput, responses={200: RequestOutput})
+    @action(detail=True, methods=["post"])
+    def triage(self, request, pk=None):
+        data = TriageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        instance = _call(services.request_triage, actor=request.user, request=self._workable(),
+                         **data.validated_data)
+        return Response(RequestOutput(instance).data)
+
+
+def _gp_any(user):
+    """A GP may send a request about any person it can see through its own earlier requests."""
+    return access_rules.person_q(user)
+
+
+# --- Assessments ---------------------------------------------------------------------------------------------
+
+
+class ScaleScoreOutput(serializers.ModelSerializer):
+    scale = serializers.CharField(source="scale.code")
+
+    class Meta:
+        model = ScaleScore
+        fields = ["scale", "answers", "score", "max_score", "applicable_items", "corrected_score", "band",
+                  "scored_at"]
+
+
+class AssessmentOutput(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.pseudonym")
+    scores = ScaleScoreOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "request", "person", "status", "scheduled_for", "held_on", "team", "need_profile",
+                  "intensity", "decision", "decision_service", "notes", "completed_at", "scores"]
+
+
+class AssessmentInput(serializers.Serializer):
+    request = serializers.IntegerField()
+    scheduled_for = serializers.DateField()
+    team = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+
+
+class ScoreInput(serializers.Serializer):
+    scale = serializers.SlugRelatedField(slug_field="code", queryset=Scale.objects.filter(active=True))
+    answers = serializers.DictField()
+
+
+class CompleteInput(serializers.Serializer):
+    need_profile = serializers.ChoiceField(choices=Assessment._meta.get_field("need_profile").choices)
+    intensity = serializers.IntegerField(min_value=1, max_value=4)
+    decision = serializers.ChoiceField(choices=Assessment._meta.get_field("decision").choices)
+    decision_service = serializers.IntegerField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    held_on = serializers.DateField(required=False, allow_null=True)
+
+
+class AssessmentViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    """UVM assessments; scales are scored by the server from the item answers."""
+
+    serializer_class = AssessmentOutput
+    log_purpose = "API assessment list"
+
+    def get_queryset(self):
+        return selectors.assessment_list(actor=self.request.user)
+
+    @extend_schema(request=AssessmentInput, responses={201: AssessmentOutput})
+    def create(self, request, *args, **kwargs):
+        data = AssessmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        target = selectors.request_get(actor=request.user, pk=fields.pop("request"))
+        if target is None:
+            raise ValidationError({"request": ["Domanda non trovata."]})
+        assessment = _call(services.assessment_schedule, actor=request.user, request=target, **fields)
+        return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ScoreInput, responses={200: ScaleScoreOutput})
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        data = ScoreInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = _call(services.assessment_score, actor=request.user, assessment=self.get_object(),
+                       **data.validated_data)
+        return Response(ScaleScoreOutput(result).data)
+
+    @extend_schema(request=CompleteInput, responses={200: AssessmentOutput})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        data = CompleteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        service_id = fields.pop("decision_service", None)
+        if service_id:
+            from ambito.network.models import Service
+
+            fields["decision_service"] = Service.objects.filter(pk=service_id).first()
+        assessment = _call(services.assessment_complete, actor=request.user, assessment=self.get_object(), **fields)
+        return Response(AssessmentOutput(selectors.assessment_get(actor=request.user, pk=assessment.pk)).data)
+
+
+# --- Waiting lists -------------------------------------------------------------------------------------------
+
+
+class WaitingListOutput(serializers.ModelSerializer):
+    service_name = serializers.CharField(source="service.name")
+    target_wait_days = serializers.IntegerField(source="service.target_wait_days", allow_null=True)
+    waiting = serializers.IntegerField()
+
+    class Meta:
+        model = WaitingList
+        fields = ["id", "service", "service_name", "open_slots", "waiting", "target_wait_days", "active"]
+
+
+class EntryOutput(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.pseudonym")
+    waited_days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WaitingListEntry
+        fields = ["id", "waiting_list", "person", "request", "assessment", "status", "entered_at", "priority_score",
+                  "priority_breakdown", "waited_days", "admitted_at", "skip_reason", "removed_at", "removal_reason"]
+
+    def get_waited_days(self, obj) -> int:
+        return selectors.entry_waited(obj).days
+
+
+class EntryInput(serializers.Serializer):
+    person = serializers.IntegerField()
+    assessment = serializers.IntegerField(required=False, allow_null=True)
+    lives_alone = serializers.BooleanField(required=False, allow_null=True, default=None)
+    caregiver_burden = serializers.ChoiceField(choices=CaregiverBurden.choices, default=CaregiverBurden.NONE)
+    isee_band = serializers.ChoiceField(choices=IseeBand.choices, default=IseeBand.NOT_GIVEN)
+    urgency = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
+    uvm_intensity = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True)
+
+
+class AdmitInput(serializers.Serializer):
+    entry = serializers.IntegerField(required=False, allow_null=True)
+    skip_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RemoveInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Waiting lists by service (counts only); entries and admissions for the case workers of the Comuni
+    the service covers."""
+
+    serializer_class = WaitingListOutput
+
+    def get_queryset(self):
+        return selectors.waiting_list_list(actor=self.request.user)
+
+    @extend_schema(request=EntryInput, responses={200: EntryOutput(many=True), 201: EntryOutput})
+    @action(detail=True, methods=["get", "post"])
+    def entries(self, request, pk=None):
+        waiting_list = self.get_object()
+        if request.method == "GET":
+            queryset = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list)
+            page = self.paginate_queryset(queryset)
+            access_log_records(actor=request.user, records=page, action=AccessAction.LIST,
+                               purpose="API waiting list")
+            return self.get_paginated_response(EntryOutput(page, many=True).data)
+        data = EntryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        person = Person.objects.filter(access_rules.person_editable_q(request.user), pk=fields.pop("person")).first()
+        if person is None:
+            raise ValidationError({"person": ["Persona non trovata."]})
+        assessment_id = fields.pop("assessment", None)
+        if assessment_id:
+            fields["assessment"] = selectors.assessment_get(actor=request.user, pk=assessment_id)
+        entry = _call(services.waiting_list_entry_add, actor=request.user, waiting_list=waiting_list, person=person,
+                      **fields)
+        return Response(EntryOutput(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdmitInput, responses={200: EntryOutput})
+    @action(detail=True, methods=["post"])
+    def admit(self, request, pk=None):
+        waiting_list = self.get_object()
+        data = AdmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = None
+        if data.validated_data.get("entry"):
+            entry = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list).filter(
+                pk=data.validated_data["entry"]).first()
+            if entry is None:
+                raise ValidationError({"entry": ["Iscrizione non trovata in attesa."]})
+        admitted = _call(services.waiting_list_admit, actor=request.user, waiting_list=waiting_list, entry=entry,
+                         skip_reason=data.validated_data["skip_reason"])
+        return Response(EntryOutput(admitted).data)
+
+
+class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              viewsets.GenericViewSet):
+    """Waiting-list entries the caller may see (all statuses), in priority order."""
+
+    serializer_class = EntryOutput
+    log_purpose = "API waiting list entries"
+
+    def get_queryset(self):
+        queryset = selectors.waiting_list_entries(actor=self.request.user, status=None)
+        if self.request.query_params.get("waiting_list"):
+            queryset = queryset.filter(waiting_list_id=self.request.query_params["waiting_list"])
+        if self.request.query_params.get("status"):
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return queryset
+
+    @extend_schema(request=RemoveInput, responses={200: EntryOutput})
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        data = RemoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = _call(services.waiting_list_entry_remove, actor=request.user, entry=self.get_object(),
+                      reason=data.validated_data["reason"])
+        return Response(EntryOutput(entry).data)
