@@ -17,7 +17,6 @@ from ambito.planning.models import (
     Intervention,
     Lea,
     Plan,
-    PlanState,
     SessionKind,
     StaffProfile,
 )

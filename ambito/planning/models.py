@@ -206,6 +206,9 @@ class IndicatorTarget(models.Model):
         ordering = ["indicator", "year"]
         constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique")]
 
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {self.value}"
+
 
 class FundingSource(models.TextChoices):
     COMUNE = "comune", _("Comune's own funds")
@@ -244,6 +247,9 @@ class BudgetLine(models.Model):
         ]
         indexes = [models.Index(fields=["year", "source"])]
 
+    def __str__(self):
+        return f"{self.intervention.code} {self.year} {self.source}: {self.amount}"
+
 
 class CarryOver(models.Model):
     """Unspent funds brought forward from the previous plan (*residui*), by source."""
@@ -260,6 +266,9 @@ class CarryOver(models.Model):
         verbose_name_plural = _("carry-overs")
         ordering = ["plan", "source"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="carry_over_non_negative")]
+
+    def __str__(self):
+        return f"{self.source}: {self.amount}"
 
 
 class StaffProfile(models.TextChoices):
@@ -289,6 +298,9 @@ class StaffPosition(models.Model):
         ordering = ["intervention", "profile"]
         constraints = [models.CheckConstraint(condition=Q(fte__gt=0), name="staff_fte_positive")]
 
+    def __str__(self):
+        return f"{self.get_profile_display()} {self.fte}"
+
 
 class SessionKind(models.TextChoices):
     TRAINING = "training", _("Training")
@@ -311,6 +323,9 @@ class TrainingSession(models.Model):
         verbose_name_plural = _("training and supervision")
         ordering = ["-date"]
 
+    def __str__(self):
+        return f"{self.title} ({self.date})"
+
 
 class SessionParticipant(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="participants")
@@ -322,6 +337,9 @@ class SessionParticipant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [models.UniqueConstraint(fields=["session", "name"], name="session_participant_unique")]
+
+    def __str__(self):
+        return self.name
 
 
 class CoprogrammingTable(models.Model):
@@ -356,6 +374,9 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["table", "date"]
+
+    def __str__(self):
+        return f"{self.table} {self.date}"
 
 
 class ContributionStatus(models.TextChoices):
@@ -393,6 +414,9 @@ class Contribution(models.Model):
         verbose_name_plural = _("contributions")
         ordering = ["plan", "submitted_at"]
 
+    def __str__(self):
+        return self.title
+
 
 class ConsultationSection(models.TextChoices):
     NEEDS = "needs", _("Needs analysis")
@@ -429,6 +453,9 @@ class ConsultationComment(models.Model):
         verbose_name_plural = _("consultation comments")
         ordering = ["plan", "created_at"]
 
+    def __str__(self):
+        return f"{self.get_section_display()} {self.created_at:%Y-%m-%d}"
+
 
 class AgreementParty(models.Model):
     """A party of the *Accordo di Programma* and its signature."""
@@ -446,6 +473,9 @@ class AgreementParty(models.Model):
         verbose_name_plural = _("parties to the agreement")
         ordering = ["plan", "-required", "organisation__name"]
         constraints = [models.UniqueConstraint(fields=["plan", "organisation"], name="agreement_party_unique")]
+
+    def __str__(self):
+        return str(self.organisation)
 
     @property
     def signed(self) -> bool:

@@ -328,10 +328,14 @@ def planned_social_worker_fte(*, plan, permanent_only: bool = False) -> Decimal:
 
 
 def staffing_by_profile(*, plan) -> list[dict]:
-    labels = dict(StaffProfile.choices)
+    from ambito.accounts.models import OrganisationKind
+
+    labels, kinds = dict(StaffProfile.choices), dict(OrganisationKind.choices)
     rows = (StaffPosition.objects.filter(intervention__plan=plan).values("profile", "employer__kind")
-            .annotate(fte=Sum("fte")).order_by("profile", "employer__kind"))
-    return [{**r, "label": str(labels[r["profile"]])} for r in rows]
+            .annotate(total_fte=Sum("fte")).order_by("profile", "employer__kind"))
+    return [{"profile": r["profile"], "label": str(labels[r["profile"]]), "employer_kind": r["employer__kind"],
+             "employer_label": str(kinds.get(r["employer__kind"], r["employer__kind"])), "fte": r["total_fte"]}
+            for r in rows]
 
 
 GRANT_FULL = Decimal("40000")  # L. 178/2020 c. 797: per social worker beyond 1:6,500 up to 1:5,000
@@ -576,3 +580,56 @@ def version_diff(*, plan, old: int, new: int) -> list[dict]:
 
 def pending_comment_count(*, plan) -> int:
     return ConsultationComment.objects.filter(plan=plan, status=CommentStatus.PENDING).count()
+
+
+# --- Documents and pages ------------------------------------------------------------------------------------
+
+
+def needs_analysis(*, plan):
+    """Live needs indicators of the Ambito's Comuni (not pasted numbers): the latest population loaded."""
+    from ambito.territory.selectors import latest_population_year, needs_indicators
+
+    comune_ids = list(Comune.objects.filter(ambito_id=plan.ambito_id).values_list("id", flat=True))
+    year = latest_population_year(comune_ids=comune_ids)
+    if year is None:
+        return None
+    return {"year": year, "indicators": needs_indicators(comune_ids=comune_ids, year=year)}
+
+
+def _bars(rows: list[dict], label_key="label") -> list[dict]:
+    """Bar lengths (0–100) for the charts drawn as SVG in the PDF, where no JavaScript runs."""
+    top = max((r["amount"] for r in rows), default=0) or 1
+    return [{"label": r[label_key], "amount": r["amount"], "width": round(float(r["amount"] / top) * 100, 1)}
+            for r in rows]
+
+
+def plan_document_context(*, plan) -> dict:
+    """Everything the full-plan PDF shows, read in a bounded number of queries."""
+    plan = Plan.objects.select_related("ambito").prefetch_related(
+        "objectives",
+        Prefetch("interventions", queryset=intervention_queryset()),
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),
+        Prefetch("contributions", queryset=Contribution.objects.select_related("organisation", "intervention",
+                                                                              "objective")),
+        "tables__participants",
+        "tables__meetings",
+    ).get(pk=plan.pk)
+    years = []
+    for year in plan.years:
+        totals = budget_totals(plan=plan, year=year)
+        years.append({"totals": totals, "bars": _bars(totals.by_source), "matrix": budget_matrix(plan=plan, year=year)})
+    return {
+        "plan": plan,
+        "needs": needs_analysis(plan=plan),
+        "columns": budget_columns(plan),
+        "years": years,
+        "year_totals": _bars([{"label": str(r["year"]), "amount": r["amount"]}
+                              for r in budget_totals_by_year(plan=plan)]),
+        "carry_over": carry_over_totals(plan=plan),
+        "checks": budget_checks(plan=plan),
+        "ratio": social_worker_ratio(plan=plan),
+        "leps": leps_checks(plan=plan),
+        "staffing": staffing_by_profile(plan=plan),
+        "comments": published_comments(plan=plan),
+        "versions": list(plan.versions.all()),
+    }

@@ -1,6 +1,7 @@
 """Every change to a Piano di Zona, with its rules. Each function is one transaction and raises a
 ``ValidationError`` with a message the planning office understands; nothing is written when it does."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -87,8 +88,8 @@ def parse_amount(raw, *, allow_blank=False) -> Decimal | None:
     elif isinstance(raw, int | float):
         value = Decimal(str(raw))
     else:
-        text = str(raw).strip().replace("€", "").replace(" ", "")
-        if "," in text:
+        text = str(raw).strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+        if "," in text or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # Italian: 1.234,50 or 1.234
             text = text.replace(".", "").replace(",", ".")
         try:
             value = Decimal(text)

@@ -1,0 +1,181 @@
+"""REST API of the Piano di Zona: plans with their nested content, the budget of a year, lifecycle
+transitions as actions, documents as background jobs. Views parse, call one service or selector, answer."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ambito.accounts.roles import Role
+from ambito.accounts.selectors import scope_for
+from ambito.core.api import JobOutputSerializer, job_response
+from ambito.core.concurrency import StaleEditError
+from ambito.core.services import job_start
+from ambito.planning import rules, services
+from ambito.planning.models import Plan, PlanState
+from ambito.planning.selectors import budget_totals, intervention_queryset, plan_detail_queryset, plan_list
+from ambito.planning.serializers import (
+    BudgetOutputSerializer,
+    InterventionSerializer,
+    InterventionUpdateSerializer,
+    PlanCreateSerializer,
+    PlanDetailSerializer,
+    PlanListSerializer,
+    TransitionInputSerializer,
+)
+from ambito.territory.models import Ambito
+
+
+def _error(exc, code=status.HTTP_400_BAD_REQUEST):
+    if hasattr(exc, "message_dict"):
+        return Response({"detail": exc.messages, "fields": exc.message_dict}, status=code)
+    return Response({"detail": exc.messages}, status=code)
+
+
+class PlanFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=PlanState.choices)
+    year = django_filters.NumberFilter(method="filter_year", label="A year within the triennium")
+
+    class Meta:
+        model = Plan
+        fields = ["state", "ambito", "start_year"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_year__lte=value, end_year__gte=value)
+
+
+class PlanListApi(generics.ListCreateAPIView):
+    """Piani di Zona the caller may read. POST (planning office): a new plan for a triennium."""
+
+    serializer_class = PlanListSerializer
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        return plan_list(actor=self.request.user).order_by("-start_year", "id")
+
+    @extend_schema(request=PlanCreateSerializer, responses={201: PlanListSerializer})
+    def post(self, request):
+        data = PlanCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ambito_ids = scope_for(request.user).ambito_ids(Role.PLANNER)
+        ambito_id = data.validated_data.get("ambito") or (next(iter(ambito_ids)) if len(ambito_ids) == 1 else None)
+        if ambito_id not in ambito_ids:
+            return Response({"detail": [_("Only the planning office of this Ambito can change the plan.")]},
+                            status=status.HTTP_403_FORBIDDEN)
+        try:
+            plan = services.plan_create(actor=request.user, ambito=Ambito.objects.get(pk=ambito_id),
+                                        title=data.validated_data["title"],
+                                        start_year=data.validated_data["start_year"])
+        except ValidationError as exc:
+            return _error(exc)
+        return Response(PlanListSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(generics.RetrieveAPIView):
+    """One plan with objectives, interventions (indicators, budget lines, staffing), contributions,
+    parties to the Accordo di Programma, carry-over and versions."""
+
+    serializer_class = PlanDetailSerializer
+
+    def get_queryset(self):
+        return plan_detail_queryset(actor=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "pk" in self.kwargs:
+            context["can_edit"] = int(self.kwargs["pk"]) in set(
+                Plan.objects.filter(ambito_id__in=scope_for(self.request.user).ambito_ids(Role.PLANNER))
+                .values_list("id", flat=True))
+        return context
+
+
+@extend_schema(parameters=[OpenApiParameter("year", int, description="A year of the triennium (default: first).")],
+               responses=BudgetOutputSerializer)
+class PlanBudgetApi(APIView):
+    """Budget of one year: total, by funding source, by area, by Comune (own funds, with per-capita)."""
+
+    def get(self, request, pk):
+        plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
+        raw = request.query_params.get("year")
+        if raw is None:
+            year = plan.start_year
+        elif not raw.isdigit() or int(raw) not in plan.years:
+            message = _("The year must be between %(start)s and %(end)s.") % {"start": plan.start_year,
+                                                                            "end": plan.end_year}
+            return Response({"detail": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        else:
+            year = int(raw)
+        return Response(budget_totals(plan=plan, year=year).as_api())
+
+
+class PlanTransitionApi(APIView):
+    """Run a lifecycle action: start_coprogramming, open_consultation, approve, put_in_force, close,
+    start_revision (with a reason)."""
+
+    @extend_schema(request=TransitionInputSerializer, responses=PlanListSerializer)
+    def post(self, request, pk):
+        plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            plan = services.plan_transition(actor=request.user, plan=plan, **data.validated_data)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            return _error(exc, status.HTTP_409_CONFLICT)
+        return Response(PlanListSerializer(plan).data)
+
+
+class PlanDocumentApi(APIView):
+    """Start the full plan PDF or the budget XLSX as a background job; poll the job for progress."""
+
+    @extend_schema(request=None, responses={202: JobOutputSerializer})
+    def post(self, request, pk, kind):
+        plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
+        job = start_document(actor=request.user, plan=plan, kind=kind)
+        return job_response(request, job)
+
+
+def start_document(*, actor, plan, kind: str):
+    titles = {"pdf": ("planning.plan_pdf", "Piano di Zona (PDF)"), "xlsx": ("planning.budget_xlsx",
+                                                                             "Bilancio del Piano (XLSX)")}
+    job_kind, title = titles[kind]
+    return job_start(kind=job_kind, actor=actor, params={"plan_id": plan.pk, "version": plan.current_version,
+                                                         "updated": plan.updated_at.isoformat()},
+                     title=f"{title} {plan.start_year}–{plan.end_year}")
+
+
+class InterventionDetailApi(APIView):
+    """Read an intervention; PATCH it with the ``version`` you read (optimistic locking: 409 if stale)."""
+
+    def _get(self, request, pk):
+        return get_object_or_404(intervention_queryset().filter(plan__in=plan_list(actor=request.user)), pk=pk)
+
+    @extend_schema(responses=InterventionSerializer)
+    def get(self, request, pk):
+        return Response(InterventionSerializer(self._get(request, pk)).data)
+
+    @extend_schema(request=InterventionUpdateSerializer, responses=InterventionSerializer)
+    def patch(self, request, pk):
+        intervention = self._get(request, pk)
+        if not rules.can_edit_plan(request.user, intervention.plan):
+            raise ApiPermissionDenied()
+        data = InterventionUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        expected = fields.pop("version")
+        try:
+            services.intervention_update(actor=request.user, intervention=intervention, expected_version=expected,
+                                         **fields)
+        except StaleEditError as exc:
+            return _error(exc, status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            return _error(exc, status.HTTP_409_CONFLICT if exc.code == "frozen" else status.HTTP_400_BAD_REQUEST)
+        return Response(InterventionSerializer(intervention_queryset().get(pk=pk)).data)
+
+
