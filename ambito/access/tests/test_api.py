@@ -1,0 +1,131 @@
+"""The PUA API: scoped lists with bounded queries, server-side scoring, transitions, admission."""
+
+import pytest
+
+from ambito.access import services
+from ambito.access.models import AccessRequest
+from ambito.access.tests.factories import BARTHEL_ALL, make_person, make_request, person_fields
+from ambito.accounts.models import AccessLog
+
+
+@pytest.fixture
+def api(pua, client):
+    def as_user(username):
+        client.force_login(pua.users[username])
+        return client
+    return as_user
+
+
+def test_a_social_worker_registers_a_person_and_a_request(pua, api):
+    client = api("sw.monza")
+    fields = person_fields(pua.comuni["monza"])
+    body = {**fields, "residence_comune": pua.comuni["monza"].istat_code, "birth_date": fields["birth_date"].isoformat()}
+    response = client.post("/api/v1/persons/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    person_id = response.json()["id"]
+    again = client.post("/api/v1/persons/", body, content_type="application/json")
+    assert again.status_code == 400 and "già registrata" in again.json()["fiscal_code"][0]
+    response = client.post("/api/v1/requests/", {"person": person_id, "channel": "hospital_discharge",
+                                                 "need": "Dimissione", "area": "anziani"},
+                           content_type="application/json")
+    assert response.status_code == 201 and response.json()["comune"] == pua.comuni["monza"].istat_code
+
+
+def test_an_invalid_codice_fiscale_is_a_400_in_italian(pua, api):
+    body = {**person_fields(pua.comuni["monza"]), "fiscal_code": "RSSMRA40B01F704A",
+            "residence_comune": pua.comuni["monza"].istat_code, "birth_date": "1940-02-01"}
+    response = api("sw.monza").post("/api/v1/persons/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "carattere di controllo" in response.json()["fiscal_code"][0]
+
+
+def test_transition_from_closed_is_refused(pua, api):
+    sw = pua.users["sw.monza"]
+    request = make_request(sw, make_person(sw, pua.comuni["monza"]))
+    client = api("sw.monza")
+    assert client.post(f"/api/v1/requests/{request.pk}/transition/", {"to_status": "closed"},
+                       content_type="application/json").status_code == 200
+    response = client.post(f"/api/v1/requests/{request.pk}/transition/", {"to_status": "triaged"},
+                           content_type="application/json")
+    assert response.status_code == 400 and "chiusa" in response.json()["detail"][0]
+
+
+def test_assessment_scales_are_scored_by_the_server(pua, api):
+    sw = pua.users["sw.monza"]
+    request = make_request(sw, make_person(sw, pua.comuni["monza"]))
+    services.request_triage(actor=sw, request=request, triage_kind="socio_health", outcome="uvm")
+    client = api("sw.monza")
+    response = client.post("/api/v1/assessments/", {"request": request.pk, "scheduled_for": "2026-03-10"},
+                           content_type="application/json")
+    assert response.status_code == 201
+    pk = response.json()["id"]
+    bad = client.post(f"/api/v1/assessments/{pk}/score/", {"scale": "barthel", "answers": {**BARTHEL_ALL,
+                                                                                          "feeding": 7}},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "feeding" in bad.json()
+    good = client.post(f"/api/v1/assessments/{pk}/score/", {"scale": "barthel", "answers": {**BARTHEL_ALL,
+                                                                                           "stairs": 0}},
+                       content_type="application/json")
+    assert good.status_code == 200 and good.json()["score"] == "90.0"
+
+
+def test_admit_from_an_empty_list_answers_in_italian(pua, api):
+    waiting_list = services.waiting_list_ensure(service=pua.services["sad_monza"], open_slots=1)
+    response = api("sw.monza").post(f"/api/v1/waiting-lists/{waiting_list.pk}/admit/", {},
+                                    content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == ["La lista d'attesa è vuota: non c'è nessuno da ammettere."]
+
+
+@pytest.mark.parametrize("username", ["ets.operator", "observer"])
+def test_non_case_roles_get_no_person_data(pua, api, username):
+    sw = pua.users["sw.monza"]
+    make_request(sw, make_person(sw, pua.comuni["monza"]))
+    client = api(username)
+    assert client.get("/api/v1/persons/").json()["results"] == []
+    assert client.get("/api/v1/requests/").json()["results"] == []
+
+
+def test_the_gp_sees_only_its_requests(pua, api):
+    sw, gp = pua.users["sw.monza"], pua.users["gp"]
+    make_request(sw, make_person(sw, pua.comuni["monza"]))
+    mine = make_request(gp, make_person(gp, pua.comuni["monza"]), channel="gp")
+    assert [r["id"] for r in api("gp").get("/api/v1/requests/").json()["results"]] == [mine.pk]
+    assert api("gp").post(f"/api/v1/requests/{mine.pk}/transition/", {"to_status": "closed"},
+                          content_type="application/json").status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", ["/api/v1/persons/", "/api/v1/requests/", "/api/v1/assessments/",
+                                      "/api/v1/waiting-list-entries/"])
+def test_list_endpoints_cost_the_same_for_1_and_50_rows(pua, api, endpoint, django_assert_num_queries):
+    sw = pua.users["sw.monza"]
+    waiting_list = services.waiting_list_ensure(service=pua.services["sad_monza"])
+
+    def grow(n):
+        for _ in range(n):
+            person = make_person(sw, pua.comuni["monza"])
+            request = make_request(sw, person)
+            services.request_triage(actor=sw, request=request, triage_kind="social", outcome="uvm")
+            services.assessment_schedule(actor=sw, request=request, scheduled_for=request.received_at.date())
+            services.waiting_list_entry_add(actor=sw, waiting_list=waiting_list, person=person)
+
+    client = api("sw.monza")
+    grow(1)
+    client.get(endpoint)  # warm caches (content types, session)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(endpoint).json()["results"]) == 1
+    grow(49)
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(client.get(endpoint).json()["results"]) == 50
+    assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
+
+
+def test_reads_are_logged(pua, api):
+    sw = pua.users["sw.monza"]
+    person = make_person(sw, pua.comuni["monza"])
+    api("sw.monza").get(f"/api/v1/persons/{person.pk}/")
+    assert AccessLog.objects.filter(object_id=str(person.pk), action="read", person_ref=person.pseudonym).exists()
+    assert AccessRequest.objects.count() == 0
