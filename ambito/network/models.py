@@ -199,6 +199,9 @@ class ServiceAtLocation(models.Model):
         verbose_name_plural = _("services at locations")
         constraints = [models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")]
 
+    def __str__(self):
+        return f"{self.service_id} @ {self.location_id}"
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 1, _("Monday")
@@ -230,6 +233,9 @@ class Schedule(models.Model):
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
                                    name="schedule_closes_after_opening"),
         ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
 class ContactChannel(models.TextChoices):
@@ -268,3 +274,6 @@ class InfoPointContact(models.Model):
         verbose_name_plural = _("info-point contacts")
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["info_point", "date"])]
+
+    def __str__(self):
+        return f"{self.date} {self.channel} {self.topic}"

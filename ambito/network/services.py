@@ -33,7 +33,7 @@ PROVIDER_EDITABLE_FIELDS = [
 ]
 
 
-def _deny(*, actor, record, purpose: str):
+def deny(*, actor, record, purpose: str):
     """Log the refused attempt (access log and application log), then refuse."""
     access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
     logger.warning("network: user %s denied %s on %s %s", getattr(actor, "pk", None), purpose,
@@ -70,7 +70,7 @@ def service_update(*, actor, service: Service, expected_version: int | None = No
     """Edit a catalogue entry. The planning office edits every service of its Ambito, a provider operator
     only its own organisation's (refused attempts are logged)."""
     if not can_edit_service(actor, service):
-        _deny(actor=actor, record=service, purpose="edit a service of another organisation")
+        deny(actor=actor, record=service, purpose="edit a service of another organisation")
     unknown = set(fields) - set(SERVICE_EDITABLE_FIELDS) - {"comuni"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -109,7 +109,7 @@ def service_update_availability(*, service: Service, vacancies: int | None, esti
 def provider_profile_update(*, actor, organisation, expected_version: int | None = None, **fields) -> ProviderProfile:
     """Edit an organisation's provider data (legal form, RUNTS, accreditation, contacts)."""
     if not can_edit_provider(actor, organisation):
-        _deny(actor=actor, record=organisation, purpose="edit the profile of another organisation")
+        deny(actor=actor, record=organisation, purpose="edit the profile of another organisation")
     unknown = set(fields) - set(PROVIDER_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -141,7 +141,7 @@ def info_point_contact_record(*, actor, info_point: Service, date: date, channel
                               referred_to: Service | None = None) -> InfoPointContact:
     """Count one contact at an info-point (*registro dei contatti*), with no personal data."""
     if not can_log_info_point_contact(actor, info_point):
-        _deny(actor=actor, record=info_point, purpose="log a contact at another organisation's info-point")
+        deny(actor=actor, record=info_point, purpose="log a contact at another organisation's info-point")
     return _contact_save(actor=actor, info_point=info_point, date=date, channel=channel, topic=topic,
                          referred_to=referred_to)
 

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ambito.core.forms import StyledFormMixin
+from ambito.network.models import ContactChannel, ContactTopic, ProviderProfile, Service
+from ambito.network.taxonomy import Area, TargetGroup
+
+
+class ServiceForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    target_groups = forms.MultipleChoiceField(label=_("Target groups"), choices=TargetGroup.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    languages = forms.CharField(label=_("Languages"), required=False,
+                                help_text=_("ISO 639-1 codes separated by commas, e.g. it, en, ar."))
+
+    class Meta:
+        model = Service
+        fields = ["name", "description", "taxonomy_term", "target_groups", "minimum_age", "maximum_age", "isee_max",
+                  "eligibility_description", "application_process", "fee", "fees_description", "languages",
+                  "phone", "email", "url", "capacity", "capacity_unit", "target_wait_days", "active"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "eligibility_description": forms.Textarea(attrs={"rows": 2}),
+            "application_process": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.initial["languages"] = ", ".join(self.instance.languages or [])
+
+    def clean_languages(self):
+        codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
+        for code in codes:
+            if len(code) != 2 or not code.isalpha():
+                raise forms.ValidationError(_("%(code)s is not a two-letter language code.") % {"code": code})
+        return codes
+
+
+class ProviderProfileForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    areas = forms.MultipleChoiceField(label=_("Areas of activity"), choices=Area.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ProviderProfile
+        fields = ["description", "legal_form", "runts_number", "runts_section", "areas", "accreditation_status",
+                  "accreditation_date", "accreditation_expiry", "contact_name", "contact_email", "contact_phone"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "accreditation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "accreditation_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+
+class ContactForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=ContactTopic.choices)
+    referred_to = forms.ModelChoiceField(label=_("Referred to"), queryset=Service.objects.none(), required=False,
+                                         empty_label=_("No referral"))
+
+    def __init__(self, *args, info_point, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_to"].queryset = Service.objects.filter(
+            ambito_id=info_point.ambito_id, active=True).exclude(pk=info_point.pk).order_by("name")

@@ -1,0 +1,14 @@
+from django.utils.translation import gettext_lazy as _
+
+from ambito.core.navigation import NavItem
+
+ITEMS = [
+    NavItem(
+        "portal-directory",
+        _("Find a service"),
+        _("Social and health services of the Ambito: search by need and by Comune, with hours and contacts."),
+        public=True,
+        order=5,
+        icon="it-search",
+    ),
+]
