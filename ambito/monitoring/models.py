@@ -80,6 +80,9 @@ class SurveyResponse(models.Model):
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["survey", "submitted_at"])]
 
+    def __str__(self):
+        return f"{self.survey_id} · {self.submitted_at:%Y-%m-%d}"
+
 
 class Moderation(models.TextChoices):
     PENDING = "pending", _("Waiting for moderation")
@@ -112,6 +115,9 @@ class SurveyAnswer(models.Model):
                                    name="survey_answer_score_1_5"),
             models.UniqueConstraint(fields=["response", "question"], name="survey_answer_one_per_question"),
         ]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.score if self.score is not None else self.text[:40]}"
 
 
 class ReportNarrative(models.Model):

@@ -270,11 +270,11 @@ class IndicatorResult:
 
 
 def compute(code: str, *, actor, period: Period, by: str | None = None, comune_ids=None,
-            service_id: int | None = None, area: str | None = None) -> IndicatorResult:
+            service_id: int | None = None, area: str | None = None, public: bool = False) -> IndicatorResult:
     """Values of one indicator for what ``actor`` may see. Comuni outside the actor's scope are never
     counted; person-based cells with fewer than ``AMBITO_SMALL_CELL`` persons are suppressed (value
     ``None``) for roles that are not case roles, so a regional observer cannot single anyone out by
-    narrowing the breakdown."""
+    narrowing the breakdown. ``public`` (open data) suppresses small cells whoever asks."""
     spec = definition(code)
     if by and by not in spec.breakdowns:
         raise ValidationError(
@@ -290,7 +290,7 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
     if spec.target is not None and cells:
         targets = spec.target(query, cells)
         cells = [replace(cell, target=targets.get(cell.key)) for cell in cells]
-    if spec.person_based and not scope.is_case_role:
+    if spec.person_based and (public or not scope.is_case_role):
         threshold = settings.AMBITO_SMALL_CELL
         cells = [
             replace(cell, value=None, suppressed=True) if cell.n is not None and 0 < cell.n < threshold else cell

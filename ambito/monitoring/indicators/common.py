@@ -117,7 +117,8 @@ def cells(by: str | None, rows, places: int = 1) -> list[Cell]:
         key = normalise(by, raw)
         if by and not key:
             continue
-        merged[key] = [value, n]
+        # An aggregate over no rows at all is "no data", not zero.
+        merged[key] = [None if not n else value, n or 0]
     if not by and TOTAL_KEY not in merged:
         merged[TOTAL_KEY] = [None, 0]
     names = labels(by, merged.keys())

@@ -1,0 +1,98 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ambito.core.api import job_response
+from ambito.monitoring import indicators, selectors, services
+from ambito.monitoring.indicators import Period
+from ambito.monitoring.rules import can_view_dashboard
+from ambito.monitoring.serializers import (
+    IndicatorDefinitionSerializer,
+    IndicatorValuesSerializer,
+    JobRequestSerializer,
+)
+from ambito.monitoring.views import _ambito_of
+
+
+class IndicatorListApi(generics.ListAPIView):
+    """Indicator definitions, each with its stable ``code``."""
+
+    serializer_class = IndicatorDefinitionSerializer
+
+    def get_queryset(self):
+        if not can_view_dashboard(self.request.user):
+            raise PermissionDenied
+        return indicators.definitions()
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 1 January of this year)."),
+    OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: today)."),
+    OpenApiParameter("by", str, description="Breakdown: comune, area, service, month, quarter, year, sex, age_band…"),
+    OpenApiParameter("area", str), OpenApiParameter("service", int),
+], responses=IndicatorValuesSerializer)
+class IndicatorValuesApi(APIView):
+    """Values of one indicator: ``{"code", "unit", "values": [{"key", "value", "target"}]}``. "No data"
+    and suppressed small cells are ``null``, never 0."""
+
+    def get(self, request, code):
+        if not can_view_dashboard(request.user):
+            raise PermissionDenied
+        try:
+            indicators.definition(code)
+        except LookupError:
+            raise NotFound from None
+        params = request.query_params
+        service = params.get("service")
+        try:
+            period = Period.parse(params.get("from"), params.get("to"), default=selectors.default_period())
+            result = selectors.indicator_values(
+                actor=request.user, code=code, period=period, by=params.get("by") or None,
+                area=params.get("area") or None, service_id=int(service) if service and service.isdigit() else None,
+            )
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        data = {"code": code, "unit": result.definition.unit,
+                "values": [{"key": c.key, "value": c.value, "target": c.target} for c in result.cells]}
+        return Response(IndicatorValuesSerializer(data).data)
+
+
+class _JobApi(APIView):
+    serializer_class = JobRequestSerializer
+    formats: tuple = ()
+
+    def post(self, request):
+        serializer = JobRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fmt = serializer.validated_data.get("format") or self.formats[0]
+        if fmt not in self.formats:
+            return Response({"format": [f"one of {', '.join(self.formats)}"]}, status=400)
+        ambito = _ambito_of(request.user)
+        if ambito is None:
+            raise PermissionDenied
+        try:
+            job = self.start(actor=request.user, ambito=ambito, year=serializer.validated_data["year"], fmt=fmt)
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=400)
+        return job_response(request, job)
+
+
+class ReportJobApi(_JobApi):
+    """Start the annual monitoring report (PDF or XLSX): returns the job id and, when done, the download."""
+
+    formats = ("pdf", "xlsx")
+
+    def start(self, **kwargs):
+        return services.report_start(**kwargs)
+
+
+class OpenDataJobApi(_JobApi):
+    """Start the open-data export (CSV in a ZIP with DCAT-AP_IT metadata, or JSON)."""
+
+    formats = ("json", "csv")
+
+    def start(self, **kwargs):
+        return services.open_data_export_start(**kwargs)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ambito.monitoring import api
+
+urlpatterns = [
+    path("indicators/", api.IndicatorListApi.as_view(), name="api-indicator-list"),
+    path("indicators/<slug:code>/values/", api.IndicatorValuesApi.as_view(), name="api-indicator-values"),
+    path("monitoring/reports/", api.ReportJobApi.as_view(), name="api-monitoring-report"),
+    path("monitoring/open-data/", api.OpenDataJobApi.as_view(), name="api-monitoring-open-data"),
+]

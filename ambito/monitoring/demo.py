@@ -1,0 +1,70 @@
+"""Demo satisfaction surveys with answers spread over the last months (deterministic, idempotent)."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from ambito.monitoring.models import (
+    Moderation,
+    QuestionKind,
+    ResponseChannel,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+QUESTIONS = [
+    ("Come valuta la cortesia degli operatori?", QuestionKind.SCALE),
+    ("Gli orari e la puntualità degli interventi rispondono alle sue esigenze?", QuestionKind.SCALE),
+    ("Nel complesso, quanto è soddisfatto del servizio?", QuestionKind.SCALE),
+    ("Vuole lasciarci un suggerimento?", QuestionKind.TEXT),
+]
+SURVEYS = [
+    ("sad_monza", "Questionario di gradimento SAD — Monza", 40, (3, 5)),
+    ("sad_brugherio", "Questionario di gradimento SAD — Brugherio e Villasanta", 24, (2, 5)),
+    ("adi", "Questionario di gradimento ADI", 30, (3, 5)),
+    ("pua", "Come è andata al Punto Unico di Accesso?", 18, (2, 5)),
+]
+COMMENTS = ["Operatrici molto gentili e preparate.", "Vorrei orari più flessibili il sabato.",
+            "Servizio puntuale, grazie.", "Tempi di attesa per la prima visita un po' lunghi."]
+
+
+def load(ctx):
+    if not ctx.services:
+        return
+    rng = random.Random(2026)
+    today = timezone.localdate()
+    for key, title, count, (low, high) in SURVEYS:
+        service = ctx.services.get(key)
+        if service is None:
+            continue
+        survey, created = Survey.objects.get_or_create(
+            service=service, title=title,
+            defaults={"introduction": "Bastano due minuti. Le risposte sono anonime."},
+        )
+        if created:
+            SurveyQuestion.objects.bulk_create(
+                SurveyQuestion(survey=survey, order=i, text=text, kind=kind, required=kind == QuestionKind.SCALE)
+                for i, (text, kind) in enumerate(QUESTIONS, start=1)
+            )
+        if survey.responses.exists():
+            continue
+        questions = list(survey.questions.all())
+        for n in range(count):
+            day = today - dt.timedelta(days=rng.randint(0, 300))
+            response = SurveyResponse.objects.create(
+                survey=survey, channel=ResponseChannel.PAPER if n % 4 == 0 else ResponseChannel.ONLINE,
+                submitted_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10 + n % 8))),
+            )
+            answers = []
+            for question in questions:
+                if question.kind == QuestionKind.SCALE:
+                    answers.append(SurveyAnswer(response=response, question=question, score=rng.randint(low, high)))
+                elif n % 6 == 0:
+                    answers.append(SurveyAnswer(
+                        response=response, question=question, text=COMMENTS[n % len(COMMENTS)],
+                        moderation=Moderation.APPROVED if n % 12 == 0 else Moderation.PENDING))
+            SurveyAnswer.objects.bulk_create(answers)
+    ctx.say("satisfaction surveys with answers")

@@ -1,0 +1,149 @@
+"""Content of the annual monitoring report (*relazione annuale di monitoraggio*) and of the open-data
+exports, shared by the PDF, the XLSX and the JSON/CSV writers."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from ambito.monitoring import indicators
+from ambito.monitoring.indicators import Breakdown, Period, year_period
+from ambito.monitoring.models import ReportNarrative
+
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    unit: str
+    value: object
+    target: object
+    previous: object
+    suppressed: bool
+    met: bool | None
+
+
+@dataclass
+class ReportContent:
+    ambito: object
+    year: int
+    period: Period
+    rows: list
+    spending: list  # (label, value)
+    objectives: list = field(default_factory=list)  # (objective, [(indicator name, baseline, target, unit)])
+    narrative: ReportNarrative | None = None
+
+
+def _met(value, target, direction):
+    if value is None or target is None:
+        return None
+    if direction == indicators.Direction.LOWER_IS_BETTER:
+        return value <= target
+    return value >= target
+
+
+def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> ReportContent:
+    period = year_period(year)
+    comune_ids = set(ambito.comuni.values_list("pk", flat=True))
+    try:
+        previous = year_period(year - 1)
+    except Exception:  # noqa: BLE001 — a year before 2000 has no previous period to compare
+        previous = None
+    rows = []
+    definitions = indicators.definitions()
+    for position, spec in enumerate(definitions):
+        progress(10 + int(60 * position / max(len(definitions), 1)), _("Computing %(name)s") % {"name": spec.name})
+        cell = indicators.compute(spec.code, actor=actor, period=period, comune_ids=comune_ids).total
+        old = None
+        if previous is not None:
+            old = indicators.compute(spec.code, actor=actor, period=previous, comune_ids=comune_ids).total
+        rows.append(IndicatorRow(
+            code=spec.code, name=str(spec.name), unit=str(indicators.UNITS.get(spec.unit, spec.unit)),
+            value=cell.value, target=cell.target, previous=old.value if old else None, suppressed=cell.suppressed,
+            met=_met(cell.value, cell.target, spec.direction),
+        ))
+    spending = []
+    available = {d.code for d in definitions}
+    if "budget_planned" in available:
+        result = indicators.compute("budget_planned", actor=actor, period=period, by=Breakdown.SOURCE,
+                                    comune_ids=comune_ids)
+        spending = [(cell.label or cell.key, cell.value) for cell in result.cells]
+    return ReportContent(
+        ambito=ambito, year=year, period=period, rows=rows, spending=spending,
+        objectives=_objectives(ambito, year) if indicators.models_available("planning", "Objective", "Indicator")
+        else [],
+        narrative=ReportNarrative.objects.filter(ambito=ambito, year=year).first(),
+    )
+
+
+def _objectives(ambito, year):
+    """The plan's objectives with the indicators and targets the plan set for ``year``."""
+    from django.db.models import Prefetch
+
+    from ambito.planning.models import Indicator, IndicatorTarget, Objective
+
+    objectives = (
+        Objective.objects.filter(plan__ambito=ambito, plan__start_year__lte=year, plan__end_year__gte=year)
+        .prefetch_related(Prefetch(
+            "interventions__indicators",
+            queryset=Indicator.objects.prefetch_related(
+                Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year), to_attr="year_targets")),
+        ))
+        .order_by("code")
+    )
+    out = []
+    for objective in objectives:
+        lines = []
+        for intervention in objective.interventions.all():
+            for indicator in intervention.indicators.all():
+                target = indicator.year_targets[0].value if indicator.year_targets else None
+                lines.append((f"{intervention.code} · {indicator.name}", indicator.baseline, target, indicator.unit))
+        out.append((objective, lines))
+    return out
+
+
+def open_data(*, actor, ambito, year: int) -> tuple[dict, list[dict]]:
+    """Aggregate indicators by Comune (and for the whole Ambito) with DCAT-AP_IT-shaped metadata. Small
+    cells are always suppressed: this is published."""
+    period = year_period(year)
+    comune_ids = set(ambito.comuni.values_list("pk", flat=True))
+    rows = []
+    for spec in indicators.definitions():
+        for by in (None, Breakdown.COMUNE):
+            if by and by not in spec.breakdowns:
+                continue
+            result = indicators.compute(spec.code, actor=actor, period=period, by=by, comune_ids=comune_ids,
+                                        public=True)
+            for cell in result.cells:
+                rows.append({
+                    "indicator": spec.code, "name": str(spec.name), "unit": spec.unit,
+                    "territory": cell.key if by else ambito.code, "territory_name": cell.label or ambito.name,
+                    "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
+                    "value": None if cell.value is None else str(cell.value),
+                    "target": None if cell.target is None else str(cell.target),
+                    "suppressed": cell.suppressed,
+                })
+    metadata = {
+        "@context": "https://www.dati.gov.it/onto/dcatapit",
+        "@type": "dcatapit:Dataset",
+        "dct:identifier": f"{ambito.code}-indicatori-{year}",
+        "dct:title": _("Social-care indicators of %(ambito)s, %(year)s") % {"ambito": ambito.name, "year": year},
+        "dct:description": _("Aggregate indicators of the Ambito's social services (waiting times, coverage, "
+                             "LEPS, spending, satisfaction, demographic needs) by Comune. Figures computed from "
+                             "fewer than 5 persons are omitted."),
+        "dct:publisher": {"@type": "dcatapit:Agent", "foaf:name": _("Planning office of %(ambito)s")
+                          % {"ambito": ambito.name}},
+        "dct:rightsHolder": {"@type": "dcatapit:Agent", "foaf:name": ambito.name},
+        "dct:license": {"@type": "dcatapit:LicenseDocument", "@id": LICENCE, "dct:title": "CC-BY 4.0"},
+        "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": period.start.isoformat(),
+                         "dcat:endDate": period.end.isoformat()},
+        "dct:spatial": {"@type": "dct:Location", "locn:geographicName": ambito.name},
+        "dct:modified": dt.date.today().isoformat(),
+        "dct:language": "http://publications.europa.eu/resource/authority/language/ITA",
+        "dcat:theme": "http://publications.europa.eu/resource/authority/data-theme/SOCI",
+        "dct:accrualPeriodicity": "http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+        "dcat:keyword": ["welfare", "servizi sociali", "LEPS", "Piano di Zona"],
+    }
+    return metadata, rows

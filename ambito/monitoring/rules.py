@@ -1,0 +1,35 @@
+"""Who may do what in monitoring. Dashboards and indicators are open to every member (values are scoped
+and small cells suppressed by the engine); surveys, moderation and the report narrative belong to the
+planning office; reports and exports to the planning office and the regional observer."""
+
+import rules
+from django.db.models import QuerySet
+
+from ambito.accounts.roles import Role
+from ambito.accounts.rules import has_membership, is_planner, is_regional_observer
+from ambito.accounts.selectors import scope_for
+
+
+@rules.predicate
+def can_manage_surveys(user):
+    return scope_for(user).has(Role.PLANNER, Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def can_manage_survey(user, survey):
+    """Paired with ``selectors.survey_list``: the planning office of the survey's Ambito."""
+    return survey is not None and survey.service.ambito_id in scope_for(user).ambito_ids(Role.PLANNER,
+                                                                                          Role.ADMINISTRATOR)
+
+
+def survey_filter(user, queryset: QuerySet) -> QuerySet:
+    return queryset.filter(service__ambito_id__in=scope_for(user).ambito_ids(Role.PLANNER, Role.ADMINISTRATOR))
+
+
+can_view_dashboard = has_membership
+can_run_reports = is_planner | is_regional_observer
+
+rules.add_perm("monitoring.view_dashboard", can_view_dashboard)
+rules.add_perm("monitoring.manage_surveys", can_manage_surveys)
+rules.add_perm("monitoring.change_survey", can_manage_survey)
+rules.add_perm("monitoring.run_reports", can_run_reports)

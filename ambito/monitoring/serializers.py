@@ -1,0 +1,29 @@
+from rest_framework import serializers
+
+
+class IndicatorDefinitionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    formula = serializers.CharField()
+    source = serializers.CharField()
+    breakdowns = serializers.ListField(child=serializers.CharField())
+    direction = serializers.CharField()
+    target = serializers.CharField(source="target_description")
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, coerce_to_string=True)
+    target = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, coerce_to_string=True)
+
+
+class IndicatorValuesSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    unit = serializers.CharField()
+    values = IndicatorValueSerializer(many=True)
+
+
+class JobRequestSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    format = serializers.CharField(required=False)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ambito.monitoring import views
+
+urlpatterns = [
+    path("monitoraggio/", views.dashboard, name="monitoring-dashboard"),
+    path("monitoraggio/comuni/<str:istat_code>/", views.comune_dashboard, name="monitoring-comune"),
+    path("monitoraggio/indicatori/", views.indicator_list, name="monitoring-indicators"),
+    path("monitoraggio/indicatori/<slug:code>.csv", views.indicator_csv, name="monitoring-indicator-csv"),
+    path("monitoraggio/questionari/", views.survey_list, name="monitoring-surveys"),
+    path("monitoraggio/questionari/<int:pk>/", views.survey_detail, name="monitoring-survey-detail"),
+    path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
+    path("monitoraggio/relazione/", views.report, name="monitoring-report"),
+    path("valutazione/", views.public_survey_list, name="survey-public-list"),
+    path("valutazione/<uuid:public_id>/", views.public_survey, name="survey-public"),
+]
