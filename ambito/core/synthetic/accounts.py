@@ -10,11 +10,12 @@ def seed(gen):
     ambito_ids = gen.state["ambito_ids"]
     per_ambito = 3 + ETS_PER_AMBITO
     ids = iter(gen.reserve_ids(Organisation, len(comuni) + len(ambito_ids) * per_ambito))
-    rows, by_ambito = [], {a: {"comuni": [], "ets": []} for a in ambito_ids}
+    rows, by_ambito, comune_org = [], {a: {"comuni": [], "ets": []} for a in ambito_ids}, {}
     for comune_id, ambito_id, _ in comuni:
         pk = next(ids)
         rows.append((pk, f"Comune {comune_id}", OrganisationKind.COMUNE, ambito_id, comune_id, "", True))
         by_ambito[ambito_id]["comuni"].append(pk)
+        comune_org[comune_id] = pk
     for ambito_id in ambito_ids:
         for key, kind, name in [("udp", OrganisationKind.PLANNING_OFFICE, "Ufficio di Piano"),
                                 ("health", OrganisationKind.HEALTH_AUTHORITY, "ASST"),
@@ -28,3 +29,4 @@ def seed(gen):
             by_ambito[ambito_id]["ets"].append(pk)
     gen.load(Organisation, ["id", "name", "kind", "ambito_id", "comune_id", "region_code", "active"], rows)
     gen.state["organisations"] = by_ambito
+    gen.state["comune_org"] = comune_org

@@ -32,7 +32,7 @@ def seed(gen):
     for comune_id, ambito_id, _ in gen.state["comuni"]:
         comuni_by_ambito.setdefault(ambito_id, []).append(comune_id)
     ids = iter(gen.reserve_ids(Service, len(organisations) * len(CATALOGUE)))
-    rows, links, services = [], [], {}
+    rows, links, services, providers = [], [], {}, {}
     for ambito_id, orgs in organisations.items():
         for n, (service_type, area, wait) in enumerate(CATALOGUE):
             pk = next(ids)
@@ -42,6 +42,7 @@ def seed(gen):
                          as_json([]), CapacityUnit.HOURS_PER_WEEK if hours else CapacityUnit.PLACES,
                          gen.rng.randint(20, 900), wait, True))
             services[(ambito_id, str(service_type))] = pk
+            providers[pk] = provider
             links.extend((pk, comune_id) for comune_id in comuni_by_ambito[ambito_id])
     gen.load(Service, ["id", "ambito_id", "provider_id", "name", "service_type", "area", "leps", "capacity_unit",
                        "capacity", "target_wait_days", "active"], rows)
@@ -49,3 +50,4 @@ def seed(gen):
     link_ids = gen.reserve_ids(through, len(links))
     gen.load(through, ["id", "service_id", "comune_id"], ((i, s, c) for i, (s, c) in zip(link_ids, links, strict=True)))
     gen.state["services"] = services
+    gen.state["service_provider"] = providers
