@@ -38,4 +38,53 @@ def territory(bench, ctx):
     bench.page("GET /api/v1/comuni/", _client(ctx["users"]["bench.planner"]), "/api/v1/comuni/")
 
 
-GROUPS = {"territory": territory}
+def _url(name, *args, query=""):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        raise NotAvailable(f"no URL named {name}") from None
+
+
+def directory(bench, ctx):
+    from ambito.network.models import Service
+
+    comune = ctx["ambito"].comuni.order_by("pk").first()
+    anonymous = Client()
+    bench.page(f"directory search ({Service.objects.count():,} services)", anonymous,
+               _url("portal-directory", query="?q=assistenza+domiciliare"))
+    bench.page("directory filtered by Comune", anonymous,
+               _url("portal-directory", query=f"?q=assistenza&comune={comune.istat_code}"))
+
+
+def plan_budget(bench, ctx):
+    from ambito.planning.models import Plan
+
+    plan = Plan.objects.filter(ambito=ctx["ambito"]).order_by("pk").first()
+    if plan is None:
+        raise NotAvailable("no plan in the synthetic Ambito")
+    client = _client(ctx["users"]["bench.planner"])
+    bench.page("plan budget page", client, _url("planning-budget", plan.pk))
+    bench.page("GET /api/v1/plans/{id}/budget/", client,
+               _url("api-plan-budget", plan.pk, query=f"?year={plan.start_year}"))
+
+
+def work_queue(bench, ctx):
+    client = _client(ctx["users"]["bench.sw"])
+    bench.page("social worker work queue", client, _url("access-work-queue"))
+
+
+def case_list(bench, ctx):
+    client = _client(ctx["users"]["bench.sw"])
+    bench.page("case list (page 2)", client, _url("care-plan-list", query="?page=2"))
+    bench.page("GET /api/v1/requests/?page=2", client, _url("api-request-list", query="?page=2"))
+
+
+GROUPS = {
+    "territory": territory,
+    "directory": directory,
+    "plan_budget": plan_budget,
+    "work_queue": work_queue,
+    "case_list": case_list,
+}
