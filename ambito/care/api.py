@@ -1,0 +1,415 @@
+"""REST API of care: ``/api/v1/care-plans/``, ``/api/v1/health-budgets/``, ``/api/v1/referrals/`` (with accept,
+decline, complete), ``/api/v1/deliveries/`` (with bulk) and ``/api/v1/persons/{id}/fhir/``. Views parse input,
+call one service or selector and render; the provider side gets only ``provider_view`` of a referral."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ambito.access.models import Assessment, Person
+from ambito.accounts.models import AccessAction
+from ambito.accounts.services import access_log_record
+from ambito.care import rules, selectors, services
+from ambito.care.fhir import person_bundle
+from ambito.care.models import (
+    CarePlan,
+    DeclineReason,
+    Delivery,
+    DeliverySource,
+    DeliveryType,
+    Referral,
+)
+from ambito.core.imports import ImportRejected
+from ambito.network.taxonomy import Area
+
+
+def _call(fn, **kwargs):
+    """Turn domain errors into 400 answers with the social worker's message."""
+    try:
+        return fn(**kwargs)
+    except ImportRejected as exc:
+        raise serializers.ValidationError({"rows": [
+            {"row": e.row, "field": e.field, "message": str(e.message)} for e in exc.errors]}) from None
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        raise serializers.ValidationError(detail) from None
+
+
+# --- Care plans ----------------------------------------------------------------------------------------------
+
+
+class GoalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    indicator = serializers.CharField()
+    baseline = serializers.CharField()
+    target = serializers.CharField()
+    review_on = serializers.DateField()
+    status = serializers.CharField()
+
+
+class InterventionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    service = serializers.CharField(source="service.name")
+    provider = serializers.CharField(source="provider.name")
+    description = serializers.CharField()
+    intensity = serializers.DecimalField(max_digits=7, decimal_places=2)
+    intensity_unit = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    payer = serializers.CharField()
+    person_share = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+
+
+class CarePlanOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    person = serializers.IntegerField(source="person_id")
+    pseudonym = serializers.CharField(source="person.pseudonym")
+    comune = serializers.CharField(source="comune.name")
+    title = serializers.CharField()
+    area = serializers.CharField()
+    status = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    revision = serializers.IntegerField()
+    case_manager = serializers.CharField(source="case_manager.get_full_name", default="")
+    agreement_signed_on = serializers.DateField(allow_null=True)
+    next_review_on = serializers.DateField(allow_null=True)
+
+
+class CarePlanDetailOutput(CarePlanOutput):
+    goals = GoalOutput(many=True, source="goals.all")
+    interventions = InterventionOutput(many=True, source="interventions.all")
+
+
+class CarePlanInput(serializers.Serializer):
+    person = serializers.IntegerField()
+    assessment = serializers.IntegerField(required=False, allow_null=True)
+    title = serializers.CharField(max_length=200)
+    area = serializers.ChoiceField(choices=Area.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CarePlanListApi(generics.ListCreateAPIView):
+    """Care plans (PAI) the caller may read; POST opens one for a person of the caller's territory."""
+
+    serializer_class = CarePlanOutput
+
+    def get_queryset(self):
+        return selectors.care_plan_list(actor=self.request.user, status=self.request.query_params.get("status", ""))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.log_list(actor=request.user, records=page, purpose="care plan list (API)")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=CarePlanInput, responses=CarePlanDetailOutput)
+    def create(self, request, *args, **kwargs):
+        data = CarePlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        person = get_object_or_404(Person, pk=values.pop("person"))
+        assessment_id = values.pop("assessment", None)
+        assessment = get_object_or_404(Assessment, pk=assessment_id) if assessment_id else None
+        plan = _call(services.care_plan_create, actor=request.user, person=person, assessment=assessment, **values)
+        return Response(CarePlanDetailOutput(plan).data, status=status.HTTP_201_CREATED)
+
+
+class CarePlanDetailApi(APIView):
+    serializer_class = CarePlanDetailOutput
+
+    def get(self, request, pk):
+        return Response(CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data)
+
+
+# --- Health budgets ----------------------------------------------------------------------------------------
+
+
+class HealthBudgetOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    person = serializers.IntegerField(source="person_id")
+    pseudonym = serializers.CharField(source="person.pseudonym")
+    title = serializers.CharField()
+    area = serializers.CharField()
+    status = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+
+
+class ReportRow(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    planned = serializers.DecimalField(max_digits=12, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=12, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class HealthBudgetDetailOutput(HealthBudgetOutput):
+    team = serializers.SerializerMethodField()
+    report = serializers.SerializerMethodField()
+
+    def get_team(self, budget) -> list[dict]:
+        return [{"role": m.role, "name": m.name, "organisation": m.organisation.name if m.organisation else ""}
+                for m in budget.team.all()]
+
+    @extend_schema(responses=ReportRow(many=True))
+    def get_report(self, budget) -> dict:
+        report = selectors.health_budget_report(budget=budget)
+        return {"axes": ReportRow(report["axes"], many=True).data,
+                "funders": ReportRow(report["funders"], many=True).data,
+                "total": ReportRow(report["total"]).data}
+
+
+class HealthBudgetListApi(generics.ListAPIView):
+    """Budget di salute projects the caller may read."""
+
+    serializer_class = HealthBudgetOutput
+
+    def get_queryset(self):
+        return selectors.health_budget_list(actor=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.log_list(actor=request.user, records=page, purpose="Budget di salute list (API)")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class HealthBudgetDetailApi(APIView):
+    serializer_class = HealthBudgetDetailOutput
+
+    def get(self, request, pk):
+        return Response(HealthBudgetDetailOutput(selectors.health_budget_get(actor=request.user, pk=pk)).data)
+
+
+# --- Referrals -----------------------------------------------------------------------------------------------
+
+
+class ReferralProviderOutput(serializers.Serializer):
+    """What the provider sees: the minimum to deliver."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    name = serializers.CharField()
+    address = serializers.CharField()
+    comune = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    service = serializers.CharField()
+    provider = serializers.CharField()
+    what_to_deliver = serializers.CharField()
+    intensity = serializers.DecimalField(max_digits=7, decimal_places=2)
+    intensity_unit = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    sent_at = serializers.DateTimeField()
+    answer_due_on = serializers.DateField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReferralOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    person = serializers.IntegerField(source="person_id")
+    pseudonym = serializers.CharField(source="person.pseudonym")
+    care_plan = serializers.IntegerField(source="care_plan_id")
+    service = serializers.CharField(source="service.name")
+    provider = serializers.CharField(source="provider.name")
+    what_to_deliver = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    answer_due_on = serializers.DateField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answered_via = serializers.CharField()
+    decline_reason = serializers.CharField()
+    decline_note = serializers.CharField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    reminders_sent = serializers.IntegerField()
+
+
+def referral_data(user, referral) -> dict:
+    if rules.can_view_referral_case(user, referral):
+        return ReferralOutput(referral).data
+    return ReferralProviderOutput(selectors.provider_view(referral)).data
+
+
+class ReferralListApi(generics.ListAPIView):
+    """Referrals the caller may read: the case side sees the loop, a provider only its own referrals with the
+    minimum data to deliver. ``?status=sent`` filters."""
+
+    serializer_class = ReferralOutput
+
+    def get_queryset(self):
+        return selectors.referral_list(actor=self.request.user, status=self.request.query_params.get("status", ""))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.log_list(actor=request.user, records=page, purpose="referral list (API)")
+        return self.get_paginated_response([referral_data(request.user, r) for r in page])
+
+
+class ReferralDetailApi(APIView):
+    serializer_class = ReferralOutput
+
+    def get(self, request, pk):
+        return Response(referral_data(request.user, selectors.referral_get(actor=request.user, pk=pk)))
+
+
+class DeclineInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DeclineReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompleteInput(serializers.Serializer):
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _referral_for_action(request, pk) -> Referral:
+    referral = get_object_or_404(Referral.objects.select_related("person", "intervention", "provider", "service",
+                                                                 "person__residence_comune"), pk=pk)
+    if not rules.can_view_referral(request.user, referral):
+        access_log_record(actor=request.user, record=referral, action=AccessAction.DENIED,
+                          purpose="referral action refused (API)")
+        raise PermissionDenied
+    return referral
+
+
+class ReferralAcceptApi(APIView):
+    serializer_class = ReferralProviderOutput
+
+    @extend_schema(request=None)
+    def post(self, request, pk):
+        referral = _call(services.referral_accept, actor=request.user, referral=_referral_for_action(request, pk),
+                         via="api")
+        return Response(referral_data(request.user, referral))
+
+
+class ReferralDeclineApi(APIView):
+    serializer_class = ReferralProviderOutput
+
+    @extend_schema(request=DeclineInput)
+    def post(self, request, pk):
+        data = DeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = _call(services.referral_decline, actor=request.user, referral=_referral_for_action(request, pk),
+                         via="api", **data.validated_data)
+        return Response(referral_data(request.user, referral))
+
+
+class ReferralCompleteApi(APIView):
+    serializer_class = ReferralProviderOutput
+
+    @extend_schema(request=CompleteInput)
+    def post(self, request, pk):
+        data = CompleteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = _call(services.referral_complete, actor=request.user, referral=_referral_for_action(request, pk),
+                         **data.validated_data)
+        return Response(referral_data(request.user, referral))
+
+
+# --- Deliveries --------------------------------------------------------------------------------------------
+
+
+class DeliveryOutput(serializers.ModelSerializer):
+    service = serializers.CharField(source="service.name")
+    provider = serializers.CharField(source="provider.name")
+    pseudonym = serializers.CharField(source="person.pseudonym")
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "referral", "pseudonym", "service", "provider", "delivery_type", "delivered_on",
+                  "start_time", "end_time", "hours", "quantity", "amount", "operator_name", "operator_ref", "notes",
+                  "source"]
+
+
+class DeliveryRowInput(serializers.Serializer):
+    delivered_on = serializers.DateField()
+    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    end_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True, default=None)
+    quantity = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True, default=None)
+    amount = serializers.DecimalField(max_digits=11, decimal_places=2, required=False, allow_null=True, default=None)
+    delivery_type = serializers.ChoiceField(choices=DeliveryType.choices)
+    operator_name = serializers.CharField(max_length=120)
+    operator_ref = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DeliveryInput(DeliveryRowInput):
+    referral = serializers.IntegerField()
+
+
+class DeliveryBulkInput(serializers.Serializer):
+    referral = serializers.IntegerField()
+    rows = DeliveryRowInput(many=True)
+
+
+class DeliveryListApi(generics.ListCreateAPIView):
+    """Deliveries the caller may read (provider: its own; case team: its persons'). POST logs one delivery."""
+
+    serializer_class = DeliveryOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.delivery_list(actor=self.request.user, referral_id=params.get("referral"),
+                                       date_from=params.get("from"), date_to=params.get("to"))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.log_list(actor=request.user, records=page, purpose="delivery list (API)")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=DeliveryInput, responses=DeliveryOutput)
+    def create(self, request, *args, **kwargs):
+        data = DeliveryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        referral = _referral_for_action(request, values.pop("referral"))
+        delivery = _call(services.delivery_create, actor=request.user, referral=referral,
+                         source=DeliverySource.API, **values)
+        return Response(DeliveryOutput(delivery).data, status=status.HTTP_201_CREATED)
+
+
+class DeliveryBulkApi(APIView):
+    """Log several deliveries on one referral at once, all or nothing (400 lists every bad row)."""
+
+    serializer_class = DeliveryOutput
+
+    @extend_schema(request=DeliveryBulkInput, responses=DeliveryOutput(many=True))
+    def post(self, request):
+        data = DeliveryBulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = _referral_for_action(request, data.validated_data["referral"])
+        created = _call(services.delivery_bulk_create, actor=request.user, referral=referral,
+                        rows=[dict(r) for r in data.validated_data["rows"]], source=DeliverySource.API)
+        return Response(DeliveryOutput(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+# --- FHIR --------------------------------------------------------------------------------------------------
+
+
+class PersonFhirApi(APIView):
+    """A person's care plans and referrals as an HL7 FHIR R4 Bundle (Patient with pseudonymous identifier only)."""
+
+    serializer_class = inline_serializer("FhirBundle", fields={"resourceType": serializers.CharField()})
+
+    def get(self, request, pk):
+        person = get_object_or_404(Person, pk=pk)
+        if not rules.can_view_case(request.user, person):
+            access_log_record(actor=request.user, record=person, action=AccessAction.DENIED,
+                              purpose="FHIR export refused")
+            raise PermissionDenied
+        plans = list(CarePlan.objects.filter(person=person).prefetch_related(
+            "goals", "interventions__service__taxonomy_term", "interventions__provider"))
+        referrals = list(Referral.objects.filter(person=person).select_related("provider"))
+        access_log_record(actor=request.user, record=person, action=AccessAction.EXPORT, purpose="FHIR export")
+        return Response(person_bundle(person=person, plans=plans, referrals=referrals),
+                        content_type="application/fhir+json")
+

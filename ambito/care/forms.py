@@ -1,0 +1,182 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ambito.access.models import Assessment, AssessmentDecision, AssessmentStatus, Person
+from ambito.care import rules
+from ambito.care.models import (
+    DeclineReason,
+    DeliveryType,
+    GoalStatus,
+    IntensityUnit,
+    NoteVisibility,
+    Payer,
+)
+from ambito.core.forms import StyledFormMixin
+from ambito.network.models import Service
+from ambito.network.taxonomy import Area
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class CarePlanForm(StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    assessment = forms.ModelChoiceField(label=_("UVM assessment"), queryset=Assessment.objects.none(), required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    summary = forms.CharField(label=_("Needs and resources"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
+        self.fields["assessment"].queryset = Assessment.objects.filter(
+            rules.case_team_q(actor), status=AssessmentStatus.COMPLETED,
+            decision=AssessmentDecision.CARE_PLAN).select_related("person")
+        self.fields["assessment"].label_from_instance = lambda a: f"UVM {a.held_on:%d/%m/%Y} · {a.person.full_name}"
+
+
+class GoalForm(StyledFormMixin, forms.Form):
+    description = forms.CharField(label=_("Goal"), max_length=300)
+    indicator = forms.CharField(label=_("How it is measured"), max_length=200)
+    baseline = forms.CharField(label=_("Starting value"), max_length=60, required=False)
+    target = forms.CharField(label=_("Target"), max_length=60)
+    review_on = forms.DateField(label=_("Review date"), widget=DATE)
+
+
+class InterventionForm(StyledFormMixin, forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    description = forms.CharField(label=_("What to deliver"), max_length=300)
+    intensity = forms.DecimalField(label=_("Intensity"), max_digits=7, decimal_places=2, min_value=0)
+    intensity_unit = forms.ChoiceField(label=_("Unit"), choices=IntensityUnit.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
+    person_share = forms.DecimalField(label=_("Person's share (EUR/month)"), max_digits=9, decimal_places=2,
+                                      required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(ambito_id=plan.ambito_id, active=True).exclude(
+            service_type__in=["pua", "info_point"]).select_related("provider")
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.provider.name}"
+
+
+class SignForm(StyledFormMixin, forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    signed_by = forms.CharField(label=_("Signed by"), max_length=120)
+
+
+class ReferralSendForm(StyledFormMixin, forms.Form):
+    response_days = forms.IntegerField(label=_("Days to answer"), min_value=1, max_value=60, initial=5)
+    contact_email = forms.EmailField(
+        label=_("E-mail for an answer link (providers without accounts)"), required=False)
+
+
+class DeclineForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
+    note = forms.CharField(label=_("Details"), max_length=300, required=False)
+
+
+class DeliveryForm(StyledFormMixin, forms.Form):
+    delivered_on = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("From"), widget=TIME, required=False)
+    end_time = forms.TimeField(label=_("To"), widget=TIME, required=False)
+    hours = forms.DecimalField(label=_("Hours"), max_digits=6, decimal_places=2, required=False)
+    delivery_type = forms.ChoiceField(label=_("Type"), choices=DeliveryType.choices)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=11, decimal_places=2, required=False)
+    operator_name = forms.CharField(label=_("Operator"), max_length=120)
+    operator_ref = forms.CharField(label=_("Operator code"), max_length=40, required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+
+class WeekForm(StyledFormMixin, forms.Form):
+    """One week of deliveries for one operator: a start and end time per day; empty days are skipped."""
+
+    week_start = forms.DateField(label=_("Week starting on"), widget=DATE)
+    delivery_type = forms.ChoiceField(label=_("Type"), choices=DeliveryType.choices)
+    operator_name = forms.CharField(label=_("Operator"), max_length=120)
+    operator_ref = forms.CharField(label=_("Operator code"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in range(7):
+            self.fields[f"start_{day}"] = forms.TimeField(required=False, widget=TIME)
+            self.fields[f"end_{day}"] = forms.TimeField(required=False, widget=TIME)
+        for name, field in self.fields.items():
+            if name.startswith(("start_", "end_")):
+                field.widget.attrs["class"] = "form-control"
+
+    def days(self):
+        start = self.initial.get("week_start") or (self.data and self.data.get("week_start")) or None
+        rows = []
+        for day in range(7):
+            rows.append({"index": day, "start": self[f"start_{day}"], "end": self[f"end_{day}"],
+                         "date": start})
+        return rows
+
+    def rows(self) -> list[dict]:
+        data = self.cleaned_data
+        result = []
+        for day in range(7):
+            start, end = data.get(f"start_{day}"), data.get(f"end_{day}")
+            if start is None and end is None:
+                continue
+            result.append({"delivered_on": data["week_start"] + datetime.timedelta(days=day), "start_time": start,
+                           "end_time": end, "delivery_type": data["delivery_type"],
+                           "operator_name": data["operator_name"], "operator_ref": data.get("operator_ref", "")})
+        return result
+
+
+class CsvImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(label=_("Visible to"), choices=NoteVisibility.choices)
+    referral = forms.IntegerField(label=_("Referral (for notes shared with the provider)"), required=False)
+    attachment = forms.FileField(label=_("Attachment (PDF, JPEG, PNG, text; up to 10 MB)"), required=False)
+
+
+def week_start_default():
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+GOAL_OUTCOMES = [(v, label) for v, label in GoalStatus.choices if v != GoalStatus.OPEN] + [
+    (GoalStatus.OPEN, _("Still open"))]
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    """The plan's review: one outcome per open goal, a summary, the next review date (or closure)."""
+
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DATE)
+    summary = forms.CharField(label=_("What the review found"), widget=forms.Textarea(attrs={"rows": 3}),
+                              required=False)
+    next_review_on = forms.DateField(label=_("Next review"), widget=DATE, required=False)
+    close = forms.BooleanField(label=_("Close the plan"), required=False)
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = [g for g in goals if g.status == GoalStatus.OPEN]
+        for goal in self.goals:
+            self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(label=goal.description, choices=GOAL_OUTCOMES)
+            self.fields[f"value_{goal.pk}"] = forms.CharField(label=_("Measured value"), max_length=60,
+                                                              required=False)
+        for name, field in self.fields.items():
+            if name.startswith(("outcome_", "value_")):
+                css = "form-select" if name.startswith("outcome_") else "form-control"
+                field.widget.attrs["class"] = css
+
+    def goal_rows(self):
+        return [{"goal": g, "outcome": self[f"outcome_{g.pk}"], "value": self[f"value_{g.pk}"]} for g in self.goals]
+
+    def outcomes(self) -> dict:
+        return {g.pk: {"outcome": self.cleaned_data[f"outcome_{g.pk}"], "value": self.cleaned_data[f"value_{g.pk}"]}
+                for g in self.goals}

@@ -1,0 +1,417 @@
+"""Pages of care: the social worker's case (plan, goals, interventions, referrals, deliveries, notes), the
+provider's referral inbox and delivery logging, the public answer link, private attachments. Every page works
+without JavaScript; HTMX swaps the referral card after an answer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ambito.accounts.models import AccessAction
+from ambito.accounts.selectors import scope_for
+from ambito.accounts.services import access_log_record
+from ambito.care import forms, rules, selectors, services
+from ambito.care.models import (
+    CarePlanStatus,
+    CaseAttachment,
+    PlannedIntervention,
+    Referral,
+    ReferralStatus,
+)
+from ambito.core.charts import chart
+from ambito.core.imports import ImportRejected
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- The social worker's side ------------------------------------------------------------------------------
+
+
+@login_required
+def care_plan_list(request):
+    """The cases (PAI) of the social worker's territory."""
+    if not scope_for(request.user).is_case_role:
+        raise PermissionDenied
+    status = request.GET.get("stato", "")
+    plans = list(selectors.care_plan_list(actor=request.user, status=status)[:200])
+    selectors.log_list(actor=request.user, records=plans, purpose="care plan list")
+    return render(request, "care/plan_list.html", {"plans": plans, "status": status,
+                                                    "statuses": CarePlanStatus.choices,
+                                                    "can_start": rules.can_start_case(request.user)})
+
+
+@login_required
+def care_plan_create(request):
+    if not rules.can_start_case(request.user):
+        raise PermissionDenied
+    initial = {"start_date": timezone.localdate(), "end_date": timezone.localdate().replace(
+        year=timezone.localdate().year + 1)}
+    if request.GET.get("uvm", "").isdigit():
+        initial["assessment"] = int(request.GET["uvm"])
+    form = forms.CarePlanForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.care_plan_create(actor=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Care plan opened: add goals and interventions, then record the agreement."))
+            return redirect("care-plan-detail", pk=plan.pk)
+    return render(request, "care/plan_form.html", {"form": form})
+
+
+def _plan_context(request, plan, **forms_):
+    today = timezone.localdate()
+    referrals = list(selectors.care_plan_referrals(plan=plan))
+    open_by_intervention = {r.intervention_id for r in referrals if r.is_open}
+    deliveries = selectors.care_plan_deliveries(plan=plan)
+    from ambito.care.models import Delivery
+
+    totals = selectors.delivery_totals(queryset=Delivery.objects.filter(referral__care_plan=plan))
+    notes = list(selectors.case_notes_for(actor=request.user, person=plan.person, care_plan=plan))
+    return {
+        "plan": plan,
+        "person": plan.person,
+        "can_edit": rules.can_edit_care_plan(request.user, plan),
+        "goals": list(plan.goals.all()),
+        "interventions": list(plan.interventions.all()),
+        "referrals": referrals,
+        "open_by_intervention": open_by_intervention,
+        "deliveries": deliveries,
+        "totals": totals,
+        "notes": notes,
+        "revisions": list(plan.revisions.all()),
+        "goal_form": forms_.get("goal_form") or forms.GoalForm(initial={"review_on": plan.next_review_on}),
+        "intervention_form": forms_.get("intervention_form") or forms.InterventionForm(
+            plan=plan, initial={"start_date": max(plan.start_date, today), "end_date": plan.end_date}),
+        "sign_form": forms_.get("sign_form") or forms.SignForm(initial={"signed_on": today}),
+        "referral_form": forms_.get("referral_form") or forms.ReferralSendForm(),
+        "review_form": forms_.get("review_form") or forms.ReviewForm(goals=plan.goals.all(),
+                                                                     initial={"reviewed_on": today}),
+        "note_form": forms_.get("note_form") or forms.NoteForm(),
+    }
+
+
+@login_required
+def care_plan_detail(request, pk):
+    """The case page: plan, goals, interventions, referrals and their loop, deliveries, notes, history."""
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    return render(request, "care/plan_detail.html", _plan_context(request, plan))
+
+
+def _plan_post(request, pk, form_name, form, action, success):
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    if form.is_valid():
+        try:
+            action(plan, form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("care-plan-detail", pk=plan.pk)
+    return render(request, "care/plan_detail.html", _plan_context(request, plan, **{form_name: form}), status=400)
+
+
+@login_required
+@require_POST
+def goal_add(request, pk):
+    return _plan_post(request, pk, "goal_form", forms.GoalForm(request.POST),
+                      lambda plan, d: services.goal_add(actor=request.user, plan=plan, **d), _("Goal added."))
+
+
+@login_required
+@require_POST
+def intervention_add(request, pk):
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    return _plan_post(request, pk, "intervention_form", forms.InterventionForm(request.POST, plan=plan),
+                      lambda plan, d: services.intervention_add(actor=request.user, plan=plan, **d),
+                      _("Intervention planned."))
+
+
+@login_required
+@require_POST
+def care_plan_sign(request, pk):
+    return _plan_post(request, pk, "sign_form", forms.SignForm(request.POST),
+                      lambda plan, d: services.care_plan_sign(actor=request.user, plan=plan, **d),
+                      _("Agreement recorded: the plan is active."))
+
+
+@login_required
+@require_POST
+def care_plan_review(request, pk):
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    form = forms.ReviewForm(request.POST, goals=plan.goals.all())
+
+    def review(plan, data):
+        services.care_plan_review(actor=request.user, plan=plan, reviewed_on=data["reviewed_on"],
+                                  outcomes=form.outcomes(), summary=data["summary"],
+                                  next_review_on=data["next_review_on"], close=data["close"])
+
+    return _plan_post(request, pk, "review_form", form, review, _("Review recorded: a new version of the plan."))
+
+
+@login_required
+@require_POST
+def referral_send(request, pk, intervention_pk):
+    intervention = get_object_or_404(PlannedIntervention, pk=intervention_pk, care_plan_id=pk)
+
+    def send(plan, data):
+        services.referral_send(actor=request.user, intervention=intervention, **data)
+
+    return _plan_post(request, pk, "referral_form", forms.ReferralSendForm(request.POST), send,
+                      _("Referral sent to the provider."))
+
+
+@login_required
+@require_POST
+def note_add(request, pk):
+    form = forms.NoteForm(request.POST, request.FILES)
+
+    def add(plan, data):
+        referral = None
+        if data.get("referral"):
+            referral = get_object_or_404(Referral, pk=data["referral"], care_plan=plan)
+        files = [data["attachment"]] if data.get("attachment") else []
+        services.case_note_add(actor=request.user, person=plan.person, care_plan=plan, referral=referral,
+                               text=data["text"], visibility=data["visibility"], files=files)
+
+    return _plan_post(request, pk, "note_form", form, add, _("Note saved."))
+
+
+@login_required
+def attachment_download(request, pk):
+    """Attachments are served only here, after the permission check, never from a public URL."""
+    attachment = get_object_or_404(CaseAttachment.objects.select_related("note__person", "note__referral"), pk=pk)
+    if not rules.can_view_case_attachment(request.user, attachment):
+        access_log_record(actor=request.user, record=attachment, action=AccessAction.DENIED,
+                          purpose="attachment download refused")
+        raise PermissionDenied
+    access_log_record(actor=request.user, record=attachment, action=AccessAction.READ, purpose="attachment download")
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+@login_required
+def health_budget_list(request):
+    if not scope_for(request.user).is_case_role:
+        raise PermissionDenied
+    budgets = list(selectors.health_budget_list(actor=request.user)[:200])
+    selectors.log_list(actor=request.user, records=budgets, purpose="Budget di salute list")
+    return render(request, "care/budget_list.html", {"budgets": budgets})
+
+
+@login_required
+def health_budget_detail(request, pk):
+    budget = selectors.health_budget_get(actor=request.user, pk=pk)
+    report = selectors.health_budget_report(budget=budget)
+    spec = chart(kind="bar", labels=[str(a["label"]) for a in report["axes"]], unit="EUR",
+                 series={_("Planned"): [float(a["planned"]) for a in report["axes"]],
+                         _("Spent"): [float(a["spent"]) for a in report["axes"]]})
+    return render(request, "care/budget_detail.html", {"budget": budget, "report": report, "spec": spec})
+
+
+# --- The provider's side -----------------------------------------------------------------------------------
+
+
+@login_required
+def referral_inbox(request):
+    """Referrals sent to the operator's organisation (*richieste di presa in carico*), minimum data only."""
+    if not rules.provider_organisation_ids(request.user):
+        raise PermissionDenied
+    status = request.GET.get("stato", "")
+    referrals = list(selectors.referral_list(actor=request.user, status=status, provider_side=True)[:200])
+    selectors.log_list(actor=request.user, records=referrals, purpose="provider referral inbox")
+    rows = [{"referral": r, "data": selectors.provider_view(r)} for r in referrals]
+    return render(request, "care/inbox.html", {"rows": rows, "status": status, "statuses": ReferralStatus.choices,
+                                                "decline_form": forms.DeclineForm()})
+
+
+def _referral_context(request, referral, **forms_):
+    deliveries = list(selectors.delivery_list(actor=request.user, referral_id=referral.pk)[:100])
+    from ambito.care.models import Delivery
+
+    return {
+        "referral": referral,
+        "data": selectors.provider_view(referral),
+        "full": rules.can_view_referral_case(request.user, referral),
+        "can_answer": rules.can_answer_referral(request.user, referral),
+        "can_log": rules.can_log_delivery(request.user, referral) and referral.status in (
+            ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+        "changes": list(referral.status_changes.all()),
+        "deliveries": deliveries,
+        "totals": selectors.delivery_totals(queryset=Delivery.objects.filter(referral=referral)),
+        "notes": [n for n in selectors.case_notes_for(actor=request.user, person=referral.person)
+                  if n.referral_id == referral.pk],
+        "decline_form": forms_.get("decline_form") or forms.DeclineForm(),
+        "delivery_form": forms_.get("delivery_form") or forms.DeliveryForm(
+            initial={"delivered_on": timezone.localdate()}),
+        "week_form": forms_.get("week_form") or forms.WeekForm(initial={"week_start": forms.week_start_default()}),
+        "import_errors": forms_.get("import_errors"),
+    }
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = selectors.referral_get(actor=request.user, pk=pk)
+    return render(request, "care/referral_detail.html", _referral_context(request, referral))
+
+
+def _referral_for_post(request, pk):
+    referral = get_object_or_404(Referral.objects.select_related("person", "intervention", "care_plan", "provider",
+                                                                 "service", "person__residence_comune"), pk=pk)
+    if not rules.can_view_referral(request.user, referral):
+        access_log_record(actor=request.user, record=referral, action=AccessAction.DENIED,
+                          purpose="referral action refused")
+        raise PermissionDenied
+    return referral
+
+
+def _answered(request, referral, message):
+    messages.success(request, message)
+    if request.htmx:
+        return render(request, "care/inbox.html#referral-card", {
+            "row": {"referral": referral, "data": selectors.provider_view(referral)},
+            "decline_form": forms.DeclineForm()})
+    return redirect("care-referral-detail", pk=referral.pk)
+
+
+@login_required
+@require_POST
+def referral_accept(request, pk):
+    referral = _referral_for_post(request, pk)
+    try:
+        services.referral_accept(actor=request.user, referral=referral)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("care-referral-detail", pk=pk)
+    return _answered(request, referral, _("Referral accepted."))
+
+
+@login_required
+@require_POST
+def referral_decline(request, pk):
+    referral = _referral_for_post(request, pk)
+    form = forms.DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_decline(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return _answered(request, referral, _("Referral declined."))
+    return render(request, "care/referral_detail.html", _referral_context(request, referral, decline_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def referral_move(request, pk, action):
+    referral = _referral_for_post(request, pk)
+    try:
+        if action == "start":
+            services.referral_start(actor=request.user, referral=referral)
+        elif action == "complete":
+            services.referral_complete(actor=request.user, referral=referral,
+                                       outcome_note=request.POST.get("outcome_note", ""))
+        elif action == "cancel":
+            services.referral_cancel(actor=request.user, referral=referral, reason=request.POST.get("reason", ""))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Referral updated."))
+    return redirect("care-referral-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def delivery_add(request, pk):
+    referral = _referral_for_post(request, pk)
+    form = forms.DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.delivery_create(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Delivery logged."))
+            return redirect("care-referral-detail", pk=pk)
+    return render(request, "care/referral_detail.html", _referral_context(request, referral, delivery_form=form),
+                  status=400)
+
+
+@login_required
+@require_POST
+def delivery_week(request, pk):
+    referral = _referral_for_post(request, pk)
+    form = forms.WeekForm(request.POST)
+    errors = None
+    if form.is_valid():
+        try:
+            created = services.delivery_bulk_create(actor=request.user, referral=referral, rows=form.rows())
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(count)s deliveries logged for the week.") % {"count": len(created)})
+            return redirect("care-referral-detail", pk=pk)
+    return render(request, "care/referral_detail.html",
+                  _referral_context(request, referral, week_form=form, import_errors=errors), status=400)
+
+
+@login_required
+def delivery_import(request):
+    """CSV import from a provider's own system: all rows or none, with every bad row named."""
+    if not rules.provider_organisation_ids(request.user) and not scope_for(request.user).is_case_role:
+        raise PermissionDenied
+    form = forms.CsvImportForm(request.POST or None, request.FILES or None)
+    errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.delivery_import_csv(actor=request.user, data=form.cleaned_data["file"].read())
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(count)s deliveries imported.") % {"count": len(created)})
+            return redirect("care-referral-inbox")
+    return render(request, "care/delivery_import.html", {"form": form, "errors": errors,
+                                                         "columns": services.CSV_COLUMNS},
+                  status=400 if errors else 200)
+
+
+# --- The public answer link --------------------------------------------------------------------------------
+
+
+def referral_link(request, token):
+    """A provider without an account answers here. Nothing is shown unless the link is valid, unused and not
+    expired; opening it is logged as a read by the provider organisation."""
+    error = None
+    referral = None
+    form = forms.DeclineForm(request.POST or None)
+    try:
+        if request.method == "POST":
+            accept = request.POST.get("answer") == "accept"
+            if accept or form.is_valid():
+                data = form.cleaned_data if not accept else {}
+                referral = services.referral_link_answer(token=token, accept=accept, reason=data.get("reason", ""),
+                                                         note=data.get("note", ""))
+                return render(request, "care/link_done.html", {"accepted": accept})
+            referral = services.referral_link_resolve(token=token).referral
+        else:
+            referral = services.referral_link_open(token=token)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        referral = None
+    context = {"error": error, "form": form, "data": selectors.provider_view(referral) if referral else None}
+    return render(request, "care/link.html", context, status=410 if error else 200)
