@@ -18,7 +18,8 @@ from ambito.monitoring.rules import survey_filter
 # Headline indicators of the dashboard, in order; those whose source is not built are skipped.
 TILE_CODES = [
     "waiting_days_median", "waiting_days_p90", "persons_admitted_per_1000", "persons_waiting",
-    "requests_received", "budget_planned", "residents_per_social_worker", "leps_pua_coverage",
+    "requests_received", "hours_delivered", "persons_served_per_1000", "spending_delivered",
+    "referral_answer_rate", "referral_response_days_median", "discharges_services_active", "budget_planned", "residents_per_social_worker", "leps_pua_coverage",
     "leps_protected_discharge_coverage", "leps_social_emergency_coverage", "satisfaction_mean",
     "survey_responses", "residents", "share_65_plus", "old_age_index",
 ]
@@ -109,6 +110,9 @@ CHARTS = [
     ("chart-waiting-month", "waiting_days_median", "month", "line"),
     ("chart-waiting-service", "waiting_days_median", "service", "bar"),
     ("chart-admitted-comune", "persons_admitted_per_1000", "comune", "bar"),
+    ("chart-hours-month", "hours_delivered", "month", "line"),
+    ("chart-served-comune", "persons_served_per_1000", "comune", "bar"),
+    ("chart-referral-provider", "referral_response_days_median", "provider", "bar"),
     ("chart-budget-source", "budget_planned", "source", "bar"),
     ("chart-satisfaction-service", "satisfaction_mean", "service", "bar"),
     ("chart-requests-month", "requests_received", "month", "line"),
@@ -131,7 +135,7 @@ def dashboard_charts(*, actor, period: Period, comune_ids=None, area=None) -> li
         if not any(cell.value is not None for cell in result.cells):
             continue
         series = {str(spec.name): [cell.value for cell in result.cells]}
-        if any(cell.target is not None for cell in result.cells):
+        if len({cell.target for cell in result.cells if cell.target is not None}) > 1:  # a constant goes in the table
             series[_("Target")] = [cell.target for cell in result.cells]
         title = _("%(indicator)s by %(breakdown)s") % {
             "indicator": spec.name, "breakdown": str(indicators.Breakdown.LABELS[by]).lower()}

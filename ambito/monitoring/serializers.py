@@ -14,8 +14,9 @@ class IndicatorDefinitionSerializer(serializers.Serializer):
 
 class IndicatorValueSerializer(serializers.Serializer):
     key = serializers.CharField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, coerce_to_string=True)
-    target = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True, coerce_to_string=True)
+    # Decimals as strings with the indicator's own precision; null is "no data" (or a suppressed small cell).
+    value = serializers.CharField(allow_null=True)
+    target = serializers.CharField(allow_null=True)
 
 
 class IndicatorValuesSerializer(serializers.Serializer):

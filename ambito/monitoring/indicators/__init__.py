@@ -209,7 +209,7 @@ UNITS = {
 
 _registry: dict[str, IndicatorDefinition] = {}
 _loaded = False
-SOURCE_MODULES = ["territory", "network", "planning", "access", "feedback"]
+SOURCE_MODULES = ["territory", "network", "planning", "access", "care", "feedback"]
 
 
 def models_available(app_label: str, *model_names: str) -> bool:

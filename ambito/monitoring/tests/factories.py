@@ -106,3 +106,47 @@ def waiting(w: World, svc, *, comune="b", entered=None):
     waiting_list, _ = WaitingList.objects.get_or_create(service=svc)
     return WaitingListEntry.objects.create(waiting_list=waiting_list, person=person(w, comune),
                                            entered_at=entered or at(2025, 6, 1))
+
+
+# --- care --------------------------------------------------------------------------------------------------
+
+
+def referral(w: World, svc, *, p=None, comune="a", sent=None, answered_after_days=None, provider=None):
+    """A referral of a person of ``comune`` to ``svc``, answered ``answered_after_days`` after sending."""
+    from ambito.care.models import CarePlan, PlannedIntervention, Referral, ReferralStatus
+
+    p = p or person(w, comune)
+    sent = sent or at(2025, 3, 3)
+    plan = CarePlan.objects.create(ambito=w.ambito, comune=w.comuni[comune], person=p, title="PAI", area=svc.area,
+                                   start_date=sent.date(), end_date=sent.date() + dt.timedelta(days=365))
+    intervention = PlannedIntervention.objects.create(
+        care_plan=plan, service=svc, provider=provider or svc.provider, description="Assistenza", intensity=4,
+        start_date=sent.date(), end_date=sent.date() + dt.timedelta(days=180))
+    answered = sent + dt.timedelta(days=answered_after_days) if answered_after_days is not None else None
+    return Referral.objects.create(
+        ambito=w.ambito, comune=w.comuni[comune], person=p, care_plan=plan, intervention=intervention, service=svc,
+        provider=provider or svc.provider, what_to_deliver="Assistenza", answer_due_on=sent.date(), sent_at=sent,
+        answered_at=answered, status=ReferralStatus.ACCEPTED if answered else ReferralStatus.SENT,
+    )
+
+
+def delivery(w: World, ref, *, on, hours=0, amount=None):
+    from ambito.care.models import Delivery
+
+    return Delivery.objects.create(
+        referral=ref, person=ref.person, comune=ref.comune, service=ref.service, provider=ref.provider,
+        delivery_type="home_care_visit", delivered_on=on, hours=hours, amount=amount, operator_name="Operatrice",
+    )
+
+
+def discharge(w: World, svc, *, completed_on, confirmations, comune="a"):
+    """A completed protected discharge whose required services were confirmed at ``confirmations``
+    (one per required service; None = never confirmed)."""
+    from ambito.care.models import Discharge, DischargeService, DischargeStatus
+
+    d = Discharge.objects.create(ambito=w.ambito, comune=w.comuni[comune], person=person(w, comune),
+                                 setting="hospital", facility="Ospedale", planned_on=completed_on,
+                                 status=DischargeStatus.COMPLETED, completed_on=completed_on)
+    for confirmed in confirmations:
+        DischargeService.objects.create(discharge=d, service=svc, confirmed_at=confirmed)
+    return d

@@ -1,0 +1,197 @@
+"""Care indicators (``care``): hours delivered and persons served per 1,000 residents, spending delivered,
+the closed referral loop (share of referrals the provider answered, median days to answer) and protected
+discharges completed with every required service active on the day."""
+
+from django.db.models import Avg, Case, Count, Exists, F, FloatField, OuterRef, Q, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from ambito.monitoring.indicators import (
+    TOTAL_KEY,
+    Breakdown,
+    Cell,
+    Direction,
+    IndicatorDefinition,
+    models_available,
+    register,
+)
+from ambito.monitoring.indicators.common import grouped, percentile_cells, ratio
+from ambito.monitoring.sql import DaysBetween, rounded
+
+DELIVERY_DIMS = {
+    Breakdown.COMUNE: "comune__istat_code",
+    Breakdown.SERVICE: "service_id",
+    Breakdown.AREA: "service__area",
+    Breakdown.PROVIDER: "provider_id",
+    Breakdown.MONTH: "delivered_on",
+    Breakdown.QUARTER: "delivered_on",
+    Breakdown.YEAR: "delivered_on",
+    Breakdown.SEX: "person__sex",
+    Breakdown.AGE_BAND: ("delivered_on", "person__birth_date"),
+}
+REFERRAL_DIMS = {
+    Breakdown.COMUNE: "comune__istat_code",
+    Breakdown.SERVICE: "service_id",
+    Breakdown.AREA: "service__area",
+    Breakdown.PROVIDER: "provider_id",
+    Breakdown.MONTH: "sent_at",
+    Breakdown.QUARTER: "sent_at",
+    Breakdown.YEAR: "sent_at",
+}
+DISCHARGE_DIMS = {
+    Breakdown.COMUNE: "comune__istat_code",
+    Breakdown.MONTH: "completed_on",
+    Breakdown.QUARTER: "completed_on",
+    Breakdown.YEAR: "completed_on",
+    Breakdown.SEX: "person__sex",
+    Breakdown.AGE_BAND: ("completed_on", "person__birth_date"),
+}
+
+
+def deliveries(query):
+    from ambito.care.models import Delivery
+
+    qs = Delivery.objects.filter(comune_id__in=query.comune_ids, delivered_on__gte=query.period.start,
+                                 delivered_on__lte=query.period.end)
+    if query.service_id:
+        qs = qs.filter(service_id=query.service_id)
+    if query.area:
+        qs = qs.filter(service__area=query.area)
+    return qs
+
+
+def hours_delivered(query):
+    return grouped(deliveries(query), query.by, DELIVERY_DIMS, Sum("hours"),
+                   n=Count("person_id", distinct=True), places=1)
+
+
+def spending_delivered(query):
+    qs = deliveries(query).filter(amount__isnull=False)
+    return grouped(qs, query.by, DELIVERY_DIMS, Sum("amount"), n=Count("person_id", distinct=True), places=2)
+
+
+def persons_served_per_1000(query):
+    """Distinct persons with at least one delivery in the period per 1,000 residents of the service's age
+    group (all residents without a service filter), by Comune of residence at the time of delivery."""
+    from django.db.models import Max
+
+    from ambito.territory.models import Comune, PopulationRecord
+    from ambito.territory.selectors import residents_by_comune
+
+    year = PopulationRecord.objects.filter(
+        comune_id__in=query.comune_ids, year__lte=query.period.end.year
+    ).aggregate(year=Max("year"))["year"]
+    age_from, age_to = 0, None
+    if query.service_id:
+        from ambito.network.models import Service
+
+        limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
+        if limits:
+            age_from, age_to = limits[0] or 0, limits[1]
+    residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from,
+                                    age_to=age_to) if year else {}
+    if not query.by:
+        persons = deliveries(query).aggregate(n=Count("person_id", distinct=True))["n"]
+        value = ratio(persons, sum(residents.values()), 1000) if persons else None
+        return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
+    counted = dict(deliveries(query).values("comune_id").annotate(n=Count("person_id", distinct=True))
+                   .values_list("comune_id", "n").order_by())
+    comuni = Comune.objects.filter(pk__in=query.comune_ids).values_list("pk", "istat_code", "name")
+    return [
+        Cell(key=istat, label=name, n=counted.get(pk, 0),
+             value=rounded(ratio(counted[pk], residents.get(pk), 1000), 2) if pk in counted else None)
+        for pk, istat, name in comuni
+    ]
+
+
+def referrals(query):
+    from ambito.care.models import Referral
+
+    qs = Referral.objects.filter(comune_id__in=query.comune_ids, sent_at__gte=query.period.start_at,
+                                 sent_at__lt=query.period.end_before)
+    if query.service_id:
+        qs = qs.filter(service_id=query.service_id)
+    if query.area:
+        qs = qs.filter(service__area=query.area)
+    return qs
+
+
+def referral_answer_rate(query):
+    """Closed loop: referrals sent in the period that the provider answered (accepted or declined), × 100 /
+    referrals sent in the period."""
+    answered = Case(When(answered_at__isnull=False, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
+    return grouped(referrals(query).annotate(answered=answered), query.by, REFERRAL_DIMS, Avg("answered"),
+                   n=Count("person_id", distinct=True), places=1)
+
+
+def referral_response_days_median(query):
+    qs = referrals(query).filter(answered_at__isnull=False)
+    return percentile_cells(qs, query.by, REFERRAL_DIMS, DaysBetween(F("answered_at"), F("sent_at")), 0.5)
+
+
+def discharges_with_services_active(query):
+    """Protected discharges completed in the period whose required services were all confirmed by the
+    discharge day (confirmation timestamps, not a typed count), × 100 / protected discharges completed.
+    A discharge with no required service recorded does not count as covered."""
+    from ambito.care.models import Discharge, DischargeService, DischargeStatus
+
+    required = DischargeService.objects.filter(discharge=OuterRef("pk"))
+    late = required.filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__date__gt=OuterRef("completed_on")))
+    covered = Case(When(Exists(required) & ~Exists(late), then=Value(100.0)), default=Value(0.0),
+                   output_field=FloatField())
+    qs = Discharge.objects.filter(
+        comune_id__in=query.comune_ids, status=DischargeStatus.COMPLETED,
+        completed_on__gte=query.period.start, completed_on__lte=query.period.end,
+    ).annotate(covered=covered)
+    return grouped(qs, query.by, DISCHARGE_DIMS, Avg("covered"), n=Count("person_id", distinct=True), places=1)
+
+
+def _full(query, cells):
+    from decimal import Decimal
+
+    return {cell.key: Decimal(100) for cell in cells}
+
+
+if models_available("care", "Delivery", "Referral", "Discharge", "DischargeService"):
+    register(IndicatorDefinition(
+        code="hours_delivered", name=_("Hours delivered"), unit="hours", source="care",
+        formula=_("Sum of the hours of the deliveries recorded by providers in the period."),
+        breakdowns=tuple(DELIVERY_DIMS), compute=hours_delivered, direction=Direction.HIGHER_IS_BETTER,
+        person_based=True, order=50,
+    ))
+    register(IndicatorDefinition(
+        code="persons_served_per_1000", name=_("Persons served per 1,000 residents"), unit="per_1000",
+        source="care",
+        formula=_("Distinct persons with at least one delivery in the period × 1,000 / residents of the "
+                  "service's age group (latest population year)."),
+        breakdowns=(Breakdown.COMUNE,), compute=persons_served_per_1000, direction=Direction.HIGHER_IS_BETTER,
+        person_based=True, order=51,
+    ))
+    register(IndicatorDefinition(
+        code="spending_delivered", name=_("Spending on benefits delivered"), unit="eur", source="care",
+        formula=_("Sum of the amounts of the economic benefits delivered in the period."),
+        breakdowns=tuple(DELIVERY_DIMS), compute=spending_delivered, person_based=True, order=52,
+    ))
+    register(IndicatorDefinition(
+        code="referral_answer_rate", name=_("Referrals answered by the provider (closed loop)"), unit="percent",
+        source="care",
+        formula=_("Referrals sent in the period that the provider accepted or declined × 100 / referrals sent."),
+        breakdowns=tuple(REFERRAL_DIMS), compute=referral_answer_rate, direction=Direction.HIGHER_IS_BETTER,
+        person_based=True, target=_full, target_description=_("Every referral answered."), order=53,
+    ))
+    register(IndicatorDefinition(
+        code="referral_response_days_median", name=_("Days for the provider to answer a referral, median"),
+        unit="days", source="care",
+        formula=_("Median of the days from sending a referral to the provider's answer, for referrals sent "
+                  "in the period."),
+        breakdowns=tuple(REFERRAL_DIMS), compute=referral_response_days_median,
+        direction=Direction.LOWER_IS_BETTER, person_based=True, order=54,
+    ))
+    register(IndicatorDefinition(
+        code="discharges_services_active", name=_("Protected discharges with services active on the day"),
+        unit="percent", source="care",
+        formula=_("Protected discharges completed in the period with every required service confirmed by the "
+                  "discharge day × 100 / protected discharges completed."),
+        breakdowns=tuple(DISCHARGE_DIMS), compute=discharges_with_services_active,
+        direction=Direction.HIGHER_IS_BETTER, person_based=True, target=_full,
+        target_description=_("Every protected discharge with its services in place (LEPS)."), order=55,
+    ))
