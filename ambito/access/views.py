@@ -5,14 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ambito.access import forms, selectors, services
 from ambito.access import rules as access_rules
-from ambito.access import selectors, services
+from ambito.access.models import TRANSITIONS, ConsentKind, RequestStatus, Scale
 from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.network.models import Service
 
 
 def _case_worker_only(user):
@@ -111,4 +114,238 @@ def person_detail(request, pseudonym):
         "person": person, "rows": rows,
         "entries": selectors.waiting_list_entries(actor=request.user, status=None).filter(person=person),
         "assessments": selectors.assessment_list(actor=request.user).filter(person=person),
+        "can_edit": access_rules.can_edit_person(request.user, person),
         "consents": person.consents.all() if access_rules.can_edit_person(request.user, person) else []})
+
+
+# --- The intake journey: register, request, triage, UVM, waiting list ----------------------------------------
+
+
+def _form_errors(form, error):
+    """Put a service's ValidationError on the form, field by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def person_create(request):
+    """Register a person at the PUA (*anagrafica*); the codice fiscale is checked on save."""
+    if not access_rules.can_register_person(request.user):
+        raise PermissionDenied
+    comuni = comune_list(actor=request.user).order_by("name")
+    form = forms.PersonForm(request.POST or None, comuni=comuni)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        notice = data.pop("information_notice")
+        try:
+            person = services.person_create(actor=request.user, **data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if notice:
+                services.consent_record(actor=request.user, person=person, kind=ConsentKind.INFORMATION_NOTICE)
+            messages.success(request, _("Person registered: %(pseudonym)s.") % {"pseudonym": person.pseudonym})
+            return redirect("access-person", pseudonym=person.pseudonym)
+    return render(request, "access/person_form.html", {"form": form})
+
+
+@login_required
+def request_create(request, pseudonym):
+    person = selectors.person_get(actor=request.user, pseudonym=pseudonym)
+    if person is None:
+        raise Http404
+    form = forms.RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_create(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("access-request", pk=created.pk)
+    return render(request, "access/request_form.html", {"form": form, "person": person})
+
+
+@login_required
+def request_detail(request, pk):
+    """A request with its lifecycle, waiting times, triage (rules explained on screen) and UVM."""
+    item = selectors.request_get(actor=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    access_log_record(actor=request.user, record=item, action=AccessAction.READ, purpose="request record")
+    workable = access_rules.can_work_on_request(request.user, item)
+    context = {
+        "item": item, "workable": workable, "times": selectors.request_waiting_times(request=item),
+        "history": selectors.request_history(request=item),
+        "assessments": selectors.assessment_list(actor=request.user, filters={"request": item.pk}),
+        "proposal": services.triage_evaluate(request=item) if item.status == RequestStatus.RECEIVED else None,
+        "triage_form": forms.TriageForm(), "schedule_form": forms.ScheduleForm(),
+        "next_statuses": sorted(TRANSITIONS[RequestStatus(item.status)], key=lambda s: list(RequestStatus).index(s)),
+    }
+    return render(request, "access/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_triage_preview(request, pk):
+    """HTMX: the rule that would apply with the screening values typed so far, and why."""
+    item = selectors.request_get(actor=request.user, pk=pk)
+    if item is None or not access_rules.can_work_on_request(request.user, item):
+        raise Http404
+    form = forms.TriageForm(request.POST)
+    screening = {"barthel": form.cleaned_data["barthel"]} if form.is_valid() and form.cleaned_data["barthel"] \
+        is not None else None
+    proposal = services.triage_evaluate(request=item, screening=screening)
+    return render(request, "access/request_detail.html#proposal", {"proposal": proposal})
+
+
+@login_required
+@require_POST
+def request_triage(request, pk):
+    item = selectors.request_get(actor=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    form = forms.TriageForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        screening = {"barthel": data["barthel"]} if data["barthel"] is not None else None
+        try:
+            services.request_triage(actor=request.user, request=item, screening=screening,
+                                    triage_kind=data["triage_kind"], outcome=data["outcome"], note=data["note"])
+            messages.success(request, _("Request triaged."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Check the values typed."))
+    return redirect("access-request", pk=item.pk)
+
+
+@login_required
+@require_POST
+def request_transition(request, pk):
+    item = selectors.request_get(actor=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    try:
+        services.request_transition(actor=request.user, request=item, to_status=request.POST.get("to_status", ""),
+                                    note=request.POST.get("note", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("access-request", pk=item.pk)
+
+
+@login_required
+@require_POST
+def assessment_schedule(request, pk):
+    item = selectors.request_get(actor=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    form = forms.ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the date of the UVM."))
+        return redirect("access-request", pk=item.pk)
+    team = [t.strip() for t in form.cleaned_data["team"].split(",") if t.strip()]
+    try:
+        assessment = services.assessment_schedule(actor=request.user, request=item,
+                                                  scheduled_for=form.cleaned_data["scheduled_for"], team=team)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("access-request", pk=item.pk)
+    return redirect("access-assessment", pk=assessment.pk)
+
+
+def _assessment_context(request, assessment, *, complete_form=None, entry_form=None, scale_errors=None,
+                        posted_scale=None):
+    scores = {s.scale.code: s for s in assessment.scores.all()}
+    scales = []
+    for scale in Scale.objects.filter(active=True).prefetch_related("items").order_by("id"):
+        answers = request.POST if posted_scale == scale.code else None
+        values = {k.split("-", 1)[1]: v for k, v in answers.items() if k.startswith(scale.code + "-")} if answers \
+            else (scores[scale.code].answers if scale.code in scores else {})
+        scales.append({"scale": scale, "rows": forms.scale_form_fields(scale, values), "score": scores.get(scale.code),
+                       "errors": (scale_errors or {}) if posted_scale == scale.code else {}})
+    workable = access_rules.can_work_on_assessment(request.user, assessment)
+    services_qs = selectors.waiting_list_list(actor=request.user)
+    return {
+        "assessment": assessment, "scales": scales, "workable": workable,
+        "complete_form": complete_form or forms.CompleteForm(services=Service.objects.filter(
+            ambito_id=assessment.request.ambito_id, active=True)),
+        "entry_form": entry_form or forms.EntryForm(
+            waiting_lists=services_qs, initial={"waiting_list": getattr(assessment.decision_service, "waiting_list",
+                                                                        None)}),
+        "entries": selectors.waiting_list_entries(actor=request.user, status=None).filter(assessment=assessment),
+    }
+
+
+@login_required
+def assessment_detail(request, pk):
+    """A UVM: score the scales from the item answers, then record the outcome."""
+    assessment = selectors.assessment_get(actor=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    access_log_record(actor=request.user, record=assessment, action=AccessAction.READ, purpose="UVM record")
+    return render(request, "access/assessment.html", _assessment_context(request, assessment))
+
+
+@login_required
+@require_POST
+def assessment_score(request, pk, scale_code):
+    assessment = selectors.assessment_get(actor=request.user, pk=pk)
+    scale = Scale.objects.filter(code=scale_code, active=True).first()
+    if assessment is None or scale is None:
+        raise Http404
+    answers = {k.split("-", 1)[1]: v for k, v in request.POST.items() if k.startswith(scale.code + "-")}
+    try:
+        result = services.assessment_score(actor=request.user, assessment=assessment, scale=scale, answers=answers)
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        context = _assessment_context(request, assessment, scale_errors=errors, posted_scale=scale.code)
+        return render(request, "access/assessment.html", context, status=400)
+    messages.success(request, _("%(scale)s: %(score)s — %(band)s") % {
+        "scale": scale.name, "score": result.score.normalize(), "band": result.band})
+    return redirect(f"{reverse('access-assessment', args=[assessment.pk])}#scale-{scale.code}")
+
+
+@login_required
+@require_POST
+def assessment_complete(request, pk):
+    assessment = selectors.assessment_get(actor=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    form = forms.CompleteForm(request.POST, services=Service.objects.filter(ambito_id=assessment.request.ambito_id))
+    if form.is_valid():
+        try:
+            services.assessment_complete(actor=request.user, assessment=assessment, **form.cleaned_data)
+            messages.success(request, _("Assessment completed."))
+            return redirect("access-assessment", pk=assessment.pk)
+        except ValidationError as error:
+            _form_errors(form, error)
+    return render(request, "access/assessment.html",
+                  _assessment_context(request, assessment, complete_form=form), status=400)
+
+
+@login_required
+@require_POST
+def assessment_enlist(request, pk):
+    """Put the assessed person on a service's waiting list, with the UVM intensity in the priority."""
+    assessment = selectors.assessment_get(actor=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    form = forms.EntryForm(request.POST, waiting_lists=selectors.waiting_list_list(actor=request.user))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            entry = services.waiting_list_entry_add(actor=request.user, person=assessment.person,
+                                                    assessment=assessment, **data)
+            messages.success(request, _("On the waiting list with priority score %(score)s.") % {
+                "score": entry.priority_score.normalize()})
+            return redirect("access-waiting-list", pk=entry.waiting_list_id)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+    return render(request, "access/assessment.html",
+                  _assessment_context(request, assessment, entry_form=form), status=400)

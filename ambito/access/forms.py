@@ -1,0 +1,96 @@
+"""Forms of the PUA pages. They parse input only; the rules live in ``access.services``."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ambito.access.models import (
+    AssessmentDecision,
+    CaregiverBurden,
+    Channel,
+    Intensity,
+    IseeBand,
+    NeedProfile,
+    Sex,
+    TriageKind,
+    TriageOutcome,
+    Urgency,
+)
+from ambito.core.forms import StyledFormMixin
+from ambito.network.taxonomy import Area
+
+
+class PersonForm(StyledFormMixin, forms.Form):
+    fiscal_code = forms.CharField(label=_("Codice fiscale"), max_length=16, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    residence_comune = forms.ModelChoiceField(label=_("Comune of residence"), queryset=None)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
+    household_notes = forms.CharField(label=_("Household notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    information_notice = forms.BooleanField(label=_("The information notice on data processing was given"),
+                                            required=False)
+    confirm_birthplace = forms.BooleanField(label=_("I checked the document: the birthplace code is correct"),
+                                            required=False)
+    confirm_homonym = forms.BooleanField(label=_("It is a different person from the one already registered"),
+                                         required=False)
+
+    def __init__(self, *args, comuni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence_comune"].queryset = comuni
+
+
+class RequestForm(StyledFormMixin, forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Urgency.choices, coerce=int,
+                                     initial=Urgency.NORMAL)
+    need = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TriageForm(StyledFormMixin, forms.Form):
+    barthel = forms.IntegerField(label=_("Barthel Index in the discharge letter (if known)"), min_value=0,
+                                 max_value=100, required=False)
+    triage_kind = forms.ChoiceField(label=_("Triage (only to decide otherwise than the rules)"),
+                                    choices=[("", "—"), *TriageKind.choices], required=False)
+    outcome = forms.ChoiceField(label=_("Outcome (only to decide otherwise than the rules)"),
+                                choices=[("", "—"), *TriageOutcome.choices], required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ScheduleForm(StyledFormMixin, forms.Form):
+    scheduled_for = forms.DateField(label=_("UVM date"), widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.CharField(label=_("Team"), required=False,
+                           help_text=_("Professions present, separated by commas."))
+
+
+class CompleteForm(StyledFormMixin, forms.Form):
+    need_profile = forms.ChoiceField(label=_("Need profile"), choices=NeedProfile.choices)
+    intensity = forms.TypedChoiceField(label=_("Intensity"), choices=Intensity.choices, coerce=int)
+    decision = forms.ChoiceField(label=_("Decision"), choices=AssessmentDecision.choices)
+    decision_service = forms.ModelChoiceField(label=_("Service"), queryset=None, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision_service"].queryset = services
+
+
+class EntryForm(StyledFormMixin, forms.Form):
+    waiting_list = forms.ModelChoiceField(label=_("Waiting list"), queryset=None)
+    caregiver_burden = forms.ChoiceField(label=_("Caregiver burden"), choices=CaregiverBurden.choices)
+    isee_band = forms.ChoiceField(label=_("ISEE band"), choices=IseeBand.choices, initial=IseeBand.NOT_GIVEN)
+
+    def __init__(self, *args, waiting_lists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["waiting_list"].queryset = waiting_lists
+
+
+def scale_form_fields(scale, answers=None):
+    """Rows for rendering a scale as radio groups: one per item, the options with their points."""
+    answers = answers or {}
+    return [{"item": item, "name": f"{scale.code}-{item.code}", "value": str(answers.get(item.code, "")),
+             "options": item.options} for item in scale.items.all()]
