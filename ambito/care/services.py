@@ -3,8 +3,10 @@ protected discharges and case notes. Each function checks the actor's rights (``
 transaction, records the touch of person data in the access log, and raises a ``ValidationError`` a social
 worker understands."""
 
+import contextvars
 import csv
 import datetime
+import functools
 import io
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -62,11 +64,46 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "text/plain"}
 
 
+# Denials found inside a service's transaction, written after it rolls back (else the refusal's own trace
+# would be rolled back with it). Only the outermost service call collects and writes them.
+_denials: contextvars.ContextVar = contextvars.ContextVar("care_denials", default=None)
+
+
+def note_denial(*, actor, record, purpose: str) -> None:
+    if record is None or not getattr(record, "pk", None):
+        return
+    pending = _denials.get()
+    if pending is None:
+        access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
+    else:
+        pending.append((actor, record, purpose))
+
+
 def deny(*, actor, record, purpose: str):
     """Refuse and leave a trace: a refused touch of person data is logged as DENIED."""
-    if record is not None and getattr(record, "pk", None):
-        access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
+    note_denial(actor=actor, record=record, purpose=purpose)
     raise PermissionDenied(_("You cannot do this on this record."))
+
+
+def service(fn):
+    """``transaction.atomic`` for a service, keeping the access-log rows of refusals even when the transaction
+    rolls back."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if _denials.get() is not None:  # nested in another service: the outer one writes the denials
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        pending: list = []
+        token = _denials.set(pending)
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        finally:
+            _denials.reset(token)
+            for actor, record, purpose in pending:
+                access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
+
+    return wrapper
 
 
 def _log(actor, record, action, purpose):
@@ -76,7 +113,7 @@ def _log(actor, record, action, purpose):
 # --- Care plan (PAI) -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def care_plan_create(*, actor, person: Person, title: str, area: str, start_date: datetime.date,
                      end_date: datetime.date, assessment=None, request=None, case_manager=None, summary: str = "",
                      next_review_on: datetime.date | None = None) -> CarePlan:
@@ -106,7 +143,7 @@ def _editable_plan(actor, plan: CarePlan, purpose: str) -> None:
         raise ValidationError(_("This plan is closed: it can no longer change."), code="closed")
 
 
-@transaction.atomic
+@service
 def goal_add(*, actor, plan: CarePlan, description: str, indicator: str, target: str, review_on: datetime.date,
              baseline: str = "") -> Goal:
     """Add a measurable goal (*obiettivo misurabile*): what is measured, from where to where, reviewed when."""
@@ -122,7 +159,7 @@ def goal_add(*, actor, plan: CarePlan, description: str, indicator: str, target:
     return goal
 
 
-@transaction.atomic
+@service
 def intervention_add(*, actor, plan: CarePlan, service, description: str, intensity: Decimal, intensity_unit: str,
                      start_date: datetime.date, end_date: datetime.date, payer: str, provider=None,
                      person_share: Decimal | None = None) -> PlannedIntervention:
@@ -146,7 +183,7 @@ def intervention_add(*, actor, plan: CarePlan, service, description: str, intens
     return intervention
 
 
-@transaction.atomic
+@service
 def care_plan_sign(*, actor, plan: CarePlan, signed_on: datetime.date, signed_by: str,
                    expected_version: int | None = None) -> CarePlan:
     """Record the person's (or family's) agreement and make the plan active (*sottoscrizione del PAI*)."""
@@ -184,7 +221,7 @@ def _snapshot(plan: CarePlan) -> dict:
     }
 
 
-@transaction.atomic
+@service
 def care_plan_review(*, actor, plan: CarePlan, reviewed_on: datetime.date, outcomes: dict, summary: str = "",
                      next_review_on: datetime.date | None = None, close: bool = False) -> CarePlanRevision:
     """Review the plan (*verifica periodica del PAI*): an outcome for each goal, a new version of the plan with
@@ -228,7 +265,7 @@ def care_plan_review(*, actor, plan: CarePlan, reviewed_on: datetime.date, outco
 # --- Budget di salute ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def health_budget_create(*, actor, person: Person, title: str, start_date: datetime.date, end_date: datetime.date,
                          area: str = "salute_mentale", care_plan: CarePlan | None = None) -> HealthBudget:
     """Open a *Budget di salute* project for a person (mental health or disability)."""
@@ -250,7 +287,7 @@ def _editable_budget(actor, budget, purpose):
         deny(actor=actor, record=budget, purpose=purpose)
 
 
-@transaction.atomic
+@service
 def health_budget_member_add(*, actor, budget: HealthBudget, role: str, name: str,
                              organisation=None) -> HealthBudgetMember:
     """Add a member of the co-design team (ASL service, social worker, ETS, the person, the family)."""
@@ -260,7 +297,7 @@ def health_budget_member_add(*, actor, budget: HealthBudget, role: str, name: st
     return member
 
 
-@transaction.atomic
+@service
 def health_budget_line_add(*, actor, budget: HealthBudget, axis: str, funder: str, description: str,
                            planned_amount: Decimal, organisation=None) -> HealthBudgetLine:
     """Plan an amount on one axis from one funder."""
@@ -275,7 +312,7 @@ def health_budget_line_add(*, actor, budget: HealthBudget, axis: str, funder: st
     return line
 
 
-@transaction.atomic
+@service
 def health_budget_expense_add(*, actor, line: HealthBudgetLine, spent_on: datetime.date, amount: Decimal,
                               description: str = "") -> HealthBudgetExpense:
     """Record money spent on a line, within the project's dates."""
@@ -300,7 +337,7 @@ def _add_days(day: datetime.date, days: int) -> datetime.date:
     return day + datetime.timedelta(days=days)
 
 
-@transaction.atomic
+@service
 def referral_send(*, actor, intervention: PlannedIntervention, what_to_deliver: str = "", response_days: int = 5,
                   contact_email: str = "", at=None) -> Referral:
     """Send a planned intervention to its provider (*invio al servizio*), closed loop: the provider must
@@ -372,7 +409,7 @@ def _answerable(actor, referral, purpose):
         deny(actor=actor, record=referral, purpose=purpose)
 
 
-@transaction.atomic
+@service
 def referral_accept(*, actor, referral: Referral, note: str = "", at=None,
                     via: str = AnswerChannel.ACCOUNT) -> Referral:
     """The provider takes the referral on (*presa in carico da parte dell'ente*)."""
@@ -390,7 +427,7 @@ def _check_decline(reason, note):
         raise ValidationError({"note": _("Explain the reason when you choose “Other”.")})
 
 
-@transaction.atomic
+@service
 def referral_decline(*, actor, referral: Referral, reason: str, note: str = "", at=None,
                      via: str = AnswerChannel.ACCOUNT) -> Referral:
     """The provider declines with a structured reason; the case team sees it and sends elsewhere."""
@@ -402,7 +439,7 @@ def referral_decline(*, actor, referral: Referral, reason: str, note: str = "", 
     return referral
 
 
-@transaction.atomic
+@service
 def referral_start(*, actor, referral: Referral, at=None) -> Referral:
     _answerable(actor, referral, "start a referral sent to another organisation")
     referral = _referral_move(actor=actor, referral=referral, to_status=ReferralStatus.IN_PROGRESS, at=at)
@@ -410,7 +447,7 @@ def referral_start(*, actor, referral: Referral, at=None) -> Referral:
     return referral
 
 
-@transaction.atomic
+@service
 def referral_complete(*, actor, referral: Referral, outcome_note: str = "", at=None) -> Referral:
     """The provider closes the loop: the intervention was delivered to its end."""
     _answerable(actor, referral, "complete a referral sent to another organisation")
@@ -420,7 +457,7 @@ def referral_complete(*, actor, referral: Referral, outcome_note: str = "", at=N
     return referral
 
 
-@transaction.atomic
+@service
 def referral_cancel(*, actor, referral: Referral, reason: str, at=None) -> Referral:
     """The case team withdraws a referral (the person moved, the need changed…)."""
     if not rules.can_manage_referral(actor, referral):
@@ -481,7 +518,7 @@ def referral_link_resolve(*, token: str, at=None) -> ReferralLink:
     return link
 
 
-@transaction.atomic
+@service
 def referral_link_open(*, token: str, at=None) -> Referral:
     """Opening the link is a read of person data by the provider: logged against the referral."""
     link = referral_link_resolve(token=token, at=at)
@@ -490,7 +527,7 @@ def referral_link_open(*, token: str, at=None) -> Referral:
     return link.referral
 
 
-@transaction.atomic
+@service
 def referral_link_answer(*, token: str, accept: bool, reason: str = "", note: str = "", at=None) -> Referral:
     """Answer through the link: accept, or decline with a structured reason. The link is then spent."""
     at = at or timezone.now()
@@ -681,7 +718,7 @@ def _check_can_log(actor, referral):
         deny(actor=actor, record=referral, purpose="log a delivery on a referral not sent to the actor's organisation")
 
 
-@transaction.atomic
+@service
 def delivery_create(*, actor, referral: Referral, source: str = DeliverySource.FORM, **data) -> Delivery:
     """Log one delivery (*registrazione della prestazione*). Refused: a referral not accepted, a date outside
     the plan and intervention, a provider other than the referred one, overlapping times for one operator,
@@ -694,7 +731,7 @@ def delivery_create(*, actor, referral: Referral, source: str = DeliverySource.F
     return _save_deliveries(actor=actor, deliveries=[delivery], source=source)[0]
 
 
-@transaction.atomic
+@service
 def delivery_bulk_create(*, actor, referral: Referral, rows: list[dict],
                          source: str = DeliverySource.WEEK) -> list[Delivery]:
     """Log a week (or any batch) of deliveries on one referral, all or nothing: ``ImportRejected`` names every
@@ -737,7 +774,7 @@ def _parse_time(value, field, row, errors):
         return None
 
 
-@transaction.atomic
+@service
 def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
     """Import deliveries from a provider's own system (CSV, ``;`` or ``,`` separated, header
     ``referral;date;start;end;hours;type;operator;operator_code;quantity;amount;notes``), all or nothing.
@@ -768,8 +805,8 @@ def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
             errors.append(RowError(line, _("no such referral"), "referral"))
             continue
         if not rules.can_log_delivery(actor, referral):
-            access_log_record(actor=actor, record=referral, action=AccessAction.DENIED,
-                              purpose="CSV delivery on a referral not sent to the actor's organisation")
+            note_denial(actor=actor, record=referral,
+                        purpose="CSV delivery on a referral not sent to the actor's organisation")
             errors.append(RowError(line, _("this referral was not sent to your organisation"), "referral"))
             continue
         before = len(errors)
@@ -798,7 +835,7 @@ def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
 # --- Protected discharges ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def discharge_create(*, actor, person: Person, setting: str, facility: str, planned_on: datetime.date,
                      care_plan: CarePlan | None = None) -> Discharge:
     """Plan a protected discharge (*dimissione protetta*)."""
@@ -818,7 +855,7 @@ def _editable_discharge(actor, discharge, purpose):
         raise ValidationError(_("This discharge is no longer planned: it cannot change."))
 
 
-@transaction.atomic
+@service
 def discharge_service_require(*, actor, discharge: Discharge, service, referral: Referral | None = None):
     _editable_discharge(actor, discharge, "change a discharge outside the actor's territory")
     item = DischargeService.objects.create(discharge=discharge, service=service, referral=referral)
@@ -826,7 +863,7 @@ def discharge_service_require(*, actor, discharge: Discharge, service, referral:
     return item
 
 
-@transaction.atomic
+@service
 def discharge_service_confirm(*, actor, item: DischargeService, at=None) -> DischargeService:
     """The service (its provider, or the case team on its behalf) confirms it will be active on the day."""
     discharge = item.discharge
@@ -841,7 +878,7 @@ def discharge_service_confirm(*, actor, item: DischargeService, at=None) -> Disc
     return item
 
 
-@transaction.atomic
+@service
 def discharge_task_add(*, actor, discharge: Discharge, label: str, owner_organisation, due_on: datetime.date,
                        owner_name: str = "") -> DischargeTask:
     _editable_discharge(actor, discharge, "change a discharge outside the actor's territory")
@@ -853,7 +890,7 @@ def discharge_task_add(*, actor, discharge: Discharge, label: str, owner_organis
     return task
 
 
-@transaction.atomic
+@service
 def discharge_task_done(*, actor, task: DischargeTask, at=None) -> DischargeTask:
     _editable_discharge(actor, task.discharge, "change a discharge outside the actor's territory")
     task.done_at, task.done_by = at or timezone.now(), actor
@@ -862,7 +899,7 @@ def discharge_task_done(*, actor, task: DischargeTask, at=None) -> DischargeTask
     return task
 
 
-@transaction.atomic
+@service
 def discharge_complete(*, actor, discharge: Discharge, completed_on: datetime.date) -> Discharge:
     """Record the discharge and how many required services were active (confirmed) on the day."""
     _editable_discharge(actor, discharge, "complete a discharge outside the actor's territory")
@@ -877,7 +914,7 @@ def discharge_complete(*, actor, discharge: Discharge, completed_on: datetime.da
 # --- Case notes --------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def case_note_add(*, actor, person: Person, text: str, visibility: str = NoteVisibility.SOCIAL,
                   care_plan: CarePlan | None = None, referral: Referral | None = None, files=()) -> CaseNote:
     """Write a note on the case with its visibility; attachments go to private storage (outside the web root).
