@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from ambito.network.models import Service, Weekday
-from ambito.network.selectors import directory_search, service_public_detail
+from ambito.network.selectors import DirectoryFilters, directory_search, service_public_detail
 from ambito.network.taxonomy import TargetGroup
 from ambito.portal.forms import DirectoryForm
 
@@ -16,10 +16,10 @@ def directory(request):
     """The public service directory (*guida ai servizi*): search and filters in the query string; works
     without JavaScript, HTMX swaps only the results."""
     form = DirectoryForm(request.GET or None)
-    filters = form.filters() if request.GET else DirectoryForm().filters()
+    filters = form.filters() if form.is_bound else DirectoryFilters()
     paginator = Paginator(directory_search(filters=filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form if request.GET else DirectoryForm(), "page": page, "filters": filters}
+    context = {"form": form, "page": page, "filters": filters}
     template = "portal/directory.html#results" if request.htmx else "portal/directory.html"
     return render(request, template, context)
 
