@@ -82,6 +82,7 @@ def intervention_queryset() -> QuerySet:
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets")),
             Prefetch("staffing", queryset=StaffPosition.objects.select_related("employer")),
             Prefetch("contributions", queryset=Contribution.objects.select_related("organisation")),
+            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("comune")),
         )
         .order_by("code")
     )
@@ -462,8 +463,7 @@ def plan_snapshot(plan) -> dict:
     """The plan's content as plain data: what an approved version freezes and what versions are compared on."""
     plan = Plan.objects.prefetch_related(
         "objectives",
-        Prefetch("interventions", queryset=intervention_queryset().prefetch_related(
-            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("comune")))),
+        Prefetch("interventions", queryset=intervention_queryset()),
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),
         Prefetch("carry_overs", queryset=CarryOver.objects.select_related("comune")),
     ).get(pk=plan.pk)

@@ -261,7 +261,8 @@ INTERVENTION_FIELDS = ["objective", "code", "title", "description", "area", "tar
                        "always_available"]
 
 
-def _validate_intervention(plan, data: dict, intervention=None):
+def _validate_intervention(plan, data: dict, intervention=None, comuni=None):
+    """Check the fields of an intervention; normalise ``code`` and ``planned_total`` in ``data``."""
     errors = {}
     code = (data.get("code") or "").strip().upper()
     data["code"] = code
@@ -299,7 +300,6 @@ def _validate_intervention(plan, data: dict, intervention=None):
     service = data.get("service")
     if service is not None and service.ambito_id != plan.ambito_id:
         errors["service"] = _("The service belongs to another Ambito.")
-    comuni = data.get("comuni")
     if comuni is not None and any(c.ambito_id != plan.ambito_id for c in comuni):
         errors["comuni"] = _("Only Comuni of the plan's Ambito can be covered.")
     if errors:
@@ -309,8 +309,8 @@ def _validate_intervention(plan, data: dict, intervention=None):
 @transaction.atomic
 def intervention_create(*, actor, plan, comuni=None, partners=None, **data) -> Intervention:
     plan = _edit(actor, plan)
-    data = {"leps": [], "lea": [], **data, "comuni": comuni}
-    _validate_intervention(plan, data)  # normalises code and planned_total in place
+    data = {"leps": [], "lea": [], **data}
+    _validate_intervention(plan, data, comuni=comuni)
     intervention = Intervention.objects.create(plan=plan, **{k: v for k, v in data.items()
                                                               if k in INTERVENTION_FIELDS})
     intervention.comuni.set(comuni if comuni is not None else Comune.objects.filter(ambito_id=plan.ambito_id))
@@ -324,7 +324,7 @@ def intervention_update(*, actor, intervention, expected_version: int | None, co
     """Save an intervention edited in a form; refused if someone else saved it since it was opened."""
     plan = _edit(actor, intervention.plan)
     merged = {name: getattr(intervention, name) for name in INTERVENTION_FIELDS} | data
-    _validate_intervention(plan, {**merged, "comuni": comuni}, intervention)
+    _validate_intervention(plan, merged, intervention, comuni=comuni)
     for name in INTERVENTION_FIELDS:
         setattr(intervention, name, merged[name])
     intervention.code = merged["code"]
