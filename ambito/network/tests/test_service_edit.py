@@ -120,3 +120,38 @@ def test_catalogue_queries_do_not_grow_with_the_services(demo_with, client_as, d
     ])
     with django_assert_max_num_queries(12):
         client.get(reverse("network-catalogue"))
+
+
+@pytest.mark.parametrize("username,status", [("ets.operator", 200), ("planner", 200), ("sw.monza", 403),
+                                             ("observer", 403), ("citizen", 403)])
+def test_provider_profile_page_for_each_role(demo_with, client, username, status):
+    demo = demo_with("network")
+    client.force_login(demo.users[username])
+    url = reverse("network-provider-edit", args=[demo.organisations["coop_ponte"].pk])
+    assert client.get(url).status_code == status
+    other = reverse("network-provider-edit", args=[demo.organisations["coop_spazio"].pk])
+    assert client.get(other).status_code == (200 if username == "planner" else 403)
+
+
+def test_the_planner_saves_a_profile_and_sees_italian_errors(demo_with, client_as):
+    demo = demo_with("network")
+    client = client_as("planner")
+    url = reverse("network-provider-edit", args=[demo.organisations["aps_giovani"].pk])
+    data = {"version": 1, "legal_form": "association", "runts_number": "MB-1", "runts_section": "",
+            "accreditation_status": "accredited", "areas": ["famiglia_minori"]}
+    text = client.post(url, data).content.decode()
+    assert "Indicare la sezione RUNTS" in text and "Per un ente accreditato serve la data" in text
+    data.update(runts_section="b", accreditation_date="2026-01-10", accreditation_expiry="2029-01-09")
+    assert client.post(url, data).status_code == 302
+
+
+def test_the_info_point_log_records_a_contact(demo_with, client_as):
+    demo = demo_with("network")
+    client = client_as("planner")
+    url = reverse("network-info-point-contacts", args=[demo.services["oncology_info"].pk])
+    assert "48 contatti" in client.get(url).content.decode()
+    response = client.post(url, {"date": "2026-11-02", "channel": "phone", "topic": "transport",
+                                 "referred_to": demo.services["transport"].pk})
+    assert response.status_code == 302
+    assert "49 contatti" in client.get(url).content.decode()
+    assert client_as("ets.operator").get(url).status_code == 403
