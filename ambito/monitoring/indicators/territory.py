@@ -1,7 +1,7 @@
 """Needs indicators from ISTAT resident population (``territory``), beside the service indicators: the
 same definitions as ``territory.selectors`` (share of older residents, old-age index, dependency ratio),
 here computable by Comune, sex, age band and year. Population is a stock at 1 January: without a year
-breakdown the latest year within the period is used."""
+breakdown the latest year loaded that is not after the period is used."""
 
 from django.db.models import FloatField, Max, Q, Sum
 from django.db.models.functions import Cast, NullIf
@@ -20,12 +20,12 @@ DIMS = {
 
 
 def population(query):
-    qs = PopulationRecord.objects.filter(
-        comune_id__in=query.comune_ids, year__gte=query.period.start.year, year__lte=query.period.end.year
-    )
-    if query.by != Breakdown.YEAR:
-        qs = qs.filter(year=qs.order_by().aggregate(latest=Max("year"))["latest"] or 0)
-    return qs
+    """Records of the years in the period (year breakdown), else of the latest year loaded that is not
+    after the period: population at 1 January is published months later, so the last known stock stands."""
+    qs = PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=query.period.end.year)
+    if query.by == Breakdown.YEAR:
+        return qs.filter(year__gte=query.period.start.year)
+    return qs.filter(year=qs.order_by().aggregate(latest=Max("year"))["latest"] or 0)
 
 
 def _grouped(query, value, places=1):
@@ -56,7 +56,7 @@ def dependency_ratio(query):
 
 register(IndicatorDefinition(
     code="residents", name=_("Resident population"), unit="persons", source="territory",
-    formula=_("Residents at 1 January (ISTAT), latest year in the period."),
+    formula=_("Residents at 1 January (ISTAT), latest year loaded not after the period."),
     breakdowns=(Breakdown.COMUNE, Breakdown.SEX, Breakdown.AGE_BAND, Breakdown.YEAR),
     compute=residents, order=10,
 ))

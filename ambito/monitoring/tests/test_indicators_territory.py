@@ -51,6 +51,11 @@ def test_old_age_index_and_dependency_ratio(world):
         "999001": Decimal("62.5"), "999002": Decimal("33.3")}
 
 
+def test_a_later_period_uses_the_latest_population_loaded(world):
+    result = compute("residents", actor=world.users["t.planner"], period=Period.year(2025))
+    assert values(result) == {"total": Decimal("445")}
+
+
 def test_a_period_without_population_is_no_data_not_zero(world):
     result = compute("residents", actor=world.users["t.planner"], period=Period.year(2020))
     assert values(result) == {"total": None}
