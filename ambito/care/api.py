@@ -31,9 +31,6 @@ def _call(fn, **kwargs):
     """Turn domain errors into 400 answers with the social worker's message."""
     try:
         return fn(**kwargs)
-    except ImportRejected as exc:
-        raise serializers.ValidationError({"rows": [
-            {"row": e.row, "field": e.field, "message": str(e.message)} for e in exc.errors]}) from None
     except DjangoValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         raise serializers.ValidationError(detail) from None
@@ -387,8 +384,12 @@ class DeliveryBulkApi(APIView):
         data = DeliveryBulkInput(data=request.data)
         data.is_valid(raise_exception=True)
         referral = _referral_for_action(request, data.validated_data["referral"])
-        created = _call(services.delivery_bulk_create, actor=request.user, referral=referral,
-                        rows=[dict(r) for r in data.validated_data["rows"]], source=DeliverySource.API)
+        try:
+            created = _call(services.delivery_bulk_create, actor=request.user, referral=referral,
+                            rows=[dict(r) for r in data.validated_data["rows"]], source=DeliverySource.API)
+        except ImportRejected as exc:  # row numbers stay numbers for the client
+            return Response({"rows": [{"row": e.row, "field": e.field, "message": str(e.message)}
+                                      for e in exc.errors]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(DeliveryOutput(created, many=True).data, status=status.HTTP_201_CREATED)
 
 

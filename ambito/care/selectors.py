@@ -49,7 +49,8 @@ def care_plan_list(*, actor, status: str = "", person_id=None) -> QuerySet:
     qs = (CarePlan.objects.filter(rules.care_plan_q(actor))
           .select_related("person", "comune", "case_manager")
           .annotate(open_referrals=Count("referrals", filter=Q(referrals__status__in=[
-              ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]), distinct=True)))
+              ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]), distinct=True))
+          .order_by("-start_date", "-id"))
     if status:
         qs = qs.filter(status=status)
     if person_id:
@@ -85,7 +86,7 @@ def case_notes_for(*, actor, person, care_plan=None) -> QuerySet:
 
 def health_budget_list(*, actor) -> QuerySet:
     return (HealthBudget.objects.filter(rules.health_budget_q(actor)).select_related("person", "comune")
-            .annotate(planned=Sum("lines__planned_amount", distinct=False)))
+            .annotate(planned=Sum("lines__planned_amount")).order_by("-start_date", "-id"))
 
 
 def health_budget_get(*, actor, pk) -> HealthBudget:

@@ -932,17 +932,19 @@ def case_note_add(*, actor, person: Person, text: str, visibility: str = NoteVis
         raise ValidationError({"visibility": _("Choose the referral whose provider may read the note.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("The note is empty.")})
-    roles = sorted(scope_for(actor).roles)
-    note = CaseNote.objects.create(person=person, comune_id=person.residence_comune_id, care_plan=care_plan,
-                                   referral=referral, visibility=visibility, author=actor,
-                                   author_role=roles[0] if roles else "", text=text.strip())
-    for upload in files:
+    for upload in files:  # every file checked before anything is written to disk
         content_type = getattr(upload, "content_type", "") or "application/octet-stream"
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError({"files": _("“%(name)s” is larger than 10 MB.") % {"name": upload.name}})
         if content_type not in ALLOWED_ATTACHMENT_TYPES:
             raise ValidationError({"files": _("“%(name)s”: only PDF, JPEG, PNG and text files are accepted.") % {
                 "name": upload.name}})
+    roles = sorted(scope_for(actor).roles)
+    note = CaseNote.objects.create(person=person, comune_id=person.residence_comune_id, care_plan=care_plan,
+                                   referral=referral, visibility=visibility, author=actor,
+                                   author_role=roles[0] if roles else "", text=text.strip())
+    for upload in files:
+        content_type = getattr(upload, "content_type", "") or "application/octet-stream"
         CaseAttachment.objects.create(note=note, file=upload, original_name=upload.name[:200],
                                       content_type=content_type, size=upload.size, uploaded_by=actor)
     _log(actor, note, AccessAction.CREATE, "case note written")
