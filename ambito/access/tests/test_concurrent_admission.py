@@ -53,6 +53,7 @@ def test_two_concurrent_admissions_never_take_one_slot_twice(demo_with):
 def test_two_concurrent_admissions_with_two_slots_admit_two_different_people(demo_with):
     ctx = demo_with("network")
     sw = ctx.users["sw.monza"]
+    services.priority_criteria_ensure_defaults(ambito=ctx.ambito)
     waiting_list = services.waiting_list_ensure(service=ctx.services["sad_monza"], open_slots=2)
     for urgency in (4, 3, 2):
         services.waiting_list_entry_add(actor=sw, waiting_list=waiting_list,
@@ -73,6 +74,8 @@ def test_two_concurrent_admissions_with_two_slots_admit_two_different_people(dem
     for thread in threads:
         thread.join(timeout=30)
     assert len(admitted) == 2 and len(set(admitted)) == 2
-    top_two = list(WaitingListEntry.objects.order_by("-priority_score").values_list("pk", flat=True)[:2])
+    top_two = list(WaitingListEntry.objects.order_by("-priority_score", "entered_at", "id")
+                   .values_list("pk", flat=True)[:2])
+    assert WaitingListEntry.objects.get(pk=top_two[0]).urgency == 4
     assert sorted(admitted) == sorted(top_two)
     assert WaitingList.objects.get(pk=waiting_list.pk).open_slots == 0
