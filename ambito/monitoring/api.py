@@ -96,3 +96,12 @@ class OpenDataJobApi(_JobApi):
 
     def start(self, **kwargs):
         return services.open_data_export_start(**kwargs)
+
+
+class SiussJobApi(_JobApi):
+    """Start a SIUSS-style export (``format``: psa, sina or sinba): pseudonymised person-level CSV."""
+
+    formats = ("psa", "sina", "sinba")
+
+    def start(self, *, fmt, **kwargs):
+        return services.siuss_export_start(flow=fmt, **kwargs)

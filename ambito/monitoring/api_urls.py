@@ -7,4 +7,5 @@ urlpatterns = [
     path("indicators/<slug:code>/values/", api.IndicatorValuesApi.as_view(), name="api-indicator-values"),
     path("monitoring/reports/", api.ReportJobApi.as_view(), name="api-monitoring-report"),
     path("monitoring/open-data/", api.OpenDataJobApi.as_view(), name="api-monitoring-open-data"),
+    path("monitoring/siuss/", api.SiussJobApi.as_view(), name="api-monitoring-siuss"),
 ]

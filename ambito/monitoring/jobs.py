@@ -106,3 +106,33 @@ def open_data_export(job, progress):
         archive.writestr(f"{base}.csv", text.getvalue())
         archive.writestr(f"{base}.metadata.json", json.dumps(metadata, ensure_ascii=False, indent=2))
     return JobOutput(name=f"{base}.zip", content=buffer.getvalue(), data={"rows": len(rows)})
+
+
+@job_handler("monitoring.siuss")
+def siuss_export(job, progress):
+    """SIUSS-style CSV (PS-PSA, SINA or SINBA) written row by row to a temporary file and stored as the job's
+    result without ever holding the whole file in memory."""
+    import tempfile
+
+    from django.core.files import File
+
+    from ambito.accounts.models import AccessAction
+    from ambito.accounts.selectors import scope_for
+    from ambito.accounts.services import access_log_record
+    from ambito.monitoring.siuss import FLOWS
+
+    flow, year = job.params["flow"], int(job.params["year"])
+    ambito = Ambito.objects.get(pk=job.params["ambito"])
+    comune_ids = set(scope_for(job.requested_by).comune_ids()) & set(ambito.comuni.values_list("pk", flat=True))
+    with translation.override("it"):
+        progress(5, _("Reading the records"))
+    name = f"siuss-{flow}-{ambito.code}-{year}.csv"
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+        rows = FLOWS[flow](handle, comune_ids, year)
+        handle.flush()
+        handle.seek(0)
+        job.result_file.save(name, File(handle, name=name), save=False)
+    job.result_name = name
+    access_log_record(actor=job.requested_by, record=job, action=AccessAction.EXPORT,
+                      purpose=f"SIUSS {flow.upper()} {year}")
+    return JobOutput(data={"rows": rows, "flow": flow, "year": year})

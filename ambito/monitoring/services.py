@@ -113,3 +113,22 @@ def open_data_export_start(*, actor, ambito, year: int, fmt: str):
     return job_start(kind="monitoring.open_data", actor=actor,
                      params={"ambito": ambito.pk, "year": int(year), "format": fmt},
                      title=_("Open data %(year)s (%(format)s)") % {"year": year, "format": fmt.upper()})
+
+
+def siuss_export_start(*, actor, ambito, year: int, flow: str):
+    """Queue a SIUSS-style export. Pseudonymised person-level rows: the planning office and the social
+    workers (their own Comuni) only, never a regional observer."""
+    from ambito.accounts.roles import Role
+    from ambito.accounts.selectors import scope_for
+    from ambito.core.services import job_start
+    from ambito.monitoring.indicators import models_available
+
+    if not scope_for(actor).has(Role.PLANNER, Role.SOCIAL_WORKER):
+        raise PermissionDenied
+    if flow not in ("psa", "sina", "sinba"):
+        raise ValidationError(_("Choose PS-PSA, SINA or SINBA."))
+    if flow == "psa" and not models_available("care", "Delivery"):
+        raise ValidationError(_("No deliveries are recorded in Ambito yet."))
+    return job_start(kind="monitoring.siuss", actor=actor,
+                     params={"ambito": ambito.pk, "year": int(year), "flow": flow},
+                     title=_("SIUSS export %(flow)s %(year)s") % {"flow": flow.upper(), "year": year})

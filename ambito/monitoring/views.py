@@ -202,6 +202,13 @@ def report(request):
         elif action in ("csv", "json"):
             job = services.open_data_export_start(actor=request.user, ambito=ambito, year=year, fmt=action)
             return redirect("job-detail", job.pk)
+        elif action in ("psa", "sina", "sinba"):
+            try:
+                job = services.siuss_export_start(actor=request.user, ambito=ambito, year=year, flow=action)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                return redirect("job-detail", job.pk)
     return render(request, "monitoring/report.html", {
         "form": form, "year": year, "ambito": ambito, "can_write": can_manage_surveys(request.user),
         "is_observer": not scope.is_case_role,

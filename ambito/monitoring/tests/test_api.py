@@ -78,7 +78,7 @@ def test_a_social_worker_sees_the_cell_of_its_own_person(world, api_as):
     svc = factories.service(world, "s1", target_wait_days=30)
     factories.admitted(world, svc, days=12)
     data = api_as(world.users["t.sw"]).get(
-        f"/api/v1/indicators/waiting_days_median/values/?from=2025-01-01&to=2025-12-31&by=service").json()
+        "/api/v1/indicators/waiting_days_median/values/?from=2025-01-01&to=2025-12-31&by=service").json()
     assert data["values"] == [{"key": str(svc.pk), "value": "12.0", "target": "30"}]
 
 

@@ -4,7 +4,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ambito.monitoring import services
-from ambito.monitoring.models import Moderation, QuestionKind, ResponseChannel, Survey, SurveyAnswer, SurveyQuestion
+from ambito.monitoring.models import (
+    Moderation,
+    QuestionKind,
+    ResponseChannel,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+)
 from ambito.monitoring.selectors import survey_results
 
 
