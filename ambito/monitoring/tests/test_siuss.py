@@ -49,7 +49,7 @@ def test_psa_has_one_row_per_benefit_with_code_dates_amount_and_isee(benefits):
 
 
 def test_sina_lists_completed_assessments_with_scale_scores(world):
-    from ambito.access.models import Assessment, AccessRequest, Scale, ScaleScore
+    from ambito.access.models import AccessRequest, Assessment, Scale, ScaleScore
 
     person = factories.person(world)
     request = AccessRequest.objects.create(ambito=world.ambito, person=person, comune=world.comuni["a"],
