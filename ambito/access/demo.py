@@ -177,8 +177,9 @@ def load(ctx):
                     waiting_list.refresh_from_db()
                     services.waiting_list_set_slots(actor=worker, waiting_list=waiting_list,
                                                     open_slots=waiting_list.open_slots + 1)
-                    services.waiting_list_admit(actor=worker, waiting_list=waiting_list,
-                                                at=entry.entered_at + datetime.timedelta(days=rng.randint(20, 45)))
+                    top = services.waiting_list_top(waiting_list=waiting_list)
+                    services.waiting_list_admit(actor=worker, waiting_list=waiting_list, at=min(
+                        now, top.entered_at + datetime.timedelta(days=rng.randint(20, 45))))
     for waiting_list in lists.values():
         if waiting_list.service.comuni.filter(pk=ctx.comuni["monza"].pk).exists():
             services.waiting_list_set_slots(actor=ctx.users["sw.monza"], waiting_list=waiting_list, open_slots=2)

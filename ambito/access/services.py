@@ -589,6 +589,11 @@ def waiting_list_entry_add(*, actor, waiting_list: WaitingList, person: Person, 
     return entry
 
 
+def waiting_list_top(*, waiting_list: WaitingList) -> WaitingListEntry | None:
+    """The entry the next open slot goes to."""
+    return _waiting(waiting_list.pk).first()
+
+
 def _waiting(waiting_list_id):
     return WaitingListEntry.objects.filter(waiting_list_id=waiting_list_id, status=EntryStatus.WAITING).order_by(
         "-priority_score", "entered_at", "id")
@@ -621,6 +626,8 @@ def waiting_list_admit(*, actor, waiting_list: WaitingList, entry: WaitingListEn
         if chosen is None or chosen.status != EntryStatus.WAITING:
             raise ValidationError(_("This entry is no longer waiting."), code="not_waiting")
     at = at or timezone.now()
+    if at < chosen.entered_at:  # only a backdated import could do this; a wait is never negative
+        raise ValidationError(_("The admission cannot precede the entry on the list."), code="before_entry")
     updated = WaitingListEntry.objects.filter(pk=chosen.pk, status=EntryStatus.WAITING).update(
         status=EntryStatus.ADMITTED, admitted_at=at, admitted_by=actor,
         skip_reason=skip_reason.strip() if chosen.pk != top.pk else "")
@@ -658,7 +665,7 @@ def _estimated_wait_days(waiting_list_id) -> int | None:
     waits = [(admitted - entered).days for entered, admitted in WaitingListEntry.objects.filter(
         waiting_list_id=waiting_list_id, status=EntryStatus.ADMITTED).order_by("-admitted_at").values_list(
         "entered_at", "admitted_at")[:50]]
-    return int(statistics.median(waits)) if waits else None
+    return max(int(statistics.median(waits)), 0) if waits else None
 
 
 def _availability_publish(*, waiting_list: WaitingList) -> None:
