@@ -14,6 +14,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def italian_first():
+    """Each test starts in Italian: a request switching language must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.activate("it")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness buys nothing in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
