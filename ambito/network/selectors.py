@@ -69,7 +69,12 @@ def _text_search(queryset: QuerySet, q: str) -> QuerySet:
             + SearchVector("description", weight="B", config="italian")
             + SearchVector("eligibility_description", "provider__name", weight="C", config="italian")
         )
-        query = SearchQuery(q, config="italian", search_type="websearch")
+        # Each word is stemmed by PostgreSQL's Italian Snowball stemmer and matched as a prefix: Snowball
+        # stems "anziano" to "anzi" but "anziani" to "anzian", and a prefix match keeps them together.
+        words = [w for w in re.findall(r"\w+", q.lower()) if w not in STOPWORDS][:8]
+        if not words:
+            return queryset
+        query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="italian", search_type="raw")
         return queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0).order_by("-rank", "name")
     # SQLite: every stemmed word must appear in one of the same fields; matches in the name rank first.
     terms = search_terms(q)
