@@ -4,7 +4,12 @@ import pytest
 
 from ambito.planning import rules
 from ambito.planning.models import Plan
-from ambito.planning.selectors import consultation_list, plan_contributable_list, plan_editable_list, plan_list
+from ambito.planning.selectors import (
+    consultation_list,
+    plan_contributable_list,
+    plan_editable_list,
+    plan_list,
+)
 from ambito.planning.services import plan_transition
 
 PERSONAS = ["planner", "sw.monza", "sw.brugherio", "asl.operator", "gp", "ets.operator", "observer", "admin",
