@@ -42,11 +42,7 @@ from ambito.access.models import (
 from ambito.access.scoring import score_answers
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record
-
-try:  # the network app publishes availability; until it does, write the two fields directly
-    from ambito.network.services import service_update_availability
-except ImportError:  # pragma: no cover - removed once network ships the function
-    service_update_availability = None
+from ambito.network.services import service_update_availability
 
 
 def _deny(*, actor, record, purpose: str):
@@ -672,9 +668,4 @@ def _availability_publish(*, waiting_list: WaitingList) -> None:
     """Tell the network catalogue the service's vacancies and expected wait, so referrers see them."""
     open_slots = WaitingList.objects.filter(pk=waiting_list.pk).values_list("open_slots", flat=True).first() or 0
     estimated = _estimated_wait_days(waiting_list.pk)
-    if service_update_availability is not None:
-        service_update_availability(service=waiting_list.service, vacancies=open_slots, estimated_wait_days=estimated)
-    else:  # pragma: no cover - fallback while network.services.service_update_availability is missing
-        from ambito.network.models import Service
-
-        Service.objects.filter(pk=waiting_list.service_id).update(vacancies=open_slots, estimated_wait_days=estimated)
+    service_update_availability(service=waiting_list.service, vacancies=open_slots, estimated_wait_days=estimated)
