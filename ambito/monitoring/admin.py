@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ambito.monitoring.models import ReportNarrative, Survey, SurveyQuestion
+from ambito.monitoring.models import PlanIndicatorLink, ReportNarrative, Survey, SurveyQuestion
 
 
 class SurveyQuestionInline(admin.TabularInline):
@@ -20,3 +20,10 @@ class SurveyAdmin(admin.ModelAdmin):
 @admin.register(ReportNarrative)
 class ReportNarrativeAdmin(admin.ModelAdmin):
     list_display = ["ambito", "year", "updated_at"]
+
+
+@admin.register(PlanIndicatorLink)
+class PlanIndicatorLinkAdmin(admin.ModelAdmin):
+    list_display = ["code", "plan_indicator"]
+    list_select_related = ["plan_indicator"]
+    raw_id_fields = ["plan_indicator"]

@@ -34,6 +34,7 @@ COMMENTS = ["Operatrici molto gentili e preparate.", "Vorrei orari più flessibi
 def load(ctx):
     if not ctx.services:
         return
+    _link_plan_indicators(ctx)
     rng = random.Random(2026)
     today = timezone.localdate()
     for key, title, count, (low, high) in SURVEYS:
@@ -68,3 +69,19 @@ def load(ctx):
                         moderation=Moderation.APPROVED if n % 12 == 0 else Moderation.PENDING))
             SurveyAnswer.objects.bulk_create(answers)
     ctx.say("satisfaction surveys with answers")
+
+
+def _link_plan_indicators(ctx):
+    """Tie the demo plan's SAD waiting-time indicator to the monitoring indicator for the SAD of Monza."""
+    from ambito.monitoring.indicators import models_available
+
+    if not models_available("planning", "Indicator") or "sad_monza" not in ctx.services:
+        return
+    from ambito.monitoring.models import PlanIndicatorLink
+    from ambito.planning.models import Indicator
+
+    indicator = Indicator.objects.filter(intervention__plan__ambito=ctx.ambito,
+                                         name__startswith="Giorni di attesa").order_by("pk").first()
+    if indicator is not None:
+        PlanIndicatorLink.objects.get_or_create(plan_indicator=indicator, defaults={
+            "code": "waiting_days_median", "service": ctx.services["sad_monza"]})

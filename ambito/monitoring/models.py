@@ -142,3 +142,33 @@ class ReportNarrative(models.Model):
 
     def __str__(self):
         return f"{self.ambito} {self.year}"
+
+
+class PlanIndicatorLink(models.Model):
+    """Ties an indicator of the Piano di Zona (with its yearly targets) to the monitoring indicator that
+    measures it, e.g. "Giorni di attesa per l'attivazione del SAD" → ``waiting_days_median`` for the SAD
+    service. The plan's target for the year then shows beside the value: of that service when ``service``
+    is set, of the whole Ambito otherwise."""
+
+    code = models.SlugField(_("monitoring indicator"), max_length=60)
+    plan_indicator = models.OneToOneField("planning.Indicator", on_delete=models.CASCADE,
+                                          related_name="monitoring_link", verbose_name=_("indicator of the plan"))
+    service = models.ForeignKey("network.Service", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="+", verbose_name=_("service"),
+                                help_text=_("Only when the plan's indicator is about one service."))
+
+    class Meta:
+        verbose_name = _("link to a plan indicator")
+        verbose_name_plural = _("links to plan indicators")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} ← {self.plan_indicator}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ambito.monitoring.indicators import definitions
+
+        if self.code not in {d.code for d in definitions()}:
+            raise ValidationError({"code": _("There is no monitoring indicator with this code.")})

@@ -290,6 +290,10 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
     if spec.target is not None and cells:
         targets = spec.target(query, cells)
         cells = [replace(cell, target=targets.get(cell.key)) for cell in cells]
+    if cells and query.by in (None, Breakdown.SERVICE):
+        plan_targets = _plan_targets(code, query)
+        cells = [replace(cell, target=plan_targets[cell.key]) if cell.key in plan_targets else cell
+                 for cell in cells]
     if spec.person_based and (public or not scope.is_case_role):
         threshold = settings.AMBITO_SMALL_CELL
         cells = [
@@ -297,6 +301,31 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
             for cell in cells
         ]
     return IndicatorResult(definition=spec, query=query, cells=_sorted(cells, by))
+
+
+def _plan_targets(code: str, query: Query) -> dict:
+    """Targets the Piano di Zona set for the period's last year, for the indicators of the plan linked to
+    this code (``PlanIndicatorLink``): keyed by service for a service breakdown, else the total's
+    (a link without a service, or with the service the query is filtered on). One query."""
+    if not models_available("planning", "Indicator", "IndicatorTarget"):
+        return {}
+    from ambito.planning.models import IndicatorTarget
+    from ambito.territory.models import Comune
+
+    rows = IndicatorTarget.objects.filter(
+        indicator__monitoring_link__code=code, year=query.period.end.year,
+        indicator__intervention__plan__ambito_id__in=Comune.objects.filter(pk__in=query.comune_ids)
+        .values("ambito_id"),
+    ).order_by("indicator__intervention__plan__start_year").values_list("indicator__monitoring_link__service_id",
+                                                                         "value")
+    targets = {}
+    for service_id, value in rows:  # later plans win
+        if query.by == Breakdown.SERVICE:
+            if service_id is not None:
+                targets[str(service_id)] = value
+        elif service_id is None or service_id == query.service_id:
+            targets[TOTAL_KEY] = value
+    return targets
 
 
 def _sorted(cells, by):

@@ -50,14 +50,14 @@ def budget_planned(query):
 
 
 def residents_per_social_worker(query):
-    """Residents (latest population year not after the period) per full-time-equivalent social worker
-    staffed by the plans in force in the period's last year."""
+    """Residents (latest population year not after the period) per full-time-equivalent social worker on a
+    permanent contract (the ones c. 797 counts) staffed by the plans covering the period's last year."""
     from ambito.planning.models import StaffPosition, StaffProfile
     from ambito.territory.models import PopulationRecord
 
     year = query.period.end.year
     fte = StaffPosition.objects.filter(
-        profile=StaffProfile.SOCIAL_WORKER, intervention__plan__ambito_id__in=_ambito_ids(query),
+        profile=StaffProfile.SOCIAL_WORKER, permanent=True, intervention__plan__ambito_id__in=_ambito_ids(query),
         intervention__plan__start_year__lte=year, intervention__plan__end_year__gte=year,
     ).aggregate(fte=Sum("fte"))["fte"]
     population = PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=year)
@@ -82,8 +82,8 @@ if models_available("planning", "Plan", "Intervention", "BudgetLine", "StaffPosi
     register(IndicatorDefinition(
         code="residents_per_social_worker", name=_("Residents per social worker"), unit="residents_per_fte",
         source="planning",
-        formula=_("Residents / full-time-equivalent social workers in the plan's staffing. LEPS: at most "
-                  "5,000 (objective 4,000), L. 178/2020 art. 1 c. 797."),
+        formula=_("Residents / full-time-equivalent social workers on permanent contracts in the plan's staffing. "
+                  "LEPS: at most 5,000 (objective 4,000), L. 178/2020 art. 1 c. 797."),
         breakdowns=(), compute=residents_per_social_worker, direction=Direction.LOWER_IS_BETTER,
         target=_leps_target, target_description=_("LEPS: 1 social worker per 5,000 residents."), order=21,
     ))

@@ -33,6 +33,9 @@ def plan(world):
     BudgetLine.objects.create(intervention=intervention, year=2026, source="fnps", amount=Decimal("700.00"))
     StaffPosition.objects.create(intervention=intervention, profile="social_worker", fte=Decimal("0.10"),
                                  employer=world.orgs["udp"])
+    # a fixed-term social worker of a cooperative does not count for the LEPS ratio
+    StaffPosition.objects.create(intervention=intervention, profile="social_worker", fte=Decimal("1.00"),
+                                 employer=world.orgs["coop"], permanent=False)
     return world
 
 
@@ -96,3 +99,23 @@ def test_satisfaction_mean_and_responses(survey):
     three = Period.parse("2025-04-01", "2025-04-03")
     assert values(compute("satisfaction_mean", actor=planner, period=three)) == {"total": None}
     assert values(compute("satisfaction_mean", actor=survey.users["t.sw"], period=three)) == {"total": Decimal("4.00")}
+
+
+def test_a_plan_indicator_linked_to_a_code_gives_its_yearly_target(plan):
+    from ambito.monitoring.models import PlanIndicatorLink
+    from ambito.planning.models import Indicator, IndicatorTarget, Intervention
+
+    svc = factories.service(plan, "sad", target_wait_days=60)
+    factories.admitted(plan, svc, days=20)
+    intervention = Intervention.objects.get(code="I01")
+    plan_indicator = Indicator.objects.create(intervention=intervention, name="Giorni di attesa SAD",
+                                              unit="giorni", lower_is_better=True)
+    IndicatorTarget.objects.create(indicator=plan_indicator, year=2025, value=Decimal("25"))
+    IndicatorTarget.objects.create(indicator=plan_indicator, year=2026, value=Decimal("20"))
+    PlanIndicatorLink.objects.create(code="waiting_days_median", plan_indicator=plan_indicator, service=svc)
+    sw = plan.users["t.sw"]
+    by_service = compute("waiting_days_median", actor=sw, period=YEAR, by="service")
+    assert [(c.value, c.target) for c in by_service.cells] == [(Decimal("20.0"), Decimal("25"))]  # plan wins
+    filtered = compute("waiting_days_median", actor=sw, period=YEAR, service_id=svc.pk)
+    assert filtered.cells[0].target == Decimal("25")
+    assert compute("waiting_days_median", actor=sw, period=YEAR).cells[0].target is None  # not Ambito-wide
