@@ -19,6 +19,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ambito.core.concurrency import VersionedModel
 from ambito.network.taxonomy import Area
@@ -34,9 +35,9 @@ def private_storage():
 
 
 class CarePlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("care plan status", "Draft")
+    ACTIVE = "active", pgettext_lazy("care plan status", "Active")
+    CLOSED = "closed", pgettext_lazy("care plan status", "Closed")
 
 
 class CarePlan(VersionedModel):
@@ -364,12 +365,13 @@ class HealthBudgetExpense(models.Model):
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A context of their own: other apps translate the same English words differently.
+    SENT = "sent", pgettext_lazy("referral status", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("referral status", "In progress")
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("referral status", "Cancelled")
 
 
 REFERRAL_TRANSITIONS = {

@@ -121,23 +121,30 @@ def test_attachments_are_private_and_served_only_to_who_may_read_the_note(care_d
         attachment.file.delete(save=False)
 
 
-@pytest.mark.parametrize("username, url_name", [("sw.monza", "care-plan-list"),
-                                                ("ets.operator", "care-referral-inbox"),
-                                                ("sw.monza", "care-budget-list")])
-def test_list_pages_use_the_same_queries_for_1_and_many_rows(care_demo, client_as, username, url_name):
+LIST_PAGES = [("sw.monza", "care-plan-list"), ("ets.operator", "care-referral-inbox"),
+              ("sw.monza", "care-budget-list"), ("asl.operator", "care-plan-list")]
+
+
+def test_list_pages_use_the_same_queries_for_1_and_many_rows(care_demo, client):
     sw = care_demo.users["sw.monza"]
-    first = accepted_referral(care_demo)
-    services.health_budget_create(actor=sw, person=first.person, title="B", start_date=first.care_plan.start_date,
-                                  end_date=first.care_plan.end_date)
-    client = client_as(username)
-    url = reverse(url_name)
-    client.get(url)
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(url).status_code == 200
+
+    def case(who=None):
+        referral = accepted_referral(care_demo, **({"who": who} if who else {}))
+        services.health_budget_create(actor=sw, person=referral.person, title="B",
+                                      start_date=referral.care_plan.start_date, end_date=referral.care_plan.end_date)
+
+    def counts():
+        result = {}
+        for username, url_name in LIST_PAGES:
+            client.force_login(care_demo.users[username])
+            client.get(reverse(url_name))
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(url_name)).status_code == 200
+            result[(username, url_name)] = len(queries)
+        return result
+
+    case()
+    one = counts()
     for index in range(6):
-        other = accepted_referral(care_demo, who=person(care_demo, first=f"N{index}"))
-        services.health_budget_create(actor=sw, person=other.person, title="B", start_date=other.care_plan.start_date,
-                                      end_date=other.care_plan.end_date)
-    with CaptureQueriesContext(connection) as many:
-        assert client.get(url).status_code == 200
-    assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
+        case(person(care_demo, first=f"N{index}"))
+    assert counts() == one
