@@ -69,3 +69,31 @@ class ReportForm(StyledFormMixin, forms.ModelForm):
         model = ReportNarrative
         fields = ["introduction", "achievements", "critical_issues", "next_steps"]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class SurveyCreateForm(StyledFormMixin, forms.Form):
+    """A new questionnaire: one question per line; a line starting with "?" is a free-text question, the
+    others are 1–5 scales."""
+
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    questions = forms.CharField(
+        label=_("Questions"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One question per line. Lines starting with “?” are free-text questions; the others are "
+                    "answered on a scale from 1 to 5."))
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean_questions(self):
+        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+        parsed = [(line[1:].strip(), QuestionKind.TEXT) if line.startswith("?") else (line, QuestionKind.SCALE)
+                  for line in lines]
+        parsed = [(text, kind) for text, kind in parsed if text]
+        if not parsed:
+            raise ValidationError(_("Write at least one question."))
+        if any(len(text) > 300 for text, _kind in parsed):
+            raise ValidationError(_("A question can be at most 300 characters long."))
+        return parsed

@@ -19,6 +19,23 @@ from ambito.monitoring.rules import can_manage_surveys, can_run_reports
 
 
 @transaction.atomic
+def survey_create(*, actor, service, title: str, introduction: str = "", questions: list) -> Survey:
+    """A questionnaire for a service of the planning office's Ambito; ``questions`` are (text, kind) pairs."""
+    from ambito.accounts.roles import Role
+    from ambito.accounts.selectors import scope_for
+    from ambito.monitoring.models import SurveyQuestion
+
+    if service.ambito_id not in scope_for(actor).ambito_ids(Role.PLANNER, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    survey = Survey.objects.create(service=service, title=title, introduction=introduction, created_by=actor)
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(survey=survey, order=position, text=text, kind=kind, required=kind == QuestionKind.SCALE)
+        for position, (text, kind) in enumerate(questions, start=1)
+    )
+    return survey
+
+
+@transaction.atomic
 def survey_response_submit(*, survey: Survey, answers: dict, actor=None, channel=ResponseChannel.ONLINE,
                            submitted_at=None) -> SurveyResponse:
     """Store one anonymous response. ``answers`` maps question id → score (1–5) or text. Nothing about the

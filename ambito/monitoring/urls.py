@@ -8,6 +8,7 @@ urlpatterns = [
     path("monitoraggio/indicatori/", views.indicator_list, name="monitoring-indicators"),
     path("monitoraggio/indicatori/<slug:code>.csv", views.indicator_csv, name="monitoring-indicator-csv"),
     path("monitoraggio/questionari/", views.survey_list, name="monitoring-surveys"),
+    path("monitoraggio/questionari/nuovo/", views.survey_create, name="monitoring-survey-create"),
     path("monitoraggio/questionari/<int:pk>/", views.survey_detail, name="monitoring-survey-detail"),
     path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from ambito.accounts.selectors import scope_for
 from ambito.monitoring import indicators, selectors, services
-from ambito.monitoring.forms import DashboardFilterForm, PaperResponseForm, ReportForm, SurveyAnswerForm
+from ambito.monitoring.forms import (
+    DashboardFilterForm,
+    PaperResponseForm,
+    ReportForm,
+    SurveyAnswerForm,
+    SurveyCreateForm,
+)
 from ambito.monitoring.indicators import Period
 from ambito.monitoring.models import ReportNarrative, ResponseChannel, Survey, SurveyAnswer
 from ambito.monitoring.rules import can_manage_survey, can_manage_surveys, can_run_reports, can_view_dashboard
@@ -112,6 +118,27 @@ def survey_list(request):
         "surveys": selectors.survey_list(actor=request.user),
         "pending": selectors.pending_answers(actor=request.user)[:50],
     })
+
+
+@login_required
+def survey_create(request):
+    if not can_manage_surveys(request.user):
+        raise PermissionDenied
+    from ambito.accounts.roles import Role
+    from ambito.network.models import Service
+
+    services_qs = Service.objects.filter(
+        ambito_id__in=scope_for(request.user).ambito_ids(Role.PLANNER, Role.ADMINISTRATOR), active=True
+    ).order_by("name")
+    form = SurveyCreateForm(request.POST or None, services=services_qs)
+    if request.method == "POST" and form.is_valid():
+        survey = services.survey_create(actor=request.user, service=form.cleaned_data["service"],
+                                        title=form.cleaned_data["title"],
+                                        introduction=form.cleaned_data["introduction"],
+                                        questions=form.cleaned_data["questions"])
+        messages.success(request, _("Questionnaire created."))
+        return redirect("monitoring-survey-detail", pk=survey.pk)
+    return render(request, "monitoring/survey_form.html", {"form": form})
 
 
 @login_required

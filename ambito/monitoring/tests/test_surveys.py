@@ -115,3 +115,17 @@ def test_survey_lists_take_the_same_queries_for_1_and_50_surveys(survey, client_
     assert _queries(office, "/monitoraggio/questionari/") == one_office
     client.logout()
     assert _queries(client, "/valutazione/") == one_public
+
+
+def test_the_office_creates_a_questionnaire_with_scale_and_free_text_questions(demo_with, client_as):
+    ctx = demo_with("network")
+    client = client_as("planner")
+    assert client.get("/monitoraggio/questionari/nuovo/").status_code == 200
+    response = client.post("/monitoraggio/questionari/nuovo/", {
+        "service": ctx.services["adi"].pk, "title": "Gradimento ADI", "introduction": "",
+        "questions": "Cortesia degli infermieri\n\n? Cosa possiamo migliorare?"})
+    survey = Survey.objects.get(title="Gradimento ADI")
+    assert response.status_code == 302
+    assert [(q.text, q.kind, q.required) for q in survey.questions.all()] == [
+        ("Cortesia degli infermieri", "scale", True), ("Cosa possiamo migliorare?", "text", False)]
+    assert client_as("sw.monza").get("/monitoraggio/questionari/nuovo/").status_code == 403
