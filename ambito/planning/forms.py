@@ -194,3 +194,16 @@ class ProgressForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     progress = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
     progress_note = forms.CharField(label=_("progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeetingForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+    people_present = forms.IntegerField(label=_("people present"), min_value=0, max_value=10000, initial=0)
+    attendees = forms.ModelMultipleChoiceField(label=_("organisations present"), queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    minutes = forms.CharField(label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, table, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = table.participants.all()

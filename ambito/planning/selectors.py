@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ambito.accounts.roles import Role
@@ -37,6 +38,11 @@ from ambito.territory.models import Comune, PopulationRecord
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+def _n(value, places=2) -> str:
+    """A number as the reader's locale writes it (Italian: 1.234,50) inside a sentence."""
+    return number_format(value, places, use_l10n=True, force_grouping=True)
 
 
 def money(value) -> Decimal:
@@ -273,7 +279,7 @@ def budget_checks(*, plan) -> list[str]:
         budgeted = money(i.budgeted)
         if i.planned_total is not None and budgeted != money(i.planned_total):
             problems.append(_("%(code)s: the funding sources add up to € %(budgeted)s, but the planned total is "
-                              "€ %(planned)s.") % {"code": i.code, "budgeted": budgeted, "planned": i.planned_total})
+                              "€ %(planned)s.") % {"code": i.code, "budgeted": _n(budgeted), "planned": _n(i.planned_total)})
         if i.outside:
             problems.append(_("%(code)s: %(count)s budget lines fall outside the triennium %(start)s–%(end)s.")
                             % {"code": i.code, "count": i.outside, "start": plan.start_year, "end": plan.end_year})
@@ -436,7 +442,7 @@ def leps_checks(*, plan, year: int | None = None) -> list[LepsCheck]:
     return [
         LepsCheck(Leps.SOCIAL_WORKER_RATIO, str(Leps.SOCIAL_WORKER_RATIO.label), ratio.essential_met,
                   _("%(fte)s social-worker FTE planned; %(needed)s needed for 1 per 5,000 residents.")
-                  % {"fte": ratio.fte, "needed": ratio.needed_essential}),
+                  % {"fte": _n(ratio.fte), "needed": _n(ratio.needed_essential)}),
         LepsCheck(Leps.SUPERVISION, str(Leps.SUPERVISION.label), bool(workers) and not below,
                   _("%(ok)s of %(all)s workers had at least 16 hours of supervision in %(year)s.")
                   % {"ok": len(workers) - len(below), "all": len(workers), "year": year}),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("piano/<int:pk>/personale/", views.staffing, name="planning-staffing"),
     path("piano/<int:pk>/coprogrammazione/", views.coprogramming, name="planning-coprogramming"),
     path("piano/<int:pk>/coprogrammazione/tavoli/", views.table_create, name="planning-table-create"),
+    path("piano/tavoli/<int:pk>/incontri/", views.meeting_create, name="planning-meeting-create"),
     path("piano/contributi/<int:pk>/decisione/", views.contribution_decide, name="planning-contribution-decide"),
     path("piano/<int:pk>/accordo/", views.agreement, name="planning-agreement"),
     path("piano/<int:pk>/accordo/parti/", views.party_create, name="planning-party-create"),

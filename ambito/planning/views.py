@@ -364,7 +364,7 @@ def budget(request, pk):
         "checks": budget_checks(plan=plan),
         "can_edit": rules.can_edit_plan(request.user, plan) and plan.is_editable,
         "import_form": import_form, "import_errors": import_errors,
-        "source_chart": chart(kind="pie", labels=[r["label"] for r in totals.by_source],
+        "source_chart": chart(kind="bar", labels=[r["label"] for r in totals.by_source],
                               series={_("Amount"): [r["amount"] for r in totals.by_source]}, unit="EUR"),
         "area_chart": chart(kind="bar", labels=[r["label"] for r in totals.by_area],
                             series={_("Amount"): [r["amount"] for r in totals.by_area]}, unit="EUR"),
@@ -476,6 +476,21 @@ def table_create(request, pk):
         _handle(request, lambda: services.table_create(actor=request.user, plan=plan, **form.cleaned_data),
                 _("Thematic table created."))
     return redirect("planning-coprogramming", plan.pk)
+
+
+@login_post
+def meeting_create(request, pk):
+    table = get_object_or_404(CoprogrammingTable.objects.filter(plan__in=plan_list(actor=request.user)), pk=pk)
+    form = forms.MeetingForm(request.POST, table=table)
+    if form.is_valid():
+        data = form.cleaned_data
+        _handle(request, lambda: services.meeting_record(actor=request.user, table=table, on=data["date"],
+                                                         place=data["place"], attendees=data["attendees"],
+                                                         people_present=data["people_present"],
+                                                         minutes=data["minutes"]), _("Meeting recorded."))
+    else:
+        messages.error(request, _("Give at least the date of the meeting."))
+    return redirect("planning-coprogramming", table.plan_id)
 
 
 @login_post

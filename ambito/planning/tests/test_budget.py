@@ -114,7 +114,7 @@ def test_consistency_checks_compare_sources_with_the_planned_total_and_dates(dem
     i02 = budgeted.interventions.get(code="I02")
     services.budget_row_set(actor=planner, intervention=i02, year=2025, amounts={col(demo, "villasanta"): "10"})
     problems = budget_checks(plan=budgeted)
-    assert ("I01: le fonti di finanziamento sommano a € 242797.50, ma il totale previsto è € 300000.00."
+    assert ("I01: le fonti di finanziamento sommano a € 242.797,50, ma il totale previsto è € 300.000,00."
             in problems)
     assert "I02: Villasanta finanzia un intervento che non copre il suo territorio." in problems
     # I01 ends in 2027 and starts in 2025: no date warning; a line before the start is flagged

@@ -2,7 +2,12 @@ from decimal import Decimal
 
 from ambito.core.demo import load_demo
 from ambito.planning.models import ContributionStatus, Plan, PlanState
-from ambito.planning.selectors import budget_totals
+from ambito.planning.selectors import (
+    budget_totals,
+    budget_totals_by_year,
+    indicator_targets,
+    planned_social_worker_fte,
+)
 
 
 def test_the_demo_has_the_2021_plan_in_force_with_a_2022_budget_of_5_4_million(pdz):
@@ -14,6 +19,17 @@ def test_the_demo_has_the_2021_plan_in_force_with_a_2022_budget_of_5_4_million(p
     assert {"comune", "fnps", "fna", "poverty", "regional"} <= sources
     assert all(row["amount"] > 0 for row in totals.by_comune)
     assert plan.versions.get(number=1).frozen
+
+
+def test_monitoring_reads_targets_totals_and_staffing_through_the_selectors(pdz):
+    plan = Plan.objects.get(ambito=pdz.ambito, start_year=2021)
+    targets = [t for t in indicator_targets(plan=plan) if t["intervention_code"] == "I01"]
+    assert [(t["year"], t["target"]) for t in targets] == [(2021, Decimal("40.00")), (2022, Decimal("35.00")),
+                                                           (2023, Decimal("30.00"))]
+    assert targets[0]["baseline"] == Decimal("45.00") and targets[0]["lower_is_better"]
+    assert planned_social_worker_fte(plan=plan) == Decimal("33.00")
+    assert [row["amount"] for row in budget_totals_by_year(plan=plan)] == [
+        Decimal("5238000.00"), Decimal("5400000.00"), Decimal("5562000.00")]
 
 
 def test_the_demo_has_a_draft_2025_plan_in_coprogramming_with_two_tables_and_contributions(pdz):

@@ -128,3 +128,18 @@ def test_after_approval_the_consultation_page_is_gone(client, planner, consultat
     services.party_sign(actor=planner, party=party, signatory="Il Sindaco", signed_on=date(2025, 3, 1))
     services.plan_transition(actor=planner, plan=plan, action="approve")
     assert client.get(f"/piano/consultazione/{plan.pk}/").status_code == 404
+
+
+def test_the_office_records_a_meeting_with_attendance_and_minutes(client_as, demo, coprogramming):
+    from ambito.planning.models import Meeting
+
+    table = services.table_create(actor=demo.users["planner"], plan=coprogramming, name="Tavolo disabilità",
+                                  participants=[demo.organisations["coop_ponte"], demo.organisations["asst"]])
+    response = client_as("planner").post(f"/piano/tavoli/{table.pk}/incontri/", {
+        "date": "2025-02-12", "place": "Sala consiliare", "people_present": "12",
+        "attendees": [demo.organisations["coop_ponte"].pk], "minutes": "Discusse le priorità."}, follow=True)
+    assert "Incontro registrato." in response.content.decode()
+    meeting = Meeting.objects.get(table=table)
+    assert meeting.people_present == 12 and list(meeting.attendees.all()) == [demo.organisations["coop_ponte"]]
+    assert "Discusse le priorità." in client_as("ets.operator").get(
+        f"/piano/{coprogramming.pk}/coprogrammazione/").content.decode()
