@@ -42,6 +42,7 @@ def test_a_citizen_finds_home_care_in_brugherio_in_two_steps(page, demo_with, li
     page.get_by_role("button", name="Cerca").click()
     first = page.locator("#service-list li").first
     expect(first.get_by_role("link")).to_have_text(SAD_BRUGHERIO)
+    page.wait_for_url("**/servizi/?*comune=108012*")  # HTMX pushes the search into the address bar
     query = parse_qs(urlparse(page.url).query)
     assert query["comune"] == ["108012"] and query["q"] == ["assistenza domiciliare"]  # bookmarkable
     screenshot(page, "portal-directory-brugherio")
