@@ -129,3 +129,41 @@ def test_reads_are_logged(pua, api):
     api("sw.monza").get(f"/api/v1/persons/{person.pk}/")
     assert AccessLog.objects.filter(object_id=str(person.pk), action="read", person_ref=person.pseudonym).exists()
     assert AccessRequest.objects.count() == 0
+
+
+def test_waiting_list_entries_admit_and_remove_through_the_api(pua, api):
+    sw = pua.users["sw.monza"]
+    services.priority_criteria_ensure_defaults(ambito=pua.ambito)
+    waiting_list = services.waiting_list_ensure(service=pua.services["sad_monza"], open_slots=1)
+    first, second = make_person(sw, pua.comuni["monza"]), make_person(sw, pua.comuni["monza"])
+    client = api("sw.monza")
+    url = f"/api/v1/waiting-lists/{waiting_list.pk}/entries/"
+    created = client.post(url, {"person": first.pk, "urgency": 4, "caregiver_burden": "high"},
+                          content_type="application/json")
+    assert created.status_code == 201 and created.json()["priority_score"] == "30.0"
+    other = client.post(url, {"person": second.pk, "urgency": 1}, content_type="application/json").json()
+    listed = client.get(url).json()["results"]
+    assert [e["person"] for e in listed] == [first.pseudonym, second.pseudonym]
+    skipped = client.post(f"/api/v1/waiting-lists/{waiting_list.pk}/admit/", {"entry": other["id"]},
+                          content_type="application/json")
+    assert skipped.status_code == 400 and "skip_reason" in skipped.json()
+    admitted = client.post(f"/api/v1/waiting-lists/{waiting_list.pk}/admit/", {}, content_type="application/json")
+    assert admitted.status_code == 200 and admitted.json()["person"] == first.pseudonym
+    removed = client.post(f"/api/v1/waiting-list-entries/{other['id']}/remove/", {"reason": "Trasferito"},
+                          content_type="application/json")
+    assert removed.status_code == 200 and removed.json()["status"] == "removed"
+    summary = client.get(f"/api/v1/waiting-lists/{waiting_list.pk}/").json()
+    assert summary["open_slots"] == 0 and summary["waiting"] == 0
+
+
+def test_brugherio_cannot_reach_monza_entries_through_the_api(pua, api):
+    sw = pua.users["sw.monza"]
+    waiting_list = services.waiting_list_ensure(service=pua.services["sad_monza"], open_slots=1)
+    entry = services.waiting_list_entry_add(actor=sw, waiting_list=waiting_list,
+                                            person=make_person(sw, pua.comuni["monza"]))
+    client = api("sw.brugherio")
+    assert client.get(f"/api/v1/waiting-lists/{waiting_list.pk}/entries/").json()["results"] == []
+    assert client.post(f"/api/v1/waiting-list-entries/{entry.pk}/remove/", {"reason": "x"},
+                       content_type="application/json").status_code == 404
+    assert client.post(f"/api/v1/waiting-lists/{waiting_list.pk}/admit/", {},
+                       content_type="application/json").status_code == 403
