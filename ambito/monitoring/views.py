@@ -17,7 +17,6 @@ from ambito.monitoring.forms import (
     SurveyAnswerForm,
     SurveyCreateForm,
 )
-from ambito.monitoring.indicators import Period
 from ambito.monitoring.models import ReportNarrative, ResponseChannel, Survey, SurveyAnswer
 from ambito.monitoring.rules import can_manage_survey, can_manage_surveys, can_run_reports, can_view_dashboard
 
@@ -209,37 +208,34 @@ def public_survey(request, public_id):
 
 @login_required
 def report(request):
-    """*Relazione annuale di monitoraggio*: the office writes the narrative, the job builds PDF and XLSX."""
+    """*Relazione annuale di monitoraggio*: the office writes the narrative, the job builds PDF or XLSX; the
+    same page starts the open-data and SIUSS exports."""
     if not can_run_reports(request.user):
         raise PermissionDenied
-    scope = scope_for(request.user)
     ambito = _ambito_of(request.user)
+    can_write = can_manage_surveys(request.user)  # the planning office writes the narrative
     year = _int(request.POST.get("year") or request.GET.get("anno"), selectors.default_period().end.year)
     narrative = ReportNarrative.objects.filter(ambito=ambito, year=year).first() if ambito else None
     form = ReportForm(request.POST or None, instance=narrative, initial={"year": year})
     if request.method == "POST" and ambito is not None:
-        action = request.POST.get("action", "pdf")
-        if action in ("pdf", "xlsx"):
-            if can_manage_surveys(request.user) and form.is_valid():
-                services.report_narrative_save(actor=request.user, ambito=ambito, year=form.cleaned_data["year"],
-                                               **{k: form.cleaned_data[k] for k in ReportForm.Meta.fields})
-            if form.is_valid() or not can_manage_surveys(request.user):
+        action = request.POST.get("action")
+        try:
+            if action in ("pdf", "xlsx") and (not can_write or form.is_valid()):
+                if can_write:
+                    services.report_narrative_save(actor=request.user, ambito=ambito, year=year,
+                                                   **{k: form.cleaned_data[k] for k in ReportForm.Meta.fields})
                 job = services.report_start(actor=request.user, ambito=ambito, year=year, fmt=action)
                 return redirect("job-detail", job.pk)
-        elif action in ("csv", "json"):
-            job = services.open_data_export_start(actor=request.user, ambito=ambito, year=year, fmt=action)
-            return redirect("job-detail", job.pk)
-        elif action in ("psa", "sina", "sinba"):
-            try:
-                job = services.siuss_export_start(actor=request.user, ambito=ambito, year=year, flow=action)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
+            if action in ("csv", "json"):
+                job = services.open_data_export_start(actor=request.user, ambito=ambito, year=year, fmt=action)
                 return redirect("job-detail", job.pk)
-    return render(request, "monitoring/report.html", {
-        "form": form, "year": year, "ambito": ambito, "can_write": can_manage_surveys(request.user),
-        "is_observer": not scope.is_case_role,
-    })
+            if action in ("psa", "sina", "sinba"):
+                job = services.siuss_export_start(actor=request.user, ambito=ambito, year=year, flow=action)
+                return redirect("job-detail", job.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "monitoring/report.html", {"form": form, "year": year, "ambito": ambito,
+                                                      "can_write": can_write})
 
 
 def _ambito_of(user):
@@ -254,5 +250,3 @@ def _int(raw, default):
     except (TypeError, ValueError):
         return default
 
-
-__all__ = ["Period"]

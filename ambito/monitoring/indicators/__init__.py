@@ -282,6 +282,10 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
             % {"by": by, "allowed": ", ".join(spec.breakdowns) or "—"},
             code="breakdown",
         )
+    for name, given in ((Breakdown.AREA, area), (Breakdown.SERVICE, service_id)):
+        if given and name not in spec.breakdowns:
+            raise ValidationError(_("This indicator cannot be filtered by %(filter)s.") % {"filter": name},
+                                  code="filter")
     scope = scope_for(actor)
     allowed = scope.comune_ids()
     wanted = frozenset(allowed if comune_ids is None else set(comune_ids) & set(allowed))

@@ -122,3 +122,8 @@ def test_decimal_values_are_strings(world, api_as):
     data = api_as(world.users["t.planner"]).get(
         "/api/v1/indicators/residents/values/?from=2024-01-01&to=2024-12-31").json()
     assert data["values"][0]["value"] == str(Decimal("445"))
+
+
+def test_a_filter_the_indicator_does_not_have_is_refused(world, api_as):
+    response = api_as(world.users["t.planner"]).get("/api/v1/indicators/residents/values/?area=anziani")
+    assert response.status_code == 400
