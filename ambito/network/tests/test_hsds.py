@@ -129,3 +129,23 @@ def test_the_command_prints_the_report_and_imports_nothing(catalogue, tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps([bad]), encoding="utf-8")
     with pytest.raises(CommandError, match="status"):
         call_command("import_hsds", str(tmp_path / "bad.json"))
+
+
+def test_a_minimal_data_package_from_another_system_is_imported(catalogue, tmp_path):
+    org, svc, sched = (str(uuid.uuid4()) for _ in range(3))
+    (tmp_path / "organizations.csv").write_text(
+        f"id,name,description,year_incorporated\n{org},Associazione Esterna,Volontariato,2001\n", encoding="utf-8")
+    (tmp_path / "services.csv").write_text(
+        f"id,organization_id,name,status,description,wait_time\n{svc},{org},Sportello ascolto,active,Ascolto,1 settimana\n",
+        encoding="utf-8")
+    (tmp_path / "schedules.csv").write_text(
+        f"id,service_id,freq,byday,opens_at,closes_at\n{sched},{svc},WEEKLY,\"MO,WE\",09:00,12:00\n", encoding="utf-8")
+    call_command("import_hsds", str(tmp_path))
+    service = Service.objects.get(hsds_id=svc)
+    assert service.provider.name == "Associazione Esterna" and service.provider.kind == "other"
+    assert [s.weekday for s in service.schedules.all()] == [1, 3]
+    assert service.comuni.count() == 3  # no Comune named: the whole Ambito
+    assert service.extra == {"wait_time": "1 settimana"}
+    exported = next(d for d in export_documents() if d["id"] == svc)
+    assert exported["organization"]["year_incorporated"] == 2001
+    assert schema_errors(exported, 1) == []
