@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ambito.access.models import Assessment, AssessmentDecision, AssessmentStatus, Person
 from ambito.care import rules
 from ambito.care.models import (
+    ACTIVE_GOAL_STATUSES,
     DeclineReason,
     DeliveryType,
     GoalStatus,
@@ -164,7 +165,7 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, goals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.goals = [g for g in goals if g.status == GoalStatus.OPEN]
+        self.goals = [g for g in goals if g.status in ACTIVE_GOAL_STATUSES]
         for goal in self.goals:
             self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(label=goal.description, choices=GOAL_OUTCOMES)
             self.fields[f"value_{goal.pk}"] = forms.CharField(label=_("Measured value"), max_length=60,

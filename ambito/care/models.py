@@ -129,6 +129,10 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+# Goals still worked on: each review must give them an outcome.
+ACTIVE_GOAL_STATUSES = (GoalStatus.OPEN, GoalStatus.PARTLY)
+
+
 class Goal(models.Model):
     """A measurable goal of the plan (*obiettivo*): what, measured how, from which baseline to which target,
     by when it is reviewed."""

@@ -26,6 +26,7 @@ from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record
 from ambito.care import rules
 from ambito.care.models import (
+    ACTIVE_GOAL_STATUSES,
     OPEN_REFERRAL_STATUSES,
     REFERRAL_TRANSITIONS,
     AnswerChannel,
@@ -227,16 +228,17 @@ def care_plan_review(*, actor, plan: CarePlan, reviewed_on: datetime.date, outco
     """Review the plan (*verifica periodica del PAI*): an outcome for each goal, a new version of the plan with
     the snapshot of what was reviewed, the next review date (or the plan's closure).
 
-    ``outcomes`` maps goal id to ``{"outcome": GoalStatus, "value": "…", "note": "…"}``; every open goal needs one."""
+    ``outcomes`` maps goal id to ``{"outcome": GoalStatus, "value": "…", "note": "…"}``; every goal still worked
+    on (open or partly achieved) needs one."""
     plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
     _editable_plan(actor, plan, "review a care plan outside the actor's territory")
     if plan.status != CarePlanStatus.ACTIVE:
         raise ValidationError(_("Only a signed, active plan can be reviewed."))
     goals = list(plan.goals.all())
-    missing = [g.description for g in goals if g.status == GoalStatus.OPEN and str(g.pk) not in
+    missing = [g.description for g in goals if g.status in ACTIVE_GOAL_STATUSES and str(g.pk) not in
                {str(k) for k in outcomes}]
     if missing:
-        raise ValidationError(_("Give an outcome for every open goal: %(goals)s.") % {"goals": "; ".join(missing)})
+        raise ValidationError(_("Give an outcome for every goal still open: %(goals)s.") % {"goals": "; ".join(missing)})
     if not close and next_review_on is None:
         raise ValidationError({"next_review_on": _("Set the next review date, or close the plan.")})
     revision = CarePlanRevision.objects.create(

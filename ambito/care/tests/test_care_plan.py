@@ -77,7 +77,10 @@ def test_a_review_versions_the_plan_and_keeps_the_history(care_demo):
     assert (revision.number, plan.revision, goal.status) == (1, 2, GoalStatus.PARTLY)
     assert revision.snapshot["goals"][0]["target"] == "60"
     assert goal.reviews.get().measured_value == "55"
-    services.care_plan_review(actor=sw, plan=plan, reviewed_on=timezone.localdate(), outcomes={}, close=True)
+    with pytest.raises(ValidationError):  # a partly achieved goal is still worked on: it needs an outcome
+        services.care_plan_review(actor=sw, plan=plan, reviewed_on=timezone.localdate(), outcomes={}, close=True)
+    services.care_plan_review(actor=sw, plan=plan, reviewed_on=timezone.localdate(), close=True,
+                              outcomes={goal.pk: {"outcome": GoalStatus.ACHIEVED, "value": "62"}})
     plan.refresh_from_db()
     assert (plan.status, plan.revision, plan.revisions.count()) == (CarePlanStatus.CLOSED, 3, 2)
 
