@@ -349,3 +349,18 @@ def assessment_enlist(request, pk):
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
     return render(request, "access/assessment.html",
                   _assessment_context(request, assessment, entry_form=form), status=400)
+
+
+@login_required
+def person_search(request):
+    """Find a person by name, codice fiscale or pseudonym. The search is POSTed so names and codici fiscali
+    never end up in URLs, browser history or server logs."""
+    _case_worker_only(request.user)
+    term = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    results = []
+    if len(term) >= 2:
+        results = list(selectors.person_list(actor=request.user, filters={"q": term})[:20])
+        access_log_records(actor=request.user, records=results, action=AccessAction.LIST, purpose="person search")
+    context = {"term": term, "results": results, "searched": request.method == "POST"}
+    template = "access/person_search.html#results" if request.htmx else "access/person_search.html"
+    return render(request, template, context)

@@ -89,3 +89,16 @@ def test_a_bad_scale_answer_on_the_page_is_refused_and_nothing_is_saved(pua, cli
     body = response.content.decode()
     assert "non è una risposta valida per «Alimentazione»" in body
     assert not assessment.scores.exists()
+
+
+def test_person_search_is_posted_scoped_and_logged(pua, client_as):
+    monza = make_person(pua.users["sw.monza"], pua.comuni["monza"])
+    make_person(pua.users["sw.brugherio"], pua.comuni["brugherio"], last_name=monza.last_name,
+                fiscal_code="", birth_date=monza.birth_date.replace(year=monza.birth_date.year - 1))
+    client = client_as("sw.monza")
+    assert client.get("/pua/persone/cerca/").status_code == 200  # the form; GET never searches
+    response = client.post("/pua/persone/cerca/", {"q": monza.last_name}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="search-results"') and monza.pseudonym in body
+    assert body.count("<li") == 1  # the Brugherio namesake stays invisible
+    assert AccessLog.objects.filter(action="list", purpose="person search", object_id=str(monza.pk)).exists()
