@@ -212,3 +212,25 @@ def comuni_in_scope(*, actor):
     from ambito.territory.models import Comune
 
     return Comune.objects.filter(id__in=scope_for(actor).comune_ids()).order_by("name")
+
+
+def published_comments(*, actor, period: Period, comune_ids=None, limit: int = 5) -> list:
+    """The latest free-text answers the planning office published, about services covering the Comuni in
+    view (one query). Unmoderated or held-back comments never leave the office."""
+    from django.db.models import Exists, OuterRef
+
+    from ambito.network.models import Service
+
+    allowed = scope_for(actor).comune_ids()
+    wanted = allowed if comune_ids is None else set(comune_ids) & set(allowed)
+    covering = Service.comuni.through.objects.filter(service_id=OuterRef("question__survey__service_id"),
+                                                     comune_id__in=wanted)
+    return list(
+        SurveyAnswer.objects.filter(
+            Exists(covering), moderation=Moderation.APPROVED, question__kind=QuestionKind.TEXT,
+            response__submitted_at__gte=period.start_at, response__submitted_at__lt=period.end_before,
+        )
+        .exclude(text="")
+        .select_related("question__survey__service", "response")
+        .order_by("-response__submitted_at")[:limit]
+    )

@@ -46,6 +46,7 @@ def _dashboard(request, *, comune=None):
         "comuni": selectors.comuni_in_scope(actor=request.user),
         "tiles": selectors.dashboard_tiles(actor=request.user, period=period, comune_ids=comune_ids, area=area),
         "charts": selectors.dashboard_charts(actor=request.user, period=period, comune_ids=comune_ids, area=area),
+        "comments": selectors.published_comments(actor=request.user, period=period, comune_ids=comune_ids),
         "is_case_role": scope_for(request.user).is_case_role,
         "query": request.GET.urlencode(),
     }

@@ -91,13 +91,14 @@ def _values_queries(client, url):
 def test_values_by_service_take_the_same_queries_for_1_and_50_services(world, api_as):
     client = api_as(world.users["t.sw"])
     url = "/api/v1/indicators/waiting_days_median/values/?from=2025-01-01&to=2025-12-31&by=service"
+    csv_url = "/monitoraggio/indicatori/waiting_days_median.csv?dal=2025-01-01&al=2025-12-31&by=service"
     factories.admitted(world, factories.service(world, "s0"), days=3)
-    one = _values_queries(client, url)
+    one, one_csv = _values_queries(client, url), _values_queries(client, csv_url)
     for n in range(1, 50):
         factories.admitted(world, factories.service(world, f"s{n}"), days=n)
-    fifty = _values_queries(client, url)
+    fifty, fifty_csv = _values_queries(client, url), _values_queries(client, csv_url)
     assert len(client.get(url).json()["values"]) == 50
-    assert one == fifty
+    assert one == fifty and one_csv == fifty_csv
 
 
 def test_report_and_open_data_jobs_return_the_same_job_while_running(world, api_as,

@@ -85,3 +85,16 @@ def test_the_dashboard_takes_the_same_queries_for_1_and_50_survey_responses(cata
         SurveyResponse.objects.create(survey=survey, submitted_at=keep.submitted_at)
     assert SurveyResponse.objects.count() == 50
     assert _queries(client, "/monitoraggio/?dal=2023-01-01") == one
+
+
+def test_only_published_comments_reach_the_dashboard(catalogue, client_as):
+    from ambito.monitoring.models import Moderation, SurveyAnswer
+
+    pending = SurveyAnswer.objects.filter(moderation=Moderation.PENDING).first()
+    approved = SurveyAnswer.objects.filter(moderation=Moderation.APPROVED).first()
+    pending.text, approved.text = "Commento ancora da moderare", "Commento pubblicato dall'ufficio"
+    pending.save()
+    approved.save()
+    html = client_as("observer").get("/monitoraggio/?dal=2023-01-01").content.decode()
+    assert "Commento pubblicato dall&#x27;ufficio" in html
+    assert "Commento ancora da moderare" not in html
