@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +16,7 @@ from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.core.api import JobOutputSerializer, job_response
 from ambito.core.concurrency import StaleEditError
+from ambito.core.imports import ImportRejected
 from ambito.core.services import job_start
 from ambito.planning import rules, services
 from ambito.planning.models import Plan, PlanState
@@ -111,6 +113,32 @@ class PlanBudgetApi(APIView):
         else:
             year = int(raw)
         return Response(budget_totals(plan=plan, year=year).as_api())
+
+
+class PlanBudgetImportApi(APIView):
+    """Upload the budget spreadsheet (multipart field ``file``): all or nothing; 400 with every bad row."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}}, responses={200: dict, 400: dict})
+    def post(self, request, pk):
+        plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"detail": [_("Upload the budget spreadsheet (.xlsx).")]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            result = services.budget_import(actor=request.user, plan=plan, data=upload.read())
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from None
+        except ImportRejected as exc:
+            return Response({"detail": [_("The spreadsheet was not imported: nothing has changed.")],
+                             "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in exc.errors]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        except ValidationError as exc:
+            return _error(exc, status.HTTP_409_CONFLICT)
+        return Response(result)
 
 
 class PlanTransitionApi(APIView):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("plans/", api.PlanListApi.as_view(), name="api-plan-list"),
     path("plans/<int:pk>/", api.PlanDetailApi.as_view(), name="api-plan-detail"),
     path("plans/<int:pk>/budget/", api.PlanBudgetApi.as_view(), name="api-plan-budget"),
+    path("plans/<int:pk>/budget/import/", api.PlanBudgetImportApi.as_view(), name="api-plan-budget-import"),
     path("plans/<int:pk>/transitions/", api.PlanTransitionApi.as_view(), name="api-plan-transition"),
     path("plans/<int:pk>/documents/pdf/", api.PlanDocumentApi.as_view(), {"kind": "pdf"}, name="api-plan-pdf"),
     path("plans/<int:pk>/documents/xlsx/", api.PlanDocumentApi.as_view(), {"kind": "xlsx"}, name="api-plan-xlsx"),

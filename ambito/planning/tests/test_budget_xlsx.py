@@ -122,3 +122,44 @@ def test_a_frozen_plan_refuses_the_import(planner, budgeted):
     plan = approve(budgeted, planner)
     with pytest.raises(ValidationError, match="approvata e congelata"):
         services.budget_import(actor=planner, plan=plan, data=data)
+
+
+def test_the_page_import_lists_bad_rows_and_then_accepts_the_corrected_file(client_as, budgeted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = write_budget_xlsx(budgeted)
+    before = _lines(budgeted)
+
+    def edit(workbook):
+        workbook["2025"].cell(row=2, column=4, value="-1")
+
+    client = client_as("planner")
+    bad = SimpleUploadedFile("bilancio.xlsx", _workbook_with(budgeted, edit))
+    page = client.post(f"/piano/{budgeted.pk}/bilancio/", {"file": bad}).content.decode()
+    assert "Il foglio non è stato importato: non è cambiato nulla." in page
+    assert "riga 2: 2025 Fondi propri di Monza: L&#x27;importo non può essere negativo (-1)." in page
+    assert _lines(budgeted) == before
+    response = client.post(f"/piano/{budgeted.pk}/bilancio/", {"file": SimpleUploadedFile("b.xlsx", good)},
+                           follow=True)
+    assert "Bilancio importato: 5 importi per 2025, 2026, 2027." in response.content.decode()
+    assert _lines(budgeted) == before
+    assert client_as("observer").post(f"/piano/{budgeted.pk}/bilancio/",
+                                      {"file": SimpleUploadedFile("b.xlsx", good)}).status_code == 403
+
+
+def test_the_api_import_answers_400_with_every_bad_row(client_as, budgeted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def edit(workbook):
+        workbook["2025"].append(["I77", "Sconosciuto", 5])
+
+    before = _lines(budgeted)
+    client = client_as("planner")
+    url = f"/api/v1/plans/{budgeted.pk}/budget/import/"
+    response = client.post(url, {"file": SimpleUploadedFile("b.xlsx", _workbook_with(budgeted, edit))})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"row": 4, "field": "2025 Codice",
+                                          "message": "intervento sconosciuto “I77”."}]
+    assert _lines(budgeted) == before
+    ok = client.post(url, {"file": SimpleUploadedFile("b.xlsx", write_budget_xlsx(budgeted))})
+    assert ok.status_code == 200 and ok.json()["lines"] == 5
