@@ -5,11 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ambito.access.models import Assessment, AssessmentDecision, AssessmentStatus, Person
+from ambito.accounts.models import Organisation
 from ambito.care import rules
 from ambito.care.models import (
     ACTIVE_GOAL_STATUSES,
     DeclineReason,
     DeliveryType,
+    DischargeSetting,
     GoalStatus,
     IntensityUnit,
     NoteVisibility,
@@ -181,3 +183,37 @@ class ReviewForm(StyledFormMixin, forms.Form):
     def outcomes(self) -> dict:
         return {g.pk: {"outcome": self.cleaned_data[f"outcome_{g.pk}"], "value": self.cleaned_data[f"value_{g.pk}"]}
                 for g in self.goals}
+
+
+class DischargeForm(StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    setting = forms.ChoiceField(label=_("From"), choices=DischargeSetting.choices)
+    facility = forms.CharField(label=_("Facility and ward"), max_length=200)
+    planned_on = forms.DateField(label=_("Planned discharge date"), widget=DATE)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
+
+
+class DischargeServiceForm(StyledFormMixin, forms.Form):
+    service = forms.ModelChoiceField(label=_("Service that must be active on the day"),
+                                     queryset=Service.objects.none())
+
+    def __init__(self, *args, discharge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(ambito_id=discharge.ambito_id, active=True).exclude(
+            service_type__in=["pua", "info_point"])
+
+
+class DischargeTaskForm(StyledFormMixin, forms.Form):
+    label = forms.CharField(label=_("Task"), max_length=200)
+    owner_organisation = forms.ModelChoiceField(label=_("Owner"), queryset=Organisation.objects.none())
+    owner_name = forms.CharField(label=_("Person in charge"), max_length=120, required=False)
+    due_on = forms.DateField(label=_("Due by"), widget=DATE)
+
+    def __init__(self, *args, discharge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = Organisation.objects.filter(ambito_id=discharge.ambito_id,
+                                                                                 active=True)

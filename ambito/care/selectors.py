@@ -204,3 +204,9 @@ def discharges_flagged(*, actor=None, today) -> QuerySet:
         required=Count("services", distinct=True),
         unconfirmed=Count("services", filter=Q(services__confirmed_at__isnull=True), distinct=True),
     ).filter(Q(unconfirmed__gt=0) | Q(required=0)).select_related("person")
+
+
+def discharge_get(*, actor, pk) -> Discharge:
+    qs = Discharge.objects.select_related("person", "comune").prefetch_related(
+        "services__service__provider", "services__confirmed_by", "tasks__owner_organisation")
+    return _get(Discharge, qs, pk, actor=actor, predicate=rules.can_view_discharge, purpose="protected discharge read")

@@ -415,3 +415,65 @@ def referral_link(request, token):
         referral = None
     context = {"error": error, "form": form, "data": selectors.provider_view(referral) if referral else None}
     return render(request, "care/link.html", context, status=410 if error else 200)
+
+
+# --- Protected discharges ----------------------------------------------------------------------------------
+
+
+@login_required
+def discharge_list(request):
+    """Protected discharges of the territory, the ones at risk first: services not confirmed two days before."""
+    if not rules.can_start_case(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    discharges = list(selectors.discharge_list(actor=request.user).order_by("status", "planned_on", "id")[:200])
+    flagged = {d.pk for d in selectors.discharges_flagged(actor=request.user, today=today)}
+    selectors.log_list(actor=request.user, records=discharges, purpose="protected discharge list")
+    form = forms.DischargeForm(request.POST or None, actor=request.user, initial={"planned_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            discharge = services.discharge_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Discharge planned: add the services that must be active on the day."))
+            return redirect("care-discharge-detail", pk=discharge.pk)
+    return render(request, "care/discharge_list.html", {"discharges": discharges, "flagged": flagged, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def discharge_detail(request, pk):
+    discharge = selectors.discharge_get(actor=request.user, pk=pk)
+    service_form = forms.DischargeServiceForm(
+        request.POST if request.POST.get("form") == "service" else None, discharge=discharge)
+    task_form = forms.DischargeTaskForm(request.POST if request.POST.get("form") == "task" else None,
+                                        discharge=discharge, initial={"due_on": discharge.planned_on})
+    if request.method == "POST":
+        try:
+            action = request.POST.get("form")
+            if action == "service" and service_form.is_valid():
+                services.discharge_service_require(actor=request.user, discharge=discharge,
+                                                   service=service_form.cleaned_data["service"])
+            elif action == "task" and task_form.is_valid():
+                services.discharge_task_add(actor=request.user, discharge=discharge, **task_form.cleaned_data)
+            elif action == "confirm":
+                item = get_object_or_404(discharge.services.all(), pk=request.POST.get("item"))
+                services.discharge_service_confirm(actor=request.user, item=item)
+            elif action == "done":
+                task = get_object_or_404(discharge.tasks.all(), pk=request.POST.get("task"))
+                services.discharge_task_done(actor=request.user, task=task)
+            elif action == "complete":
+                services.discharge_complete(actor=request.user, discharge=discharge,
+                                            completed_on=timezone.localdate())
+            else:
+                raise ValidationError(_("Check the data entered."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Discharge updated."))
+        return redirect("care-discharge-detail", pk=discharge.pk)
+    flagged = selectors.discharges_flagged(today=timezone.localdate()).filter(pk=discharge.pk).exists()
+    return render(request, "care/discharge_detail.html", {
+        "discharge": discharge, "flagged": flagged, "service_form": service_form, "task_form": task_form,
+        "can_edit": rules.can_edit_discharge(request.user, discharge)})

@@ -122,7 +122,8 @@ def test_attachments_are_private_and_served_only_to_who_may_read_the_note(care_d
 
 
 LIST_PAGES = [("sw.monza", "care-plan-list"), ("ets.operator", "care-referral-inbox"),
-              ("sw.monza", "care-budget-list"), ("asl.operator", "care-plan-list")]
+              ("sw.monza", "care-budget-list"), ("asl.operator", "care-plan-list"),
+              ("sw.monza", "care-discharge-list")]
 
 
 def test_list_pages_use_the_same_queries_for_1_and_many_rows(care_demo, client):
@@ -132,6 +133,9 @@ def test_list_pages_use_the_same_queries_for_1_and_many_rows(care_demo, client):
         referral = accepted_referral(care_demo, **({"who": who} if who else {}))
         services.health_budget_create(actor=sw, person=referral.person, title="B",
                                       start_date=referral.care_plan.start_date, end_date=referral.care_plan.end_date)
+        discharge = services.discharge_create(actor=sw, person=referral.person, setting="hospital", facility="H",
+                                              planned_on=timezone.localdate())
+        services.discharge_service_require(actor=sw, discharge=discharge, service=care_demo.services["adi"])
 
     def counts():
         result = {}
@@ -148,3 +152,25 @@ def test_list_pages_use_the_same_queries_for_1_and_many_rows(care_demo, client):
     for index in range(6):
         case(person(care_demo, first=f"N{index}"))
     assert counts() == one
+
+
+def test_the_social_worker_plans_a_discharge_and_sees_it_flagged_until_confirmed(care_demo, client_as):
+    who = person(care_demo)
+    client = client_as("sw.monza")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    created = client.post(reverse("care-discharge-list"), {"person": who.pk, "setting": "hospital",
+                                                           "facility": "San Gerardo", "planned_on": tomorrow})
+    discharge = who.discharges.get()
+    url = reverse("care-discharge-detail", args=[discharge.pk])
+    assert created.url == url
+    client.post(url, {"form": "service", "service": care_demo.services["sad_monza"].pk})
+    client.post(url, {"form": "task", "label": "Letto articolato", "owner_organisation":
+                      care_demo.organisations["asst"].pk, "due_on": tomorrow})
+    assert "Servizi non confermati" in client.get(reverse("care-discharge-list")).content.decode()
+    item = discharge.services.get()
+    client.post(url, {"form": "confirm", "item": item.pk})
+    client.post(url, {"form": "done", "task": discharge.tasks.get().pk})
+    page = client.get(reverse("care-discharge-list")).content.decode()
+    assert "Servizi non confermati" not in page
+    assert client_as("sw.brugherio").get(url).status_code == 403
+    assert client_as("ets.operator").get(reverse("care-discharge-list")).status_code == 403
