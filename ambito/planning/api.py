@@ -22,13 +22,13 @@ from ambito.planning import rules, services
 from ambito.planning.models import Plan, PlanState
 from ambito.planning.selectors import budget_totals, intervention_queryset, plan_detail_queryset, plan_list
 from ambito.planning.serializers import (
-    BudgetOutputSerializer,
-    InterventionSerializer,
-    InterventionUpdateSerializer,
+    PlanBudgetOutputSerializer,
     PlanCreateSerializer,
     PlanDetailSerializer,
+    PlanInterventionSerializer,
+    PlanInterventionUpdateSerializer,
     PlanListSerializer,
-    TransitionInputSerializer,
+    PlanTransitionInputSerializer,
 )
 from ambito.territory.models import Ambito
 
@@ -97,7 +97,7 @@ class PlanDetailApi(generics.RetrieveAPIView):
 
 
 @extend_schema(parameters=[OpenApiParameter("year", int, description="A year of the triennium (default: first).")],
-               responses=BudgetOutputSerializer)
+               responses=PlanBudgetOutputSerializer)
 class PlanBudgetApi(APIView):
     """Budget of one year: total, by funding source, by area, by Comune (own funds, with per-capita)."""
 
@@ -145,10 +145,10 @@ class PlanTransitionApi(APIView):
     """Run a lifecycle action: start_coprogramming, open_consultation, approve, put_in_force, close,
     start_revision (with a reason)."""
 
-    @extend_schema(request=TransitionInputSerializer, responses=PlanListSerializer)
+    @extend_schema(request=PlanTransitionInputSerializer, responses=PlanListSerializer)
     def post(self, request, pk):
         plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
-        data = TransitionInputSerializer(data=request.data)
+        data = PlanTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             plan = services.plan_transition(actor=request.user, plan=plan, **data.validated_data)
@@ -184,16 +184,16 @@ class InterventionDetailApi(APIView):
     def _get(self, request, pk):
         return get_object_or_404(intervention_queryset().filter(plan__in=plan_list(actor=request.user)), pk=pk)
 
-    @extend_schema(responses=InterventionSerializer)
+    @extend_schema(responses=PlanInterventionSerializer)
     def get(self, request, pk):
-        return Response(InterventionSerializer(self._get(request, pk)).data)
+        return Response(PlanInterventionSerializer(self._get(request, pk)).data)
 
-    @extend_schema(request=InterventionUpdateSerializer, responses=InterventionSerializer)
+    @extend_schema(request=PlanInterventionUpdateSerializer, responses=PlanInterventionSerializer)
     def patch(self, request, pk):
         intervention = self._get(request, pk)
         if not rules.can_edit_plan(request.user, intervention.plan):
             raise ApiPermissionDenied()
-        data = InterventionUpdateSerializer(data=request.data)
+        data = PlanInterventionUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         expected = fields.pop("version")
@@ -204,6 +204,6 @@ class InterventionDetailApi(APIView):
             return _error(exc, status.HTTP_409_CONFLICT)
         except ValidationError as exc:
             return _error(exc, status.HTTP_409_CONFLICT if exc.code == "frozen" else status.HTTP_400_BAD_REQUEST)
-        return Response(InterventionSerializer(intervention_queryset().get(pk=pk)).data)
+        return Response(PlanInterventionSerializer(intervention_queryset().get(pk=pk)).data)
 
 

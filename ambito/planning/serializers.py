@@ -17,14 +17,14 @@ from ambito.planning.models import (
 from ambito.planning.services import available_transitions
 
 
-class AmbitoRefSerializer(serializers.Serializer):
+class PlanAmbitoRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
 class PlanListSerializer(serializers.ModelSerializer):
-    ambito = AmbitoRefSerializer()
+    ambito = PlanAmbitoRefSerializer()
 
     class Meta:
         model = Plan
@@ -37,13 +37,13 @@ class PlanCreateSerializer(serializers.Serializer):
     ambito = serializers.IntegerField(required=False, help_text="Needed only if you plan for several Ambiti.")
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class PlanObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objective
         fields = ["id", "code", "title", "description", "priorities"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class PlanIndicatorSerializer(serializers.ModelSerializer):
     targets = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,7 +54,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return {str(t.year): str(t.value) for t in indicator.targets.all()}
 
 
-class BudgetLineSerializer(serializers.ModelSerializer):
+class PlanBudgetLineSerializer(serializers.ModelSerializer):
     comune = serializers.CharField(source="comune.istat_code", default=None)
 
     class Meta:
@@ -62,7 +62,7 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         fields = ["year", "source", "comune", "amount"]
 
 
-class StaffPositionSerializer(serializers.ModelSerializer):
+class PlanStaffPositionSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name")
 
     class Meta:
@@ -70,14 +70,14 @@ class StaffPositionSerializer(serializers.ModelSerializer):
         fields = ["id", "profile", "fte", "employer", "permanent"]
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class PlanInterventionSerializer(serializers.ModelSerializer):
     objective = serializers.CharField(source="objective.code", default=None)
     comuni = serializers.SerializerMethodField()
     lead_organisation = serializers.CharField(source="lead_organisation.name", default=None)
     partners = serializers.SerializerMethodField()
-    indicators = IndicatorSerializer(many=True)
-    budget_lines = BudgetLineSerializer(many=True)
-    staffing = StaffPositionSerializer(many=True)
+    indicators = PlanIndicatorSerializer(many=True)
+    budget_lines = PlanBudgetLineSerializer(many=True)
+    staffing = PlanStaffPositionSerializer(many=True)
     contributions = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,7 +97,7 @@ class InterventionSerializer(serializers.ModelSerializer):
         return [c.id for c in obj.contributions.all()]
 
 
-class InterventionUpdateSerializer(serializers.Serializer):
+class PlanInterventionUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you read: a stale one is refused (409).")
     title = serializers.CharField(max_length=300, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -105,7 +105,7 @@ class InterventionUpdateSerializer(serializers.Serializer):
     planned_total = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class PlanContributionSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name")
     table = serializers.CharField(source="table.name", default=None)
     objective = serializers.CharField(source="objective.code", default=None)
@@ -117,7 +117,7 @@ class ContributionSerializer(serializers.ModelSerializer):
                   "submitted_at", "decided_at"]
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PlanPartySerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name")
 
     class Meta:
@@ -125,7 +125,7 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "role", "required", "signatory", "signed_on"]
 
 
-class CarryOverSerializer(serializers.ModelSerializer):
+class PlanCarryOverSerializer(serializers.ModelSerializer):
     comune = serializers.CharField(source="comune.istat_code", default=None)
 
     class Meta:
@@ -133,19 +133,19 @@ class CarryOverSerializer(serializers.ModelSerializer):
         fields = ["source", "comune", "amount", "note"]
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class PlanVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanVersion
         fields = ["number", "frozen", "reason", "created_at", "frozen_at"]
 
 
 class PlanDetailSerializer(PlanListSerializer):
-    objectives = ObjectiveSerializer(many=True)
-    interventions = InterventionSerializer(many=True)
-    contributions = ContributionSerializer(many=True)
-    parties = PartySerializer(many=True)
-    carry_overs = CarryOverSerializer(many=True)
-    versions = VersionSerializer(many=True)
+    objectives = PlanObjectiveSerializer(many=True)
+    interventions = PlanInterventionSerializer(many=True)
+    contributions = PlanContributionSerializer(many=True)
+    parties = PlanPartySerializer(many=True)
+    carry_overs = PlanCarryOverSerializer(many=True)
+    versions = PlanVersionSerializer(many=True)
     transitions = serializers.SerializerMethodField()
 
     class Meta(PlanListSerializer.Meta):
@@ -156,22 +156,22 @@ class PlanDetailSerializer(PlanListSerializer):
         return available_transitions(plan) if self.context.get("can_edit") else []
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class PlanTransitionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["start_coprogramming", "open_consultation", "approve", "put_in_force",
                                               "close", "start_revision"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class BudgetAmountSerializer(serializers.Serializer):
+class PlanBudgetAmountSerializer(serializers.Serializer):
     source = serializers.CharField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class BudgetOutputSerializer(serializers.Serializer):
+class PlanBudgetOutputSerializer(serializers.Serializer):
     """Only for the schema: the response is built by ``BudgetTotals.as_api``."""
 
     year = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    by_source = BudgetAmountSerializer(many=True)
+    by_source = PlanBudgetAmountSerializer(many=True)
     by_area = serializers.ListField(child=serializers.DictField())
     by_comune = serializers.ListField(child=serializers.DictField())
