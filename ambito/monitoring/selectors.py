@@ -17,7 +17,7 @@ from ambito.monitoring.rules import survey_filter
 
 # Headline indicators of the dashboard, in order; those whose source is not built are skipped.
 TILE_CODES = [
-    "waiting_days_median", "waiting_days_p90", "persons_admitted_per_1000", "persons_waiting",
+    "days_to_first_delivery_median", "days_to_first_delivery_p90", "waiting_days_median", "waiting_days_p90", "persons_admitted_per_1000", "persons_waiting",
     "requests_received", "hours_delivered", "persons_served_per_1000", "spending_delivered",
     "referral_answer_rate", "referral_response_days_median", "discharges_services_active", "budget_planned", "residents_per_social_worker", "leps_pua_coverage",
     "leps_protected_discharge_coverage", "leps_social_emergency_coverage", "satisfaction_mean",
@@ -110,6 +110,7 @@ CHARTS = [
     ("chart-waiting-month", "waiting_days_median", "month", "line"),
     ("chart-waiting-service", "waiting_days_median", "service", "bar"),
     ("chart-admitted-comune", "persons_admitted_per_1000", "comune", "bar"),
+    ("chart-first-delivery-service", "days_to_first_delivery_median", "service", "bar"),
     ("chart-hours-month", "hours_delivered", "month", "line"),
     ("chart-served-comune", "persons_served_per_1000", "comune", "bar"),
     ("chart-referral-provider", "referral_response_days_median", "provider", "bar"),

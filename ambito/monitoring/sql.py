@@ -26,6 +26,23 @@ class DaysBetween(Func):
         return sql, (*end_params, *start_params)
 
 
+class DaysBetweenDates(Func):
+    """Calendar days from date ``start`` to date ``end``."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, conn, **extra):
+        end, start = self.source_expressions
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        if conn.vendor == "postgresql":
+            sql = f"CAST(({end_sql})::date - ({start_sql})::date AS double precision)"
+        else:
+            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
+        return sql, (*end_params, *start_params)
+
+
 class AgeAt(Func):
     """Age in completed years at the date ``at`` of someone born on ``birth`` (both dates)."""
 

@@ -3,6 +3,7 @@ the closed referral loop (share of referrals the provider answered, median days 
 discharges completed with every required service active on the day."""
 
 from django.db.models import Avg, Case, Count, Exists, F, FloatField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from ambito.monitoring.indicators import (
@@ -15,7 +16,7 @@ from ambito.monitoring.indicators import (
     register,
 )
 from ambito.monitoring.indicators.common import grouped, percentile_cells, ratio
-from ambito.monitoring.sql import DaysBetween, rounded
+from ambito.monitoring.sql import DaysBetween, DaysBetweenDates, rounded
 
 DELIVERY_DIMS = {
     Breakdown.COMUNE: "comune__istat_code",
@@ -145,6 +146,46 @@ def discharges_with_services_active(query):
     return grouped(qs, query.by, DISCHARGE_DIMS, Avg("covered"), n=Count("person_id", distinct=True), places=1)
 
 
+FIRST_DELIVERY_DIMS = {
+    Breakdown.COMUNE: "comune__istat_code",
+    Breakdown.SERVICE: "service_id",
+    Breakdown.AREA: "service__area",
+    Breakdown.PROVIDER: "provider_id",
+    Breakdown.MONTH: "first_delivery",
+    Breakdown.QUARTER: "first_delivery",
+    Breakdown.YEAR: "first_delivery",
+    Breakdown.SEX: "person__sex",
+    Breakdown.AGE_BAND: ("first_delivery", "person__birth_date"),
+}
+
+
+def first_deliveries(query):
+    """Referrals whose first delivery fell in the period, annotated with that day; the wait starts when the
+    PUA received the request behind the care plan."""
+    from django.db.models import DateField, Subquery
+
+    from ambito.care.models import Delivery, Referral
+
+    first = Subquery(Delivery.objects.filter(referral=OuterRef("pk")).order_by("delivered_on")
+                     .values("delivered_on")[:1], output_field=DateField())
+    qs = Referral.objects.filter(comune_id__in=query.comune_ids, care_plan__request__isnull=False).annotate(
+        first_delivery=first).filter(first_delivery__gte=query.period.start, first_delivery__lte=query.period.end)
+    if query.service_id:
+        qs = qs.filter(service_id=query.service_id)
+    if query.area:
+        qs = qs.filter(service__area=query.area)
+    return qs
+
+
+def days_to_first_delivery(fraction):
+    def compute(query):
+        # calendar days: the delivery has a date, the request's timestamp is taken as its local date
+        wait = DaysBetweenDates(F("first_delivery"), TruncDate("care_plan__request__received_at"))
+        return percentile_cells(first_deliveries(query), query.by, FIRST_DELIVERY_DIMS, wait, fraction)
+
+    return compute
+
+
 def _full(query, cells):
     from decimal import Decimal
 
@@ -157,6 +198,22 @@ if models_available("care", "Delivery", "Referral", "Discharge", "DischargeServi
         formula=_("Sum of the hours of the deliveries recorded by providers in the period."),
         breakdowns=tuple(DELIVERY_DIMS), compute=hours_delivered, direction=Direction.HIGHER_IS_BETTER,
         person_based=True, order=50,
+    ))
+    register(IndicatorDefinition(
+        code="days_to_first_delivery_median", name=_("Days from request to first delivery, median"),
+        unit="days", source="care",
+        formula=_("Median of the days from the PUA request behind the care plan to the first delivery of each "
+                  "referral, for first deliveries in the period."),
+        breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.5),
+        direction=Direction.LOWER_IS_BETTER, person_based=True, order=48,
+    ))
+    register(IndicatorDefinition(
+        code="days_to_first_delivery_p90", name=_("Days from request to first delivery, 90th percentile"),
+        unit="days", source="care",
+        formula=_("90th percentile (linear interpolation) of the days from the PUA request to the first "
+                  "delivery."),
+        breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.9),
+        direction=Direction.LOWER_IS_BETTER, person_based=True, order=49,
     ))
     register(IndicatorDefinition(
         code="persons_served_per_1000", name=_("Persons served per 1,000 residents"), unit="per_1000",

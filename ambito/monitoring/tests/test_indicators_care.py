@@ -98,3 +98,29 @@ def test_no_deliveries_is_no_data(care):
     for code in ("hours_delivered", "persons_served_per_1000", "spending_delivered", "referral_answer_rate",
                  "referral_response_days_median", "discharges_services_active"):
         assert values(compute(code, actor=care.users["t.sw"], period=period)) == {"total": None}
+
+
+def test_days_from_request_to_first_delivery(world):
+    """Requests received 1 March 2025 (10:00); first deliveries 5, 11, 21, 31 March and 30 April →
+    4, 10, 20, 30, 60 days: median 20; P90 at 0.9 × 4 = 3.6 → 30 + 0.6 × 30 = 48."""
+    from ambito.access.models import AccessRequest
+
+    s1 = factories.service(world, "s1")
+    for day in (dt.date(2025, 3, 5), dt.date(2025, 3, 11), dt.date(2025, 3, 21), dt.date(2025, 3, 31),
+                dt.date(2025, 4, 30)):
+        ref = factories.referral(world, s1, answered_after_days=1)
+        request = AccessRequest.objects.create(ambito=world.ambito, person=ref.person, comune=ref.comune,
+                                               channel="pua_desk", need="SAD", area="anziani",
+                                               received_at=at(2025, 3, 1))
+        ref.care_plan.request = request
+        ref.care_plan.save(update_fields=["request"])
+        factories.delivery(world, ref, on=day + dt.timedelta(days=7), hours=1)  # a later one does not count
+        factories.delivery(world, ref, on=day, hours=1)
+    planner = world.users["t.planner"]
+    assert values(compute("days_to_first_delivery_median", actor=planner, period=YEAR)) == {"total": Decimal("20.0")}
+    assert values(compute("days_to_first_delivery_p90", actor=planner, period=YEAR)) == {"total": Decimal("48.0")}
+    # by month the cells hold four persons and one: the office sees neither, the social worker both
+    assert values(compute("days_to_first_delivery_median", actor=planner, period=YEAR, by="month")) == {
+        "2025-03": None, "2025-04": None}
+    assert values(compute("days_to_first_delivery_median", actor=world.users["t.sw"], period=YEAR, by="month")) == {
+        "2025-03": Decimal("15.0"), "2025-04": Decimal("60.0")}
