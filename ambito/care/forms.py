@@ -9,13 +9,17 @@ from ambito.accounts.models import Organisation
 from ambito.care import rules
 from ambito.care.models import (
     ACTIVE_GOAL_STATUSES,
+    BudgetAxis,
     DeclineReason,
     DeliveryType,
     DischargeSetting,
+    Funder,
     GoalStatus,
+    HealthBudgetLine,
     IntensityUnit,
     NoteVisibility,
     Payer,
+    TeamRole,
 )
 from ambito.core.forms import StyledFormMixin
 from ambito.network.models import Service
@@ -217,3 +221,41 @@ class DischargeTaskForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner_organisation"].queryset = Organisation.objects.filter(ambito_id=discharge.ambito_id,
                                                                                  active=True)
+
+
+class HealthBudgetForm(StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    title = forms.CharField(label=_("Project"), max_length=200)
+    area = forms.ChoiceField(label=_("Area"), choices=[(Area.MENTAL_HEALTH, Area.MENTAL_HEALTH.label),
+                                                       (Area.DISABILITY, Area.DISABILITY.label)])
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
+
+
+class BudgetLineForm(StyledFormMixin, forms.Form):
+    axis = forms.ChoiceField(label=_("Axis"), choices=BudgetAxis.choices)
+    funder = forms.ChoiceField(label=_("Funder"), choices=Funder.choices)
+    description = forms.CharField(label=_("What it pays for"), max_length=200)
+    planned_amount = forms.DecimalField(label=_("Planned (EUR)"), max_digits=11, decimal_places=2)
+
+
+class BudgetExpenseForm(StyledFormMixin, forms.Form):
+    line = forms.ModelChoiceField(label=_("Budget line"), queryset=HealthBudgetLine.objects.none())
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=11, decimal_places=2)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def __init__(self, *args, budget, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = budget.lines.all()
+        self.fields["line"].label_from_instance = lambda line: f"{line.get_axis_display()} · {line.description}"
+
+
+class BudgetMemberForm(StyledFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices)
+    name = forms.CharField(label=_("Name"), max_length=150)

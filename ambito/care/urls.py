@@ -14,6 +14,7 @@ urlpatterns = [
     path("casi/<int:pk>/note/", views.note_add, name="care-note-add"),
     path("allegati/<int:pk>/", views.attachment_download, name="care-attachment"),
     path("budget-di-salute/", views.health_budget_list, name="care-budget-list"),
+    path("budget-di-salute/nuovo/", views.health_budget_create, name="care-budget-create"),
     path("budget-di-salute/<int:pk>/", views.health_budget_detail, name="care-budget-detail"),
     path("dimissioni/", views.discharge_list, name="care-discharge-list"),
     path("dimissioni/<int:pk>/", views.discharge_detail, name="care-discharge-detail"),

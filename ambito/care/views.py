@@ -208,17 +208,62 @@ def health_budget_list(request):
         raise PermissionDenied
     budgets = list(selectors.health_budget_list(actor=request.user)[:200])
     selectors.log_list(actor=request.user, records=budgets, purpose="Budget di salute list")
-    return render(request, "care/budget_list.html", {"budgets": budgets})
+    return render(request, "care/budget_list.html", {"budgets": budgets,
+                                                      "can_start": rules.can_start_case(request.user)})
+
+
+@login_required
+def health_budget_create(request):
+    if not rules.can_start_case(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = forms.HealthBudgetForm(request.POST or None, actor=request.user,
+                                  initial={"start_date": today, "end_date": today.replace(year=today.year + 1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget = services.health_budget_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Project opened: add the co-design team and the budget lines."))
+            return redirect("care-budget-detail", pk=budget.pk)
+    return render(request, "care/budget_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
 def health_budget_detail(request, pk):
+    """The *Budget di salute*: co-design team, planned and spent by axis and funder, new lines and expenses."""
     budget = selectors.health_budget_get(actor=request.user, pk=pk)
+    action = request.POST.get("form")
+    forms_ = {
+        "line_form": forms.BudgetLineForm(request.POST if action == "line" else None),
+        "expense_form": forms.BudgetExpenseForm(request.POST if action == "expense" else None, budget=budget,
+                                                initial={"spent_on": timezone.localdate()}),
+        "member_form": forms.BudgetMemberForm(request.POST if action == "member" else None),
+    }
+    if request.method == "POST":
+        form = forms_.get(f"{action}_form")
+        if form is not None and form.is_valid():
+            try:
+                if action == "line":
+                    services.health_budget_line_add(actor=request.user, budget=budget, **form.cleaned_data)
+                elif action == "expense":
+                    services.health_budget_expense_add(actor=request.user, **form.cleaned_data)
+                else:
+                    services.health_budget_member_add(actor=request.user, budget=budget, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Budget di salute updated."))
+                return redirect("care-budget-detail", pk=budget.pk)
     report = selectors.health_budget_report(budget=budget)
     spec = chart(kind="bar", labels=[str(a["label"]) for a in report["axes"]], unit="EUR",
                  series={_("Planned"): [float(a["planned"]) for a in report["axes"]],
                          _("Spent"): [float(a["spent"]) for a in report["axes"]]})
-    return render(request, "care/budget_detail.html", {"budget": budget, "report": report, "spec": spec})
+    return render(request, "care/budget_detail.html", {
+        "budget": budget, "report": report, "spec": spec, **forms_,
+        "can_edit": rules.can_edit_health_budget(request.user, budget)},
+        status=400 if request.method == "POST" else 200)
 
 
 # --- The provider's side -----------------------------------------------------------------------------------

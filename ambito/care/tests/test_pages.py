@@ -174,3 +174,26 @@ def test_the_social_worker_plans_a_discharge_and_sees_it_flagged_until_confirmed
     assert "Servizi non confermati" not in page
     assert client_as("sw.brugherio").get(url).status_code == 403
     assert client_as("ets.operator").get(reverse("care-discharge-list")).status_code == 403
+
+
+def test_a_budget_di_salute_is_built_and_reported_by_axis(care_demo, client_as):
+    who = person(care_demo)
+    client = client_as("sw.monza")
+    today = timezone.localdate()
+    created = client.post(reverse("care-budget-create"), {
+        "person": who.pk, "title": "Abitare in autonomia", "area": "salute_mentale",
+        "start_date": today.replace(day=1).isoformat(), "end_date": (today + datetime.timedelta(days=300)).isoformat()})
+    budget = who.health_budgets.get()
+    url = reverse("care-budget-detail", args=[budget.pk])
+    assert created.url == url
+    client.post(url, {"form": "line", "axis": "home", "funder": "asl", "description": "Educatore",
+                      "planned_amount": "6000"})
+    client.post(url, {"form": "member", "role": "ets", "name": "Cooperativa Il Ponte"})
+    line = budget.lines.get()
+    client.post(url, {"form": "expense", "line": line.pk, "spent_on": today.isoformat(), "amount": "1250.50"})
+    refused = client.post(url, {"form": "expense", "line": line.pk, "spent_on": today.isoformat(), "amount": "-3"})
+    assert refused.status_code == 400
+    page = client.get(url).content.decode()
+    assert "6.000,00" in page and "1.250,50" in page and "4.749,50" in page and "Cooperativa Il Ponte" in page
+    assert client_as("sw.brugherio").get(url).status_code == 403
+    assert client_as("ets.operator").get(url).status_code == 403
