@@ -8,8 +8,8 @@ Two serialisations of the same content:
 
 Ambito's own fields that HSDS has no place for travel as ``x_ambito_*`` properties (HSDS 3.0 allows
 additional properties). Fields written by other systems that Ambito does not use are kept in ``extra`` and
-written back unchanged on export. Every document is validated against the official schema shipped in
-``../shared/standards/hsds-3.0`` (see ``settings.HSDS_SCHEMA_DIR`` override, else that folder).
+written back unchanged on export. Every document is validated against the official HSDS 3.0 schema (a copy
+of ``../shared/standards/hsds-3.0`` in ``data/hsds-3.0``; ``settings.HSDS_SCHEMA_DIR`` overrides it).
 """
 
 import csv
@@ -52,10 +52,12 @@ TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 
 
 def schema_dir() -> Path:
+    """The official schema, copied unchanged into ``network/data/hsds-3.0`` (CC BY-SA 4.0, see SOURCE.md) so
+    a fresh checkout validates without the shared folder; ``settings.HSDS_SCHEMA_DIR`` may point elsewhere."""
     configured = getattr(settings, "HSDS_SCHEMA_DIR", None)
     if configured:
         return Path(configured)
-    return Path(settings.BASE_DIR).parent / "shared" / "standards" / "hsds-3.0"
+    return Path(__file__).resolve().parent / "data" / "hsds-3.0"
 
 
 def derived_id(*parts) -> str:

@@ -149,3 +149,16 @@ def test_a_minimal_data_package_from_another_system_is_imported(catalogue, tmp_p
     exported = next(d for d in export_documents() if d["id"] == svc)
     assert exported["organization"]["year_incorporated"] == 2001
     assert schema_errors(exported, 1) == []
+
+
+def test_the_shipped_schema_is_the_shared_official_copy():
+    from pathlib import Path
+
+    from ambito.network.hsds import schema_dir
+
+    shared = Path(__file__).resolve().parents[4] / "shared" / "standards" / "hsds-3.0"
+    if not shared.exists():  # a checkout without the shared folder relies on the copy alone
+        assert (schema_dir() / "schema" / "service.json").exists()
+        return
+    for path in shared.rglob("*.json"):
+        assert (schema_dir() / path.relative_to(shared)).read_bytes() == path.read_bytes(), path
