@@ -545,8 +545,8 @@ class Delivery(models.Model):
     - ``hours``: Decimal hours delivered (computed from the times when given; 0 for an economic benefit).
     - ``quantity``: units delivered (visits, sessions, trips; 1 by default).
     - ``amount``: euro paid for an economic benefit, else empty.
-    - ``person``, ``comune`` (the person's Comune of residence at the time), ``service``, ``provider``,
-      ``referral``: for counts of persons, hours and costs by Comune, service and provider.
+    - ``person``, ``comune`` (the plan's responsible Comune: the residence when the plan was opened), ``service``,
+      ``provider``, ``referral``: for counts of persons, hours and costs by Comune, service and provider.
     - ``operator_name`` / ``operator_ref``: who delivered it (the provider's own staff code), to refuse
       overlapping times for one operator."""
 
