@@ -3,9 +3,7 @@
 import pytest
 
 from ambito.planning import services
-from ambito.planning.models import Plan
-
-from .conftest import col
+from ambito.planning.models import BudgetLine, Intervention, Objective, Plan
 
 
 def test_the_plan_list_shows_ambito_triennium_and_state(client_as, pdz):
@@ -81,11 +79,14 @@ def test_the_planning_office_creates_a_plan(client_as, demo):
 
 
 def _many_plans(demo, planner, count, first=2040):
-    for year in range(first, first + count * 3, 3):
-        plan = services.plan_create(actor=planner, ambito=demo.ambito, title="Piano", start_year=year)
-        services.objective_save(actor=planner, plan=plan, code="OB1", title="Obiettivo")
-        i = services.intervention_create(actor=planner, plan=plan, code="I01", title="Intervento", area="anziani")
-        services.budget_row_set(actor=planner, intervention=i, year=year, amounts={col(demo, "monza"): "1"})
+    """``count`` plans, each with an objective, an intervention and a budget line (bulk: only the list is tested)."""
+    plans = Plan.objects.bulk_create([Plan(ambito=demo.ambito, title="Piano", start_year=year, end_year=year + 2)
+                                      for year in range(first, first + count * 3, 3)])
+    Objective.objects.bulk_create([Objective(plan=plan, code="OB1", title="Obiettivo") for plan in plans])
+    interventions = Intervention.objects.bulk_create([Intervention(plan=plan, code="I01", title="Intervento",
+                                                                   area="anziani") for plan in plans])
+    BudgetLine.objects.bulk_create([BudgetLine(intervention=i, year=i.plan.start_year, source="fnps", amount=1)
+                                    for i in interventions])
 
 
 @pytest.mark.parametrize("url", ["/api/v1/plans/", "/piano/"])
