@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"FundingSourceEnum": "ambito.planning.models.FundingSource"},
 }
 
 # Tasks API (django-tasks backport) on the database backend; `manage.py db_worker` runs them.

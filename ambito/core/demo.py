@@ -15,6 +15,7 @@ class DemoContext:
     organisations: dict = field(default_factory=dict)  # by short key
     users: dict = field(default_factory=dict)  # by username
     services: dict = field(default_factory=dict)  # network services by short key ("sad_monza", "adi", …)
+    plans: dict = field(default_factory=dict)  # planning: {"2021": plan, "2025": plan}
     accounts: list = field(default_factory=list)  # (username, role label, organisation, what to try)
     log: list = field(default_factory=list)
 
