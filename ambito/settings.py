@@ -258,6 +258,9 @@ TASKS = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Absolute links in e-mails (e.g. the referral answer link sent to a small ETS).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ambito@localhost")
 
