@@ -488,8 +488,7 @@ def referral_link_create(*, referral: Referral, email: str, at=None) -> str:
     link = ReferralLink.objects.create(referral=referral, nonce_hash=hash_nonce(nonce), email=email, created_at=at,
                                        expires_at=at + datetime.timedelta(days=referral.response_days))
     token = _link_signer().sign(f"{link.pk}:{nonce}")
-    url = settings.SITE_URL.rstrip("/") + reverse("care-referral-link", args=[token]) if getattr(
-        settings, "SITE_URL", "") else reverse("care-referral-link", args=[token])
+    url = settings.SITE_URL + reverse("care-referral-link", args=[token])
     subject = _("A referral is waiting for your answer")
     body = _("The social services of the Ambito have sent your organisation a referral. Open this link to read it "
              "and answer (it works once and expires on %(date)s):\n\n%(url)s\n") % {
