@@ -7,11 +7,13 @@ An app registers a handler for a job kind in its ``jobs.py``::
         progress(30, _("Rendering tables"))
         return JobOutput(name="piano.pdf", content=pdf_bytes)
 
-and starts it from a view or API view with ``core.services.job_start``.
+and starts it from a view or API view with ``core.services.job_start``. A large result is written to a
+temporary file and returned as ``JobOutput(name=..., path=tmp_path)``: it is stored in chunks, then removed.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 _handlers: dict[str, Callable] = {}
 
@@ -20,6 +22,7 @@ _handlers: dict[str, Callable] = {}
 class JobOutput:
     name: str = ""
     content: bytes = b""
+    path: Path | None = None  # a temporary file holding the result, for results too big for memory
     data: dict = field(default_factory=dict)
     message: str = ""
 

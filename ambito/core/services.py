@@ -1,7 +1,9 @@
 import hashlib
 import json
 import logging
+from pathlib import Path
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -60,7 +62,14 @@ def job_run(job_id) -> Job:
         job.save(update_fields=["status", "message", "result_data", "finished_at"])
         return job
     output = output or JobOutput()
-    if output.content:
+    if output.path is not None:
+        try:
+            with open(output.path, "rb") as handle:
+                job.result_file.save(output.name, File(handle, name=output.name), save=False)
+        finally:
+            Path(output.path).unlink(missing_ok=True)
+        job.result_name = output.name
+    elif output.content:
         job.result_file.save(output.name, ContentFile(output.content), save=False)
         job.result_name = output.name
     job.result_data = output.data

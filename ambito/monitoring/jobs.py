@@ -114,8 +114,6 @@ def siuss_export(job, progress):
     result without ever holding the whole file in memory."""
     import tempfile
 
-    from django.core.files import File
-
     from ambito.accounts.models import AccessAction
     from ambito.accounts.selectors import scope_for
     from ambito.accounts.services import access_log_record
@@ -127,12 +125,8 @@ def siuss_export(job, progress):
     with translation.override("it"):
         progress(5, _("Reading the records"))
     name = f"siuss-{flow}-{ambito.code}-{year}.csv"
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".csv", delete=False) as handle:
         rows = FLOWS[flow](handle, comune_ids, year)
-        handle.flush()
-        handle.seek(0)
-        job.result_file.save(name, File(handle, name=name), save=False)
-    job.result_name = name
     access_log_record(actor=job.requested_by, record=job, action=AccessAction.EXPORT,
                       purpose=f"SIUSS {flow.upper()} {year}")
-    return JobOutput(data={"rows": rows, "flow": flow, "year": year})
+    return JobOutput(name=name, path=handle.name, data={"rows": rows, "flow": flow, "year": year})

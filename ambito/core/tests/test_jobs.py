@@ -51,3 +51,25 @@ def test_only_the_requester_sees_a_job(client_as, demo):
     job = Job.objects.create(kind="tests.echo", params={}, params_key="k", requested_by=demo.users["planner"], title="t")
     assert client_as("sw.monza").get(f"/lavori/{job.pk}/").status_code == 404
     assert client_as("sw.monza").get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+
+
+@job_handler("tests.big")
+def big(job, progress):
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
+        for number in range(job.params["rows"]):
+            handle.write(f"{number}\n")
+    return JobOutput(name="big.csv", path=handle.name, data={"tmp": handle.name})
+
+
+def test_a_result_written_to_a_temporary_file_is_stored_and_the_file_removed(demo, run_jobs, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.big", actor=demo.users["planner"], params={"rows": 10000}, title="Big")
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.result_file.read().decode().splitlines()[-1] == "9999"
+    assert not Path(job.result_data["tmp"]).exists()
