@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from codicefiscale import codicefiscale
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,14 +40,12 @@ from ambito.access.models import (
 )
 from ambito.access.scoring import score_answers
 from ambito.accounts.models import AccessAction
-from ambito.accounts.services import access_log_record
+from ambito.accounts.services import access_deny, access_log_record, atomic_service
 from ambito.network.services import service_update_availability
 
 
 def _deny(*, actor, record, purpose: str):
-    if record is not None and getattr(record, "pk", None):
-        access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
-    raise PermissionDenied(_("You cannot do this on this record."))
+    access_deny(actor=actor, record=record, purpose=purpose)
 
 
 # --- Codice fiscale ------------------------------------------------------------------------------------------
@@ -163,7 +160,7 @@ def _person_validate(*, fields: dict, confirm_birthplace: bool, confirm_homonym:
     return fields
 
 
-@transaction.atomic
+@atomic_service
 def person_create(*, actor, confirm_birthplace: bool = False, confirm_homonym: bool = False, **fields) -> Person:
     """Register a person at the PUA (*anagrafica*). The codice fiscale is checked, duplicates are refused
     (same code) or need confirmation (same names and birth date); the pseudonym is random."""
@@ -185,7 +182,7 @@ def person_create(*, actor, confirm_birthplace: bool = False, confirm_homonym: b
     return person
 
 
-@transaction.atomic
+@atomic_service
 def person_update(*, actor, person: Person, expected_version: int | None = None, confirm_birthplace: bool = False,
                   confirm_homonym: bool = True, **fields) -> Person:
     """Edit a person's record; optimistic locking refuses a save based on a stale copy."""
@@ -209,7 +206,7 @@ def person_update(*, actor, person: Person, expected_version: int | None = None,
     return person
 
 
-@transaction.atomic
+@atomic_service
 def person_share(*, actor, person: Person, organisation) -> Person:
     """Share a person with another organisation's social service (e.g. the person moves Comune)."""
     if not access_rules.can_edit_person(actor, person):
@@ -220,7 +217,7 @@ def person_share(*, actor, person: Person, organisation) -> Person:
     return person
 
 
-@transaction.atomic
+@atomic_service
 def consent_record(*, actor, person: Person, kind: str, given: bool = True, notice_version: str = "",
                    note: str = "", at=None) -> Consent:
     """Record an information notice given or a consent given/refused (GDPR art. 7 and 13). A refusal or
@@ -248,7 +245,7 @@ TIMESTAMP_FIELD = {
 }
 
 
-@transaction.atomic
+@atomic_service
 def request_create(*, actor, person: Person, channel: str, need: str, area: str, urgency: int = Urgency.NORMAL,
                    brought_by_organisation=None, at=None) -> AccessRequest:
     """Record a request for help (*domanda di accesso*) from any door. The responsible Comune is the person's
@@ -303,7 +300,7 @@ def _transition(*, actor, request: AccessRequest, to_status: str, note: str = ""
     return request
 
 
-@transaction.atomic
+@atomic_service
 def request_transition(*, actor, request: AccessRequest, to_status: str, note: str = "", at=None) -> AccessRequest:
     """Move a request along its lifecycle (received → triaged → assessment → care plan / referred /
     information → closed). Every move is timestamped in ``RequestStatusChange``; a closed request never moves."""
@@ -380,7 +377,7 @@ def triage_evaluate(*, request: AccessRequest, screening: dict | None = None) ->
                           explanation=_("No triage rule applies: the operator decides."), inputs=inputs)
 
 
-@transaction.atomic
+@atomic_service
 def request_triage(*, actor, request: AccessRequest, screening: dict | None = None, triage_kind: str = "",
                    outcome: str = "", note: str = "", at=None) -> AccessRequest:
     """Triage a received request (*decodifica del bisogno*): social, health or socio-health; answered at
@@ -409,7 +406,7 @@ def request_triage(*, actor, request: AccessRequest, screening: dict | None = No
 # --- UVM assessments -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def assessment_schedule(*, actor, request: AccessRequest, scheduled_for: datetime.date, team: list | None = None,
                         at=None) -> Assessment:
     """Convene a UVM for a triaged request; the request moves to "in assessment"."""
@@ -425,7 +422,7 @@ def assessment_schedule(*, actor, request: AccessRequest, scheduled_for: datetim
     return assessment
 
 
-@transaction.atomic
+@atomic_service
 def assessment_score(*, actor, assessment: Assessment, scale: Scale, answers: dict, at=None) -> ScaleScore:
     """Score one scale of a UVM from the item answers (the system computes; answers outside the options are
     refused and nothing is saved). Scoring again replaces the previous answers until the UVM is completed."""
@@ -451,7 +448,7 @@ DECISION_STATUS = {
 }
 
 
-@transaction.atomic
+@atomic_service
 def assessment_complete(*, actor, assessment: Assessment, need_profile: str, intensity: int, decision: str,
                         decision_service=None, notes: str = "", held_on: datetime.date | None = None,
                         at=None) -> Assessment:
@@ -519,7 +516,7 @@ def priority_compute(*, criteria: dict, factors: dict) -> tuple[Decimal, dict]:
     return total, breakdown
 
 
-@transaction.atomic
+@atomic_service
 def priority_criteria_ensure_defaults(*, ambito) -> None:
     """Give an Ambito the default criteria (editable afterwards in the admin)."""
     for factor, points in DEFAULT_POINTS.items():
@@ -527,7 +524,7 @@ def priority_criteria_ensure_defaults(*, ambito) -> None:
                                                 defaults={"points": {str(k): v for k, v in points.items()}})
 
 
-@transaction.atomic
+@atomic_service
 def waiting_list_ensure(*, service, open_slots: int | None = None) -> WaitingList:
     waiting_list, created = WaitingList.objects.get_or_create(service=service,
                                                               defaults={"open_slots": open_slots or 0})
@@ -537,7 +534,7 @@ def waiting_list_ensure(*, service, open_slots: int | None = None) -> WaitingLis
     return waiting_list
 
 
-@transaction.atomic
+@atomic_service
 def waiting_list_set_slots(*, actor, waiting_list: WaitingList, open_slots: int) -> WaitingList:
     """Record the places the service has freed for the list (e.g. a SAD package ended)."""
     if not access_rules.can_manage_waiting_list(actor, waiting_list):
@@ -550,7 +547,7 @@ def waiting_list_set_slots(*, actor, waiting_list: WaitingList, open_slots: int)
     return waiting_list
 
 
-@transaction.atomic
+@atomic_service
 def waiting_list_entry_add(*, actor, waiting_list: WaitingList, person: Person, request=None, assessment=None,
                            lives_alone: bool | None = None, caregiver_burden: str = CaregiverBurden.NONE,
                            isee_band: str = IseeBand.NOT_GIVEN, urgency: int | None = None,
@@ -595,7 +592,7 @@ def _waiting(waiting_list_id):
         "-priority_score", "entered_at", "id")
 
 
-@transaction.atomic
+@atomic_service
 def waiting_list_admit(*, actor, waiting_list: WaitingList, entry: WaitingListEntry | None = None,
                        skip_reason: str = "", at=None) -> WaitingListEntry:
     """Give the next open slot of a service to the top entry of its list (*scorrimento della graduatoria*),
@@ -637,7 +634,7 @@ def waiting_list_admit(*, actor, waiting_list: WaitingList, entry: WaitingListEn
     return chosen
 
 
-@transaction.atomic
+@atomic_service
 def waiting_list_entry_remove(*, actor, entry: WaitingListEntry, reason: str, at=None) -> WaitingListEntry:
     """Take an entry off the list (moved away, refused the service, died, no longer eligible) with a reason."""
     if not access_rules.can_view_waiting_list_entry(actor, entry) or not access_rules.can_manage_waiting_list(

@@ -3,17 +3,15 @@ protected discharges and case notes. Each function checks the actor's rights (``
 transaction, records the touch of person data in the access log, and raises a ``ValidationError`` a social
 worker understands."""
 
-import contextvars
 import csv
 import datetime
-import functools
 import io
 import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -23,7 +21,10 @@ from django.utils.translation import gettext as _
 
 from ambito.access.models import AssessmentDecision, Person
 from ambito.accounts.models import AccessAction
+from ambito.accounts.services import access_deny as deny
 from ambito.accounts.services import access_log_record
+from ambito.accounts.services import access_note_denial as note_denial
+from ambito.accounts.services import atomic_service as service
 from ambito.care import rules
 from ambito.care.models import (
     ACTIVE_GOAL_STATUSES,
@@ -63,48 +64,6 @@ from ambito.core.imports import ImportRejected, RowError, read_text
 LINK_SALT = "ambito.care.referral-link"
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "text/plain"}
-
-
-# Denials found inside a service's transaction, written after it rolls back (else the refusal's own trace
-# would be rolled back with it). Only the outermost service call collects and writes them.
-_denials: contextvars.ContextVar = contextvars.ContextVar("care_denials", default=None)
-
-
-def note_denial(*, actor, record, purpose: str) -> None:
-    if record is None or not getattr(record, "pk", None):
-        return
-    pending = _denials.get()
-    if pending is None:
-        access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
-    else:
-        pending.append((actor, record, purpose))
-
-
-def deny(*, actor, record, purpose: str):
-    """Refuse and leave a trace: a refused touch of person data is logged as DENIED."""
-    note_denial(actor=actor, record=record, purpose=purpose)
-    raise PermissionDenied(_("You cannot do this on this record."))
-
-
-def service(fn):
-    """``transaction.atomic`` for a service, keeping the access-log rows of refusals even when the transaction
-    rolls back."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if _denials.get() is not None:  # nested in another service: the outer one writes the denials
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        pending: list = []
-        token = _denials.set(pending)
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        finally:
-            _denials.reset(token)
-            for actor, record, purpose in pending:
-                access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
-
-    return wrapper
 
 
 def _log(actor, record, action, purpose):

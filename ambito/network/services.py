@@ -7,13 +7,12 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambito.accounts.models import AccessAction
-from ambito.accounts.services import access_log_record
+from ambito.accounts.services import access_deny
 from ambito.core.concurrency import save_versioned
 from ambito.network.models import InfoPointContact, ProviderProfile, Service, TaxonomyTerm
 from ambito.network.rules import can_edit_provider, can_edit_service, can_log_info_point_contact
@@ -35,10 +34,9 @@ PROVIDER_EDITABLE_FIELDS = [
 
 def deny(*, actor, record, purpose: str):
     """Log the refused attempt (access log and application log), then refuse."""
-    access_log_record(actor=actor, record=record, action=AccessAction.DENIED, purpose=purpose)
     logger.warning("network: user %s denied %s on %s %s", getattr(actor, "pk", None), purpose,
                    type(record).__name__, record.pk)
-    raise PermissionDenied(purpose)
+    access_deny(actor=actor, record=record, purpose=purpose)
 
 
 def taxonomy_load_nomenclatore(*, terms=None) -> int:

@@ -88,11 +88,24 @@ def _parse_age(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@dataclass(frozen=True)
+class ParsedPopulation:
+    year: int
+    title: str
+    codes: tuple
+    cells: dict  # (istat code, age) -> (males, females)
+
+
 def population_import(*, data: bytes, source_name: str, year: int | None = None) -> PopulationFileResult:
     """Load an ISTAT "Popolazione residente al 1° gennaio" CSV (by Comune, single year of age and sex).
 
     The whole file is validated first; any bad row rejects the file and nothing is written. A file for a
     year already loaded replaces that year's figures for the Comuni it contains."""
+    return population_write(parsed=population_parse(data=data, year=year), source_name=source_name)
+
+
+def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulation:
+    """Validate a population file without touching the database; raises ImportRejected with every bad row."""
     try:
         text = read_text(data)
     except UnicodeDecodeError:
@@ -193,7 +206,12 @@ def population_import(*, data: bytes, source_name: str, year: int | None = None)
         errors.append(RowError(0, _("The file holds no population rows.")))
     if errors:
         raise ImportRejected(errors)
+    return ParsedPopulation(year=year, title=title, codes=tuple(codes), cells=cells)
 
+
+def population_write(*, parsed: ParsedPopulation, source_name: str) -> PopulationFileResult:
+    """Write a validated file: replaces that year's figures for its Comuni, in one transaction."""
+    year, title, codes, cells = parsed.year, parsed.title, parsed.codes, parsed.cells
     with transaction.atomic():
         comuni = {}
         for code in codes:
