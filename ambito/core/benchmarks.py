@@ -81,10 +81,140 @@ def case_list(bench, ctx):
     bench.page("GET /api/v1/requests/?page=2", client, _url("api-request-list", query="?page=2"))
 
 
+def _period(ctx):
+    import datetime as dt
+
+    from ambito.care.models import Delivery
+    from ambito.monitoring.indicators import Period
+
+    last = Delivery.objects.order_by("-delivered_on").values_list("delivered_on", flat=True).first()
+    if last is None:
+        raise NotAvailable("no deliveries in the synthetic data")
+    return Period.of(dt.date(last.year, 1, 1), dt.date(last.year, 12, 31))
+
+
+def _cells(result) -> dict:
+    return {cell.key: (None if cell.value is None else round(float(cell.value), 1)) for cell in result.cells}
+
+
+def _sql_cells(rows) -> dict:
+    return {str(key): (None if value is None else round(float(value), 1)) for key, value in rows}
+
+
+def _close(app: dict, sql: dict) -> bool:
+    """Same keys, and values equal to the shown precision (the app rounds half-up, SQL's round is banker's)."""
+    return app.keys() == sql.keys() and all(
+        (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= 0.05 + 1e-9)
+        for a, b in ((app[k], sql[k]) for k in app)
+    )
+
+
+def indicators(bench, ctx):
+    """Each indicator through the app's SQL-backed function vs the same figure written by hand in SQL."""
+    try:
+        from ambito.monitoring.indicators import compute
+    except ImportError:
+        raise NotAvailable("no monitoring app") from None
+    from ambito.territory.models import Comune
+
+    period = _period(ctx)
+    comune_ids = list(Comune.objects.filter(ambito=ctx["ambito"]).values_list("id", flat=True))
+    actor = ctx["users"]["bench.case"]
+    start, end = period.start, period.end
+    start_at, end_before = period.start_at, period.end_before
+
+    def app(code, by=None):
+        return lambda: _cells(compute(code, actor=actor, period=period, by=by))
+
+    cases = [
+        ("hours_delivered", "comune", """
+            SELECT c.istat_code, SUM(d.hours) FROM care_delivery d JOIN territory_comune c ON c.id = d.comune_id
+            WHERE d.comune_id = ANY(%s) AND d.delivered_on BETWEEN %s AND %s GROUP BY c.istat_code""",
+         [comune_ids, start, end]),
+        ("waiting_days_median", "service", """
+            SELECT wl.service_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                   EXTRACT(EPOCH FROM (e.admitted_at - COALESCE(r.received_at, e.entered_at))) / 86400.0)
+            FROM access_waitinglistentry e
+            JOIN access_waitinglist wl ON wl.id = e.waiting_list_id
+            JOIN access_person p ON p.id = e.person_id
+            LEFT JOIN access_accessrequest r ON r.id = e.request_id
+            WHERE e.status = 'admitted' AND e.admitted_at >= %s AND e.admitted_at < %s
+              AND p.residence_comune_id = ANY(%s)
+            GROUP BY wl.service_id""", [start_at, end_before, comune_ids]),
+        ("days_to_first_delivery_median", None, """
+            SELECT 'total', percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                   (f.first_day - (ar.received_at AT TIME ZONE %s)::date))
+            FROM (SELECT referral_id, MIN(delivered_on) AS first_day FROM care_delivery GROUP BY referral_id) f
+            JOIN care_referral r ON r.id = f.referral_id
+            JOIN care_careplan cp ON cp.id = r.care_plan_id
+            JOIN access_accessrequest ar ON ar.id = cp.request_id
+            WHERE r.comune_id = ANY(%s) AND f.first_day BETWEEN %s AND %s""",
+         ["Europe/Rome", comune_ids, start, end]),
+    ]
+    for code, by, sql, params in cases:
+        bench.compare_with_sql(f"indicator {code}" + (f" by {by}" if by else ""), app(code, by),
+                               lambda sql=sql, params=params: _sql_cells(run_sql(sql, params)), same=_close)
+
+
+def siuss(bench, ctx):
+    """The SIUSS PS-PSA export of every benefit delivered in the year, streamed to a file."""
+    import tempfile
+
+    try:
+        from ambito.monitoring.siuss import psa_write
+    except ImportError:
+        raise NotAvailable("no SIUSS export") from None
+    from ambito.care.models import Delivery
+    from ambito.territory.models import Comune
+
+    comune_ids = list(Comune.objects.values_list("id", flat=True))
+    year = _period(ctx).start.year
+    deliveries = Delivery.objects.filter(delivered_on__year=year).count()
+
+    def export():
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+            return psa_write(handle, comune_ids=comune_ids, year=year)
+
+    bench.memory(f"SIUSS PS-PSA export over {deliveries:,} deliveries", export, rows_of=lambda rows: rows)
+    bench.results[-2]["deliveries_per_s"] = round(deliveries * bench.results[-2]["value"] / max(1, bench.results[-2]["rows"]))
+
+
+def api_throughput(bench, ctx):
+    """Requests per second under gunicorn (2 workers) driven by wrk from loopback, vs a bare JSON view."""
+    import json
+    import shutil
+    import tempfile
+
+    from rest_framework.authtoken.models import Token
+
+    from ambito.access.models import Person
+    from ambito.core.bench import Server, wrk
+
+    if shutil.which("wrk") is None:
+        raise NotAvailable("wrk is not installed (make bench installs it)")
+    token, _ = Token.objects.get_or_create(user=ctx["users"]["bench.sw"])
+    person = Person.objects.filter(residence_comune__in=ctx["sw_comuni"]).order_by("pk").first()
+    with Server() as server:
+        baseline = wrk(f"{server.url}/healthz")
+        reads = wrk(f"{server.url}/api/v1/requests/?page=2", token=token.key)
+        bench.add("GET /api/v1/requests/?page=2 throughput", reads, "req/s", baseline=baseline,
+                  ratio=reads / baseline)
+        body = json.dumps({"person": person.pk, "channel": "pua_desk", "need": "Richiesta di prova del benchmark",
+                           "area": "anziani", "urgency": 2})
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(f'wrk.method = "POST"\nwrk.body = [[{body}]]\n'
+                         'wrk.headers["Content-Type"] = "application/json"\n')
+        writes = wrk(f"{server.url}/api/v1/requests/", token=token.key, script=script.name)
+        bench.add("POST /api/v1/requests/ throughput", writes, "req/s", baseline=baseline, ratio=writes / baseline)
+
+
 GROUPS = {
     "territory": territory,
     "directory": directory,
     "plan_budget": plan_budget,
     "work_queue": work_queue,
     "case_list": case_list,
+    "indicators": indicators,
+    "api": api_throughput,
+    "siuss": siuss,
 }
