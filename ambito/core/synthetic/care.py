@@ -2,6 +2,7 @@
 referral each (every state of the closed loop), and deliveries about twice a week while the service runs
 (~100 per person-year of service)."""
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -85,8 +86,9 @@ def seed(gen):
                        f"OP{provider_id}-{rng.randint(1, 12)}", "csv")
                 day += timedelta(days=step)
 
-    rows = list(deliveries())
-    delivery_ids = gen.reserve_ids(Delivery, len(rows))
+    # Streamed: at region scale there are ~10 million deliveries, too many to hold in memory.
+    ids = itertools.count(gen.reserve_ids(Delivery, 0).start)
     gen.load(Delivery, ["id", "referral_id", "person_id", "comune_id", "service_id", "provider_id", "delivery_type",
                         "delivered_on", "hours", "operator_ref", "source"],
-             ((i, *row) for i, row in zip(delivery_ids, rows, strict=True)))
+             ((next(ids), *row) for row in deliveries()))
+    gen.reserve_ids(Delivery, next(ids) - gen.reserve_ids(Delivery, 0).start)
