@@ -98,7 +98,7 @@ def _cells(result) -> dict:
 
 
 def _sql_cells(rows) -> dict:
-    return {str(key): (None if value is None else round(float(value), 1)) for key, value in rows}
+    return {str(row[0]): (None if row[1] is None else round(float(row[1]), 1)) for row in rows}
 
 
 def _close(app: dict, sql: dict) -> bool:
@@ -110,7 +110,9 @@ def _close(app: dict, sql: dict) -> bool:
 
 
 def indicators(bench, ctx):
-    """Each indicator through the app's SQL-backed function vs the same figure written by hand in SQL."""
+    """Each indicator through the app (scope, SQL-backed function, targets, small-cell rule) vs the same
+    figure written by hand in SQL; the hand-written query also counts the persons behind each value, which
+    the app needs for small-cell suppression."""
     try:
         from ambito.monitoring.indicators import compute
     except ImportError:
@@ -128,12 +130,13 @@ def indicators(bench, ctx):
 
     cases = [
         ("hours_delivered", "comune", """
-            SELECT c.istat_code, SUM(d.hours) FROM care_delivery d JOIN territory_comune c ON c.id = d.comune_id
+            SELECT c.istat_code, SUM(d.hours), COUNT(DISTINCT d.person_id)
+            FROM care_delivery d JOIN territory_comune c ON c.id = d.comune_id
             WHERE d.comune_id = ANY(%s) AND d.delivered_on BETWEEN %s AND %s GROUP BY c.istat_code""",
          [comune_ids, start, end]),
         ("waiting_days_median", "service", """
             SELECT wl.service_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                   EXTRACT(EPOCH FROM (e.admitted_at - COALESCE(r.received_at, e.entered_at))) / 86400.0)
+                   EXTRACT(EPOCH FROM (e.admitted_at - COALESCE(r.received_at, e.entered_at))) / 86400.0), COUNT(*)
             FROM access_waitinglistentry e
             JOIN access_waitinglist wl ON wl.id = e.waiting_list_id
             JOIN access_person p ON p.id = e.person_id
@@ -143,7 +146,7 @@ def indicators(bench, ctx):
             GROUP BY wl.service_id""", [start_at, end_before, comune_ids]),
         ("days_to_first_delivery_median", None, """
             SELECT 'total', percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                   (f.first_day - (ar.received_at AT TIME ZONE %s)::date))
+                   (f.first_day - (ar.received_at AT TIME ZONE %s)::date)), COUNT(*)
             FROM (SELECT referral_id, MIN(delivered_on) AS first_day FROM care_delivery GROUP BY referral_id) f
             JOIN care_referral r ON r.id = f.referral_id
             JOIN care_careplan cp ON cp.id = r.care_plan_id
