@@ -24,19 +24,32 @@ def _territorial(user):
         scope.organisation_ids(*PERSON_ROLES) if scope.has(*PERSON_ROLES) else frozenset())
 
 
+def _shared_person_ids(user, organisation_ids) -> list:
+    """Persons shared with the user's organisations, read once per request. A literal id list (usually
+    empty) lets PostgreSQL combine indexes; an ``OR id IN (subquery)`` forced a scan of every request."""
+    from ambito.access.models import Person
+
+    cached = getattr(user, "_ambito_shared_persons", None)
+    if cached is None:
+        cached = list(Person.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
+                      .values_list("person_id", flat=True)) if organisation_ids else []
+        user._ambito_shared_persons = cached
+    return cached
+
+
 # --- Persons -----------------------------------------------------------------------------------------------
 
 
 def person_q(user, prefix: str = "") -> Q:
     """Filter for the persons ``user`` may see (``prefix`` e.g. "person__" to filter related records)."""
-    from ambito.access.models import AccessRequest, Person
+    from ambito.access.models import AccessRequest
 
     comune_ids, organisation_ids = _territorial(user)
     q = NOTHING
     if comune_ids:
         q |= Q(**{f"{prefix}residence_comune_id__in": comune_ids})
-    if organisation_ids:
-        shared = Person.shared_with.through.objects.filter(organisation_id__in=organisation_ids).values("person_id")
+    shared = _shared_person_ids(user, organisation_ids)
+    if shared:
         q |= Q(**{f"{prefix}id__in": shared})
     if scope_for(user).has(Role.GP):
         q |= Q(**{f"{prefix}id__in": AccessRequest.objects.filter(brought_by=user).values("person_id")})
@@ -68,15 +81,14 @@ def can_edit_person(user, person) -> bool:
 
 
 def person_editable_q(user) -> Q:
-    from ambito.access.models import Person
 
     comune_ids, organisation_ids = _territorial(user)
     q = NOTHING
     if comune_ids:
         q |= Q(residence_comune_id__in=comune_ids)
-    if organisation_ids:
-        q |= Q(id__in=Person.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
-               .values("person_id"))
+    shared = _shared_person_ids(user, organisation_ids)
+    if shared:
+        q |= Q(id__in=shared)
     return q
 
 
@@ -90,15 +102,14 @@ def can_register_person(user) -> bool:
 
 def request_q(user, prefix: str = "") -> Q:
     """Filter for the access requests ``user`` may see."""
-    from ambito.access.models import Person
 
     comune_ids, organisation_ids = _territorial(user)
     q = NOTHING
     if comune_ids:
         q |= Q(**{f"{prefix}comune_id__in": comune_ids})
-    if organisation_ids:
-        q |= Q(**{f"{prefix}person_id__in": Person.shared_with.through.objects.filter(
-            organisation_id__in=organisation_ids).values("person_id")})
+    shared = _shared_person_ids(user, organisation_ids)
+    if shared:
+        q |= Q(**{f"{prefix}person_id__in": shared})
     if scope_for(user).has(Role.GP):
         q |= Q(**{f"{prefix}brought_by": user})
     return q
@@ -124,15 +135,14 @@ def can_work_on_request(user, request) -> bool:
 
 
 def request_workable_q(user, prefix: str = "") -> Q:
-    from ambito.access.models import Person
 
     comune_ids, organisation_ids = _territorial(user)
     q = NOTHING
     if comune_ids:
         q |= Q(**{f"{prefix}comune_id__in": comune_ids})
-    if organisation_ids:
-        q |= Q(**{f"{prefix}person_id__in": Person.shared_with.through.objects.filter(
-            organisation_id__in=organisation_ids).values("person_id")})
+    shared = _shared_person_ids(user, organisation_ids)
+    if shared:
+        q |= Q(**{f"{prefix}person_id__in": shared})
     return q
 
 
