@@ -4,6 +4,7 @@ id (persons also by pseudonym); codici fiscali and names never appear in URLs or
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +18,8 @@ from ambito.access.models import (
     Assessment,
     CaregiverBurden,
     Channel,
+    Consent,
+    ConsentKind,
     IseeBand,
     Person,
     RequestStatus,
@@ -101,6 +104,19 @@ class PersonUpdateInput(PersonInput):
                 field.required = False
 
 
+class ConsentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "kind", "given", "notice_version", "note", "recorded_at", "withdrawn_at"]
+
+
+class ConsentInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ConsentKind.choices)
+    given = serializers.BooleanField(default=True)
+    notice_version = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class PersonFilter(django_filters.FilterSet):
     comune = django_filters.CharFilter(field_name="residence_comune__istat_code")
     pseudonym = django_filters.CharFilter(field_name="pseudonym", lookup_expr="iexact")
@@ -139,6 +155,22 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
         fields.pop("confirm_homonym", None)
         person = _call(services.person_update, actor=request.user, person=person, expected_version=version, **fields)
         return Response(PersonOutput(person).data)
+
+
+    @extend_schema(request=ConsentInput, responses={200: ConsentOutput(many=True), 201: ConsentOutput})
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request, pk=None):
+        """Information notices and consents of the person (GDPR art. 7 and 13); POST records one."""
+        person = self.get_object()
+        if request.method == "POST":
+            data = ConsentInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            consent = _call(services.consent_record, actor=request.user, person=person, **data.validated_data)
+            return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
+        if not access_rules.can_edit_person(request.user, person):
+            return Response({"detail": _("You cannot do this on this record.")}, status=status.HTTP_403_FORBIDDEN)
+        access_log_record(actor=request.user, record=person, action=AccessAction.READ, purpose="API consents")
+        return Response(ConsentOutput(person.consents.order_by("-recorded_at"), many=True).data)
 
 
 # --- Requests ------------------------------------------------------------------------------------------------

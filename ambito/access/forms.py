@@ -7,6 +7,7 @@ from ambito.access.models import (
     AssessmentDecision,
     CaregiverBurden,
     Channel,
+    ConsentKind,
     Intensity,
     IseeBand,
     NeedProfile,
@@ -94,3 +95,12 @@ def scale_form_fields(scale, answers=None):
     answers = answers or {}
     return [{"item": item, "name": f"{scale.code}-{item.code}", "value": str(answers.get(item.code, "")),
              "options": item.options} for item in scale.items.all()]
+
+
+class ConsentForm(StyledFormMixin, forms.Form):
+    """An information notice given, or a consent given or refused, for one processing (GDPR art. 7, 13)."""
+
+    kind = forms.ChoiceField(label=_("Processing"), choices=ConsentKind.choices)
+    given = forms.BooleanField(label=_("Given (untick for a refusal or a withdrawal)"), required=False, initial=True)
+    notice_version = forms.CharField(label=_("Notice version"), max_length=40, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

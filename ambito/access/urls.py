@@ -11,6 +11,7 @@ urlpatterns = [
     path("pua/persone/cerca/", views.person_search, name="access-person-search"),
     path("pua/persone/nuova/", views.person_create, name="access-person-create"),
     path("pua/persone/<str:pseudonym>/", views.person_detail, name="access-person"),
+    path("pua/persone/<str:pseudonym>/consensi/", views.person_consent, name="access-person-consent"),
     path("pua/persone/<str:pseudonym>/domanda/", views.request_create, name="access-request-create"),
     path("pua/domande/<int:pk>/", views.request_detail, name="access-request"),
     path("pua/domande/<int:pk>/anteprima-decodifica/", views.request_triage_preview, name="access-triage-preview"),

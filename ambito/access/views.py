@@ -115,7 +115,28 @@ def person_detail(request, pseudonym):
         "entries": selectors.waiting_list_entries(actor=request.user, status=None).filter(person=person),
         "assessments": selectors.assessment_list(actor=request.user).filter(person=person),
         "can_edit": access_rules.can_edit_person(request.user, person),
-        "consents": person.consents.all() if access_rules.can_edit_person(request.user, person) else []})
+        "consents": person.consents.all() if access_rules.can_edit_person(request.user, person) else [],
+        "consent_form": forms.ConsentForm() if access_rules.can_edit_person(request.user, person) else None})
+
+
+@login_required
+@require_POST
+def person_consent(request, pseudonym):
+    """Record an information notice or a consent from the person's record."""
+    person = selectors.person_get(actor=request.user, pseudonym=pseudonym)
+    if person is None:
+        raise Http404
+    form = forms.ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_record(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Recorded."))
+    else:
+        messages.error(request, _("The consent was not recorded: check the fields."))
+    return redirect("access-person", pseudonym=person.pseudonym)
 
 
 # --- The intake journey: register, request, triage, UVM, waiting list ----------------------------------------
