@@ -80,9 +80,11 @@ def _context() -> dict:
     User = get_user_model()
     users = {}
     for username, role, kind in [("bench.planner", Role.PLANNER, OrganisationKind.PLANNING_OFFICE),
-                                 ("bench.sw", Role.SOCIAL_WORKER, OrganisationKind.COMUNE)]:
+                                 ("bench.sw", Role.SOCIAL_WORKER, OrganisationKind.COMUNE),
+                                 ("bench.case", Role.SOCIAL_WORKER, OrganisationKind.PLANNING_OFFICE)]:
         user, _ = User.objects.get_or_create(username=username)
         organisation = Organisation.objects.filter(ambito=ambito, kind=kind).order_by("pk").first()
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
         users[username] = user
-    return {"ambito": ambito, "users": users}
+    sw_org = Organisation.objects.filter(ambito=ambito, kind=OrganisationKind.COMUNE).order_by("pk").first()
+    return {"ambito": ambito, "users": users, "sw_comuni": [sw_org.comune_id]}
