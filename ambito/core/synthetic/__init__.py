@@ -144,6 +144,12 @@ def seeded_ambiti() -> int:
 
 def seed(scale: Scale, *, stdout=None, parts: list[str] | None = None) -> Generator:
     gen = Generator(scale=scale, stdout=stdout)
+    if connection.vendor == "postgresql":
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: at region scale the deferred checks of
+        # ~70 million rows queued up for COMMIT (measured: over 11 minutes). Parents are always loaded
+        # before children, so checking each row as it arrives is correct and keeps no queue.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for part in parts or PARTS:
         try:
             module = import_module(f"ambito.core.synthetic.{part}")
