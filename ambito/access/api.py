@@ -2,7 +2,6 @@
 id (persons also by pseudonym); codici fiscali and names never appear in URLs or query strings."""
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -35,15 +34,6 @@ from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
 from ambito.network.taxonomy import Area
 from ambito.territory.models import Comune
-
-
-def _call(function, **kwargs):
-    """Run a service, turning its domain errors into a 400 with the same messages."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages},
-                              code=getattr(error, "code", None)) from None
 
 
 class LoggedListMixin:
@@ -142,7 +132,7 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
     def create(self, request, *args, **kwargs):
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        person = _call(services.person_create, actor=request.user, **data.validated_data)
+        person = services.person_create(actor=request.user, **data.validated_data)
         return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
@@ -153,7 +143,7 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
         fields = dict(data.validated_data)
         version = fields.pop("version")
         fields.pop("confirm_homonym", None)
-        person = _call(services.person_update, actor=request.user, person=person, expected_version=version, **fields)
+        person = services.person_update(actor=request.user, person=person, expected_version=version, **fields)
         return Response(PersonOutput(person).data)
 
 
@@ -165,7 +155,7 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
         if request.method == "POST":
             data = ConsentInput(data=request.data)
             data.is_valid(raise_exception=True)
-            consent = _call(services.consent_record, actor=request.user, person=person, **data.validated_data)
+            consent = services.consent_record(actor=request.user, person=person, **data.validated_data)
             return Response(ConsentOutput(consent).data, status=status.HTTP_201_CREATED)
         if not access_rules.can_edit_person(request.user, person):
             return Response({"detail": _("You cannot do this on this record.")}, status=status.HTTP_403_FORBIDDEN)
@@ -246,7 +236,7 @@ class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelM
                                        pk=fields.pop("person")).first()
         if person is None:
             raise ValidationError({"person": ["Persona non trovata."]})
-        created = _call(services.request_create, actor=request.user, person=person, **fields)
+        created = services.request_create(actor=request.user, person=person, **fields)
         return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
 
     def _workable(self):
@@ -260,7 +250,7 @@ class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelM
     def transition(self, request, pk=None):
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        instance = _call(services.request_transition, actor=request.user, request=self._workable(),
+        instance = services.request_transition(actor=request.user, request=self._workable(),
                          **data.validated_data)
         return Response(RequestOutput(instance).data)
 
@@ -269,7 +259,7 @@ class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelM
     def triage(self, request, pk=None):
         data = TriageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        instance = _call(services.request_triage, actor=request.user, request=self._workable(),
+        instance = services.request_triage(actor=request.user, request=self._workable(),
                          **data.validated_data)
         return Response(RequestOutput(instance).data)
 
@@ -339,7 +329,7 @@ class AssessmentViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListMod
         target = selectors.request_get(actor=request.user, pk=fields.pop("request"))
         if target is None:
             raise ValidationError({"request": ["Domanda non trovata."]})
-        assessment = _call(services.assessment_schedule, actor=request.user, request=target, **fields)
+        assessment = services.assessment_schedule(actor=request.user, request=target, **fields)
         return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ScoreInput, responses={200: ScaleScoreOutput})
@@ -347,7 +337,7 @@ class AssessmentViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListMod
     def score(self, request, pk=None):
         data = ScoreInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = _call(services.assessment_score, actor=request.user, assessment=self.get_object(),
+        result = services.assessment_score(actor=request.user, assessment=self.get_object(),
                        **data.validated_data)
         return Response(ScaleScoreOutput(result).data)
 
@@ -362,7 +352,7 @@ class AssessmentViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListMod
             from ambito.network.models import Service
 
             fields["decision_service"] = Service.objects.filter(pk=service_id).first()
-        assessment = _call(services.assessment_complete, actor=request.user, assessment=self.get_object(), **fields)
+        assessment = services.assessment_complete(actor=request.user, assessment=self.get_object(), **fields)
         return Response(AssessmentOutput(selectors.assessment_get(actor=request.user, pk=assessment.pk)).data)
 
 
@@ -439,7 +429,7 @@ class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         assessment_id = fields.pop("assessment", None)
         if assessment_id:
             fields["assessment"] = selectors.assessment_get(actor=request.user, pk=assessment_id)
-        entry = _call(services.waiting_list_entry_add, actor=request.user, waiting_list=waiting_list, person=person,
+        entry = services.waiting_list_entry_add(actor=request.user, waiting_list=waiting_list, person=person,
                       **fields)
         return Response(EntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
@@ -455,7 +445,7 @@ class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 pk=data.validated_data["entry"]).first()
             if entry is None:
                 raise ValidationError({"entry": ["Iscrizione non trovata in attesa."]})
-        admitted = _call(services.waiting_list_admit, actor=request.user, waiting_list=waiting_list, entry=entry,
+        admitted = services.waiting_list_admit(actor=request.user, waiting_list=waiting_list, entry=entry,
                          skip_reason=data.validated_data["skip_reason"])
         return Response(EntryOutput(admitted).data)
 
@@ -480,6 +470,6 @@ class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.Ret
     def remove(self, request, pk=None):
         data = RemoveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = _call(services.waiting_list_entry_remove, actor=request.user, entry=self.get_object(),
+        entry = services.waiting_list_entry_remove(actor=request.user, entry=self.get_object(),
                       reason=data.validated_data["reason"])
         return Response(EntryOutput(entry).data)

@@ -15,6 +15,7 @@ from ambito.access.models import TRANSITIONS, ConsentKind, RequestStatus, Scale
 from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.core.forms import add_service_errors
 from ambito.network.models import Service
 
 
@@ -142,15 +143,6 @@ def person_consent(request, pseudonym):
 # --- The intake journey: register, request, triage, UVM, waiting list ----------------------------------------
 
 
-def _form_errors(form, error):
-    """Put a service's ValidationError on the form, field by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def person_create(request):
     """Register a person at the PUA (*anagrafica*); the codice fiscale is checked on save."""
@@ -164,7 +156,7 @@ def person_create(request):
         try:
             person = services.person_create(actor=request.user, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if notice:
                 services.consent_record(actor=request.user, person=person, kind=ConsentKind.INFORMATION_NOTICE)
@@ -183,7 +175,7 @@ def request_create(request, pseudonym):
         try:
             created = services.request_create(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("access-request", pk=created.pk)
     return render(request, "access/request_form.html", {"form": form, "person": person})
@@ -345,7 +337,7 @@ def assessment_complete(request, pk):
             messages.success(request, _("Assessment completed."))
             return redirect("access-assessment", pk=assessment.pk)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
     return render(request, "access/assessment.html",
                   _assessment_context(request, assessment, complete_form=form), status=400)
 

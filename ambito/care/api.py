@@ -3,7 +3,6 @@ decline, complete), ``/api/v1/deliveries/`` (with bulk) and ``/api/v1/persons/{i
 call one service or selector and render; the provider side gets only ``provider_view`` of a referral."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -25,16 +24,6 @@ from ambito.care.models import (
 )
 from ambito.core.imports import ImportRejected
 from ambito.network.taxonomy import Area
-
-
-def _call(fn, **kwargs):
-    """Turn domain errors into 400 answers with the social worker's message."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise serializers.ValidationError(detail) from None
-
 
 # --- Care plans ----------------------------------------------------------------------------------------------
 
@@ -114,7 +103,7 @@ class CarePlanListApi(generics.ListCreateAPIView):
         person = get_object_or_404(Person, pk=values.pop("person"))
         assessment_id = values.pop("assessment", None)
         assessment = get_object_or_404(Assessment, pk=assessment_id) if assessment_id else None
-        plan = _call(services.care_plan_create, actor=request.user, person=person, assessment=assessment, **values)
+        plan = services.care_plan_create(actor=request.user, person=person, assessment=assessment, **values)
         return Response(CarePlanDetailOutput(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -282,7 +271,7 @@ class ReferralAcceptApi(APIView):
 
     @extend_schema(request=None)
     def post(self, request, pk):
-        referral = _call(services.referral_accept, actor=request.user, referral=_referral_for_action(request, pk),
+        referral = services.referral_accept(actor=request.user, referral=_referral_for_action(request, pk),
                          via="api")
         return Response(referral_data(request.user, referral))
 
@@ -294,7 +283,7 @@ class ReferralDeclineApi(APIView):
     def post(self, request, pk):
         data = DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = _call(services.referral_decline, actor=request.user, referral=_referral_for_action(request, pk),
+        referral = services.referral_decline(actor=request.user, referral=_referral_for_action(request, pk),
                          via="api", **data.validated_data)
         return Response(referral_data(request.user, referral))
 
@@ -306,7 +295,7 @@ class ReferralCompleteApi(APIView):
     def post(self, request, pk):
         data = CompleteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = _call(services.referral_complete, actor=request.user, referral=_referral_for_action(request, pk),
+        referral = services.referral_complete(actor=request.user, referral=_referral_for_action(request, pk),
                          **data.validated_data)
         return Response(referral_data(request.user, referral))
 
@@ -369,7 +358,7 @@ class DeliveryListApi(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         referral = _referral_for_action(request, values.pop("referral"))
-        delivery = _call(services.delivery_create, actor=request.user, referral=referral,
+        delivery = services.delivery_create(actor=request.user, referral=referral,
                          source=DeliverySource.API, **values)
         return Response(DeliveryOutput(delivery).data, status=status.HTTP_201_CREATED)
 
@@ -385,7 +374,7 @@ class DeliveryBulkApi(APIView):
         data.is_valid(raise_exception=True)
         referral = _referral_for_action(request, data.validated_data["referral"])
         try:
-            created = _call(services.delivery_bulk_create, actor=request.user, referral=referral,
+            created = services.delivery_bulk_create(actor=request.user, referral=referral,
                             rows=[dict(r) for r in data.validated_data["rows"]], source=DeliverySource.API)
         except ImportRejected as exc:  # row numbers stay numbers for the client
             return Response({"rows": [{"row": e.row, "field": e.field, "message": str(e.message)}

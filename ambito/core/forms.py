@@ -15,3 +15,12 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def add_service_errors(form, error) -> None:
+    """Show a service's domain ValidationError on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambito.accounts.models import Organisation
+from ambito.core.forms import add_service_errors
 from ambito.network import services as network_services
 from ambito.network.forms import ContactForm, ProviderProfileForm, ServiceForm
 from ambito.network.models import ContactChannel, ContactTopic, ProviderProfile, Service
@@ -16,14 +17,6 @@ from ambito.network.selectors import (
     provider_editable_list,
     service_editable_list,
 )
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -49,7 +42,7 @@ def service_edit(request, pk):
             network_services.service_update(actor=request.user, service=Service.objects.get(pk=pk),
                                             expected_version=form.cleaned_data["version"], **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Service saved."))
             return redirect("network-catalogue")
@@ -71,7 +64,7 @@ def provider_edit(request, pk):
             network_services.provider_profile_update(actor=request.user, organisation=organisation,
                                                      expected_version=form.cleaned_data["version"], **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Organisation profile saved."))
             return redirect("network-catalogue")
@@ -91,7 +84,7 @@ def info_point_contacts(request, pk):
             network_services.info_point_contact_record(actor=request.user, info_point=info_point,
                                                        **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Contact recorded."))
             return redirect("network-info-point-contacts", pk=pk)

@@ -16,6 +16,7 @@ from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.core.charts import chart
 from ambito.core.concurrency import StaleEditError
+from ambito.core.forms import add_service_errors
 from ambito.core.imports import ImportRejected
 from ambito.planning import forms, rules, services
 from ambito.planning.api import start_document
@@ -66,14 +67,6 @@ def _intervention(request, pk) -> Intervention:
         Intervention.objects.select_related("plan__ambito").filter(plan__in=plan_list(actor=request.user)), pk=pk)
 
 
-def _errors_to_form(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _handle(request, call, success_message=""):
     """Run a service; on a rule violation show the Italian message and return None (nothing saved)."""
     try:
@@ -116,7 +109,7 @@ def plan_list_view(request):
             try:
                 plan = services.plan_create(actor=request.user, ambito=ambito, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Plan created. Start with the needs analysis and the objectives."))
                 return redirect("planning-plan-detail", plan.pk)
@@ -235,7 +228,7 @@ def intervention_create(request, pk):
         try:
             intervention = services.intervention_create(actor=request.user, plan=plan, **_intervention_data(form))
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Intervention %(code)s added.") % {"code": intervention.code})
             return redirect("planning-intervention-detail", intervention.pk)
@@ -259,7 +252,7 @@ def intervention_edit(request, pk):
         except StaleEditError as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Intervention %(code)s saved.") % {"code": intervention.code})
             return redirect("planning-intervention-detail", intervention.pk)
