@@ -25,6 +25,8 @@ PEOPLE = [
     ("ets.operator", "Luca", "Moretti", Role.PROVIDER_OPERATOR, "coop_ponte", "Referrals to the cooperative."),
     ("observer", "Elena", "Conti", Role.REGIONAL_OBSERVER, "region", "Aggregates and reports only."),
     ("admin", "Admin", "Ambito", Role.ADMINISTRATOR, "udp", "Django admin at /admin/."),
+    ("dpo", "Francesca", "Marino", Role.DATA_PROTECTION_OFFICER, "udp",
+     "Who accessed a record, GDPR requests, record of processing."),
 ]
 
 

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     PROVIDER_OPERATOR = "provider_operator", _("Provider / Third-Sector operator")
     REGIONAL_OBSERVER = "regional_observer", _("Regional observer")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DATA_PROTECTION_OFFICER = "dpo", _("Data protection officer (DPO)")
 
 
 # Roles that work on individual cases and may see person-level records of their scope.
