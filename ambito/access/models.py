@@ -62,6 +62,9 @@ class Person(VersionedModel):
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Limitation of processing (GDPR art. 18, and art. 17 where records must be retained): set only by
+    # ``privacy.services``; a restricted person leaves every work list and is readable by the DPO only.
+    restricted_at = models.DateTimeField(_("processing restricted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
