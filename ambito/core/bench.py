@@ -41,6 +41,18 @@ def timings(function: Callable, repeat: int = REPEAT, warmup: int = WARMUP) -> l
     return samples
 
 
+def _query_count(function: Callable) -> int:
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        function()
+    return len(executed)
+
+
 def run_sql(sql: str, params=()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -75,7 +87,8 @@ class Bench:
             raise AssertionError(f"{name}: the app and the hand-written SQL disagree: {app_result!r} vs {sql_result!r}")
         app_ms = statistics.median(timings(app))
         sql_ms = statistics.median(timings(sql))
-        self.add(name, app_ms, "ms", baseline=sql_ms, ratio=app_ms / sql_ms if sql_ms else None)
+        self.add(name, app_ms, "ms", baseline=sql_ms, ratio=app_ms / sql_ms if sql_ms else None,
+                 queries=_query_count(app))
 
     def page(self, name: str, client: Client, url: str):
         """Median and p95 of a page or API call through the test client, with its query count."""

@@ -4,7 +4,7 @@ per 5,000 residents, 1 per 4,000 as the further objective)."""
 
 from decimal import Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ambito.monitoring.indicators import (
@@ -24,9 +24,10 @@ LEPS_RESIDENTS_PER_SOCIAL_WORKER_OBJECTIVE = Decimal(4000)
 
 
 def _ambito_ids(query):
+    """The Ambiti of the query's Comuni, as a subquery (no round trip of its own)."""
     from ambito.territory.models import Comune
 
-    return set(Comune.objects.filter(pk__in=query.comune_ids).values_list("ambito_id", flat=True))
+    return Comune.objects.filter(pk__in=query.comune_ids).values("ambito_id")
 
 
 def budget_planned(query):
@@ -61,8 +62,8 @@ def residents_per_social_worker(query):
         intervention__plan__start_year__lte=year, intervention__plan__end_year__gte=year,
     ).aggregate(fte=Sum("fte"))["fte"]
     population = PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=year)
-    latest = population.aggregate(year=Max("year"))["year"]
-    residents = population.filter(year=latest).aggregate(total=Sum("count"))["total"] if latest else None
+    latest = Subquery(population.order_by("-year").values("year")[:1])
+    residents = population.filter(year=latest).aggregate(total=Sum("count"))["total"]
     value = Decimal(residents) / fte if fte and residents else None
     return [Cell(key=TOTAL_KEY, value=rounded(value, 0))]
 
