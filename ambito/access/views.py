@@ -29,7 +29,7 @@ def work_queue(request):
     """A social worker's day (*coda di lavoro*), filtered by Comune; the filter swaps the lists with HTMX."""
     _case_worker_only(request.user)
     comuni = list(comune_list(actor=request.user).filter(
-        id__in=access_rules._territorial(request.user)[0]).order_by("name"))
+        id__in=access_rules.territorial_comune_ids(request.user)).order_by("name"))
     try:
         comune_id = int(request.GET.get("comune") or 0) or None
     except ValueError:
@@ -200,13 +200,31 @@ def request_detail(request, pk):
     return render(request, "access/request_detail.html", context)
 
 
+def _workable_request(request, pk):
+    """The request, if the user may work on it: 404 when they cannot see it, 403 when they only read it
+    (a GP following up), before any input is looked at."""
+    item = selectors.request_get(actor=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    if not access_rules.can_work_on_request(request.user, item):
+        raise PermissionDenied
+    return item
+
+
+def _workable_assessment(request, pk):
+    assessment = selectors.assessment_get(actor=request.user, pk=pk)
+    if assessment is None:
+        raise Http404
+    if not access_rules.can_work_on_assessment(request.user, assessment):
+        raise PermissionDenied
+    return assessment
+
+
 @login_required
 @require_POST
 def request_triage_preview(request, pk):
     """HTMX: the rule that would apply with the screening values typed so far, and why."""
-    item = selectors.request_get(actor=request.user, pk=pk)
-    if item is None or not access_rules.can_work_on_request(request.user, item):
-        raise Http404
+    item = _workable_request(request, pk)
     form = forms.TriageForm(request.POST)
     screening = {"barthel": form.cleaned_data["barthel"]} if form.is_valid() and form.cleaned_data["barthel"] \
         is not None else None
@@ -217,9 +235,7 @@ def request_triage_preview(request, pk):
 @login_required
 @require_POST
 def request_triage(request, pk):
-    item = selectors.request_get(actor=request.user, pk=pk)
-    if item is None:
-        raise Http404
+    item = _workable_request(request, pk)
     form = forms.TriageForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -239,9 +255,7 @@ def request_triage(request, pk):
 @login_required
 @require_POST
 def request_transition(request, pk):
-    item = selectors.request_get(actor=request.user, pk=pk)
-    if item is None:
-        raise Http404
+    item = _workable_request(request, pk)
     try:
         services.request_transition(actor=request.user, request=item, to_status=request.POST.get("to_status", ""),
                                     note=request.POST.get("note", ""))
@@ -254,9 +268,7 @@ def request_transition(request, pk):
 @login_required
 @require_POST
 def assessment_schedule(request, pk):
-    item = selectors.request_get(actor=request.user, pk=pk)
-    if item is None:
-        raise Http404
+    item = _workable_request(request, pk)
     form = forms.ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the date of the UVM."))
@@ -308,9 +320,9 @@ def assessment_detail(request, pk):
 @login_required
 @require_POST
 def assessment_score(request, pk, scale_code):
-    assessment = selectors.assessment_get(actor=request.user, pk=pk)
+    assessment = _workable_assessment(request, pk)
     scale = Scale.objects.filter(code=scale_code, active=True).first()
-    if assessment is None or scale is None:
+    if scale is None:
         raise Http404
     answers = {k.split("-", 1)[1]: v for k, v in request.POST.items() if k.startswith(scale.code + "-")}
     try:
@@ -327,9 +339,7 @@ def assessment_score(request, pk, scale_code):
 @login_required
 @require_POST
 def assessment_complete(request, pk):
-    assessment = selectors.assessment_get(actor=request.user, pk=pk)
-    if assessment is None:
-        raise Http404
+    assessment = _workable_assessment(request, pk)
     form = forms.CompleteForm(request.POST, services=Service.objects.filter(ambito_id=assessment.request.ambito_id))
     if form.is_valid():
         try:
@@ -346,9 +356,7 @@ def assessment_complete(request, pk):
 @require_POST
 def assessment_enlist(request, pk):
     """Put the assessed person on a service's waiting list, with the UVM intensity in the priority."""
-    assessment = selectors.assessment_get(actor=request.user, pk=pk)
-    if assessment is None:
-        raise Http404
+    assessment = _workable_assessment(request, pk)
     form = forms.EntryForm(request.POST, waiting_lists=selectors.waiting_list_list(actor=request.user))
     if form.is_valid():
         data = dict(form.cleaned_data)

@@ -5,6 +5,7 @@ planning office; reports and exports to the planning office and the regional obs
 import rules
 from django.db.models import QuerySet
 
+from ambito.accounts import authorization as authz
 from ambito.accounts.roles import Role
 from ambito.accounts.rules import has_membership, is_planner, is_regional_observer
 from ambito.accounts.selectors import scope_for
@@ -15,15 +16,12 @@ def can_manage_surveys(user):
     return scope_for(user).has(Role.PLANNER, Role.ADMINISTRATOR)
 
 
-@rules.predicate
-def can_manage_survey(user, survey):
-    """Paired with ``selectors.survey_list``: the planning office of the survey's Ambito."""
-    return survey is not None and survey.service.ambito_id in scope_for(user).ambito_ids(Role.PLANNER,
-                                                                                          Role.ADMINISTRATOR)
+# Paired with ``selectors.survey_list``: the planning office of the survey's Ambito (authorisation matrix).
+can_manage_survey = authz.predicate("survey", "manage")
 
 
 def survey_filter(user, queryset: QuerySet) -> QuerySet:
-    return queryset.filter(service__ambito_id__in=scope_for(user).ambito_ids(Role.PLANNER, Role.ADMINISTRATOR))
+    return queryset.filter(authz.allowed_q(user, "survey", "manage"))
 
 
 can_view_dashboard = has_membership

@@ -1,5 +1,6 @@
 """Who may read and change a Piano di Zona. Each predicate is paired with the selector that filters
-querysets the same way (``selectors.plan_list``, ``plan_editable_list``, ``consultation_list``,
+querysets the same way, both from the authorisation matrix (``ambito.accounts.authorization``)
+(``selectors.plan_list``, ``plan_editable_list``, ``consultation_list``,
 ``plan_contributable_list``); tests/test_rules.py checks that they agree for every demo persona.
 
 - the planning office of the plan's Ambito edits it;
@@ -10,36 +11,17 @@ querysets the same way (``selectors.plan_list``, ``plan_editable_list``, ``consu
 
 import rules
 
-from ambito.accounts.roles import Role
-from ambito.accounts.selectors import scope_for
-from ambito.planning.models import PlanState
+from ambito.accounts import authorization as authz
 
-
-@rules.predicate
-def can_view_plan(user, plan):
-    return plan is not None and plan.ambito_id in scope_for(user).ambito_ids()
-
-
-@rules.predicate
-def can_edit_plan(user, plan):
-    return plan is not None and plan.ambito_id in scope_for(user).ambito_ids(Role.PLANNER)
-
-
-@rules.predicate
-def can_view_consultation(user, plan):
-    return plan is not None and plan.state == PlanState.CONSULTATION
-
-
-@rules.predicate
-def can_comment(user, plan):
-    return bool(user and user.is_authenticated) and can_view_consultation(user, plan)
-
-
-@rules.predicate
-def can_contribute(user, plan):
-    return (plan is not None and plan.state == PlanState.COPROGRAMMING
-            and plan.ambito_id in scope_for(user).ambito_ids(Role.PROVIDER_OPERATOR))
-
+can_view_plan = authz.predicate("plan", "view")
+plan_q = authz.q_function("plan", "view")
+can_edit_plan = authz.predicate("plan", "change")
+plan_editable_q = authz.q_function("plan", "change")
+can_view_consultation = authz.predicate("plan", "view_consultation")
+consultation_q = authz.q_function("plan", "view_consultation")
+can_comment = authz.predicate("plan", "comment")
+can_contribute = authz.predicate("plan", "contribute")
+plan_contributable_q = authz.q_function("plan", "contribute")
 
 rules.add_perm("planning.view_plan", can_view_plan)
 rules.add_perm("planning.change_plan", can_edit_plan)

@@ -11,9 +11,8 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ambito.accounts.roles import Role
-from ambito.accounts.selectors import scope_for
 from ambito.network.taxonomy import Area, Leps, ServiceType
+from ambito.planning import rules as planning_rules
 from ambito.planning.models import (
     AgreementParty,
     BudgetLine,
@@ -27,7 +26,6 @@ from ambito.planning.models import (
     IndicatorTarget,
     Intervention,
     Plan,
-    PlanState,
     PlanVersion,
     SessionKind,
     SessionParticipant,
@@ -54,22 +52,20 @@ def money(value) -> Decimal:
 
 def plan_list(*, actor) -> QuerySet:
     """Plans the actor may read: those of the Ambiti of its memberships (the Region sees its Ambiti)."""
-    return Plan.objects.filter(ambito_id__in=scope_for(actor).ambito_ids()).select_related("ambito")
+    return Plan.objects.filter(planning_rules.plan_q(actor)).select_related("ambito")
 
 
 def plan_editable_list(*, actor) -> QuerySet:
-    return Plan.objects.filter(ambito_id__in=scope_for(actor).ambito_ids(Role.PLANNER)).select_related("ambito")
+    return Plan.objects.filter(planning_rules.plan_editable_q(actor)).select_related("ambito")
 
 
 def plan_contributable_list(*, actor) -> QuerySet:
-    return Plan.objects.filter(
-        state=PlanState.COPROGRAMMING, ambito_id__in=scope_for(actor).ambito_ids(Role.PROVIDER_OPERATOR)
-    ).select_related("ambito")
+    return Plan.objects.filter(planning_rules.plan_contributable_q(actor)).select_related("ambito")
 
 
 def consultation_list() -> QuerySet:
     """Plans published for public consultation: readable by anyone."""
-    return Plan.objects.filter(state=PlanState.CONSULTATION).select_related("ambito")
+    return Plan.objects.filter(planning_rules.consultation_q(None)).select_related("ambito")
 
 
 def plan_list_with_counts(*, actor) -> QuerySet:

@@ -1,0 +1,420 @@
+"""The authorisation matrix (matrice delle autorizzazioni): one declarative table of
+role × object kind × relation → allowed actions, and the engine that turns it into both a django-rules
+predicate (``allows``) and the equivalent queryset filter (``allowed_q``).
+
+A *relation* is how a user stands to an object through one of their roles: the person lives in a Comune
+the role serves (``own_comune``), the person was shared with the role's organisation (``shared``), the
+GP sent a request for the person (``my_patient``), the referral was sent to the role's organisation
+(``referred``), the object belongs to the role's Ambito (``own_ambito``)... Each relation is written once,
+as a predicate and as a ``Q``; each object kind says by which paths its objects reach a person, a Comune,
+a provider, an Ambito. The table then only says, per kind and role, which actions each relation grants.
+
+``rules.py`` of each app exposes named predicates and filters derived from here, so views, services and
+selectors keep their vocabulary; ``tests/test_matrix*.py`` walk every cell over the UI and the API.
+Anything not in the table is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from ambito.accounts.roles import Role
+from ambito.accounts.selectors import scope_for
+
+NOTHING = Q(pk__in=[])
+
+# Relations ------------------------------------------------------------------------------------------------
+OWN_COMUNE = "own_comune"  # the object's Comune is one the role serves
+SHARED = "shared"  # the person was shared with the role's organisation
+MY_PATIENT = "my_patient"  # the GP sent a request for the person (for requests: sent this very request)
+REFERRED = "referred"  # the referral / delivery / note was sent to the role's organisation
+COVERS_COMUNE = "covers_comune"  # the service (of a waiting list) covers a Comune the role serves
+OWN_AMBITO = "own_ambito"  # the object belongs to the role's Ambito
+OWN_ORGANISATION = "own_organisation"  # the object is, or is run by, the role's organisation
+STAFFED = "staffed"  # the role's organisation staffs the object (an info-point)
+PUBLIC = "public"  # anyone, signed in or not (public catalogue, plan in consultation)
+
+RELATIONS = (OWN_COMUNE, SHARED, MY_PATIENT, REFERRED, COVERS_COMUNE, OWN_AMBITO, OWN_ORGANISATION, STAFFED,
+             PUBLIC)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An object kind and the paths (Django lookups, ``__``-separated) by which its objects reach what the
+    relations look at. A missing path means the relation cannot hold for this kind."""
+
+    name: str
+    model: str
+    person: str | None = None  # path to the Person ("" for the person itself)
+    comune: str | None = None  # path to the responsible Comune
+    sender: str | None = None  # path to the user who sent the request (GP)
+    provider: str | None = None  # path to the provider organisation
+    ambito: str | None = None  # path to the Ambito
+    comuni: str | None = None  # path to a many-to-many of Comuni covered
+    organisation: str | None = None  # path to an organisation (or the object itself: "")
+    staffed_by: str | None = None  # path to a many-to-many of organisations that staff the object
+    # Actions granted only on objects that also meet a condition (predicate, filter), e.g. notes by
+    # visibility, plans by state.
+    conditions: dict = field(default_factory=dict)
+
+
+def _join(prefix: str, path: str, suffix: str = "") -> str:
+    parts = [p for p in (prefix.rstrip("_"), path, suffix) if p]
+    return "__".join(parts)
+
+
+def _follow(obj, path: str):
+    for attr in filter(None, path.split("__")):
+        if obj is None:
+            return None
+        obj = getattr(obj, attr)
+    return obj
+
+
+def _id_of(obj, path: str):
+    """The id at the end of ``path`` without loading the last object."""
+    *head, last = path.split("__")
+    holder = _follow(obj, "__".join(head))
+    return None if holder is None else getattr(holder, f"{last}_id")
+
+
+def _shared_person_ids(user, organisation_ids) -> list:
+    """Persons shared with the user's organisations, read once per request. A literal id list (usually
+    empty) lets PostgreSQL combine indexes; an ``OR id IN (subquery)`` forced a scan of every request."""
+    from ambito.access.models import Person
+
+    if not organisation_ids:
+        return []
+    cache = user.__dict__.setdefault("_ambito_shared_persons", {})
+    key = frozenset(organisation_ids)
+    if key not in cache:
+        cache[key] = list(Person.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
+                          .values_list("person_id", flat=True))
+    return cache[key]
+
+
+def _relation_q(kind: Kind, relation: str, user, roles, prefix: str) -> Q:
+    scope = scope_for(user)
+    if relation == PUBLIC:
+        return Q()
+    if relation == OWN_COMUNE and kind.comune is not None:
+        ids = scope.comune_ids(*roles)
+        return Q(**{_join(prefix, kind.comune, "id__in"): list(ids)}) if ids else NOTHING
+    if relation == SHARED and kind.person is not None:
+        ids = _shared_person_ids(user, scope.organisation_ids(*roles))
+        return Q(**{_join(prefix, kind.person, "id__in"): ids}) if ids else NOTHING
+    if relation == MY_PATIENT:
+        if kind.sender is not None:
+            return Q(**{_join(prefix, kind.sender): user})
+        if kind.person is not None:
+            from ambito.access.models import AccessRequest
+
+            return Q(**{_join(prefix, kind.person, "id__in"):
+                        AccessRequest.objects.filter(brought_by=user).values("person_id")})
+    if relation == REFERRED and kind.provider is not None:
+        ids = scope.organisation_ids(*roles)
+        return Q(**{_join(prefix, kind.provider, "id__in"): ids}) if ids else NOTHING
+    if relation == COVERS_COMUNE and kind.comuni is not None:
+        return _through_many(kind, kind.comuni, scope.comune_ids(*roles), prefix)
+    if relation == STAFFED and kind.staffed_by is not None:
+        return _through_many(kind, kind.staffed_by, scope.organisation_ids(*roles), prefix)
+    if relation == OWN_AMBITO and kind.ambito is not None:
+        ids = scope.ambito_ids(*roles)
+        return Q(**{_join(prefix, kind.ambito, "id__in"): ids}) if ids else NOTHING
+    if relation == OWN_ORGANISATION and kind.organisation is not None:
+        ids = scope.organisation_ids(*roles)
+        return Q(**{_join(prefix, kind.organisation, "id__in"): ids}) if ids else NOTHING
+    return NOTHING
+
+
+def _through_many(kind: Kind, path: str, ids, prefix: str) -> Q:
+    """Objects linked to any of ``ids`` through a many-to-many, as an ``id IN (subquery)`` so rows are not
+    repeated."""
+    if not ids:
+        return NOTHING
+    linked = _model(kind).objects.filter(**{f"{path}__id__in": ids}).values("id")
+    return Q(**{_join(prefix, "id__in"): linked})
+
+
+def _relation_holds(kind: Kind, relation: str, user, roles, obj) -> bool:
+    scope = scope_for(user)
+    if relation == PUBLIC:
+        return True
+    if relation == OWN_COMUNE and kind.comune is not None:
+        return _id_of(obj, kind.comune) in scope.comune_ids(*roles)
+    if relation == SHARED and kind.person is not None:
+        organisation_ids = scope.organisation_ids(*roles)
+        person = _follow(obj, kind.person)
+        return bool(organisation_ids) and person is not None and (
+            person.shared_with.filter(id__in=organisation_ids).exists())
+    if relation == MY_PATIENT:
+        if kind.sender is not None:
+            return _id_of(obj, kind.sender) == user.id
+        person = _follow(obj, kind.person) if kind.person is not None else None
+        return person is not None and person.requests.filter(brought_by=user).exists()
+    if relation == REFERRED and kind.provider is not None:
+        return _id_of(obj, kind.provider) in scope.organisation_ids(*roles)
+    if relation == COVERS_COMUNE and kind.comuni is not None:
+        ids = scope.comune_ids(*roles)
+        return bool(ids) and any(c.id in ids for c in _follow(obj, kind.comuni).all())
+    if relation == STAFFED and kind.staffed_by is not None:
+        ids = scope.organisation_ids(*roles)
+        return bool(ids) and any(o.id in ids for o in _follow(obj, kind.staffed_by).all())
+    if relation == OWN_AMBITO and kind.ambito is not None:
+        return _id_of(obj, kind.ambito) in scope.ambito_ids(*roles)
+    if relation == OWN_ORGANISATION and kind.organisation is not None:
+        target = obj.id if kind.organisation == "" else _id_of(obj, kind.organisation)
+        return target in scope.organisation_ids(*roles)
+    return False
+
+
+def _model(kind: Kind):
+    from django.apps import apps
+
+    return apps.get_model(kind.model)
+
+
+# The object kinds -----------------------------------------------------------------------------------------
+
+_PERSON_OF = dict(person="person", comune="person__residence_comune")
+
+
+def _visibility(value):
+    return (Q(visibility=value), lambda note: note.visibility == value)
+
+
+KINDS = {k.name: k for k in (
+    Kind("person", "access.Person", person="", comune="residence_comune"),
+    Kind("request", "access.AccessRequest", person="person", comune="comune", sender="brought_by"),
+    Kind("assessment", "access.Assessment", person="request__person", comune="request__comune",
+         sender="request__brought_by"),
+    Kind("waiting_list", "access.WaitingList", ambito="service__ambito", comuni="service__comuni"),
+    Kind("waiting_list_entry", "access.WaitingListEntry", **_PERSON_OF),
+    Kind("care_plan", "care.CarePlan", **_PERSON_OF),
+    Kind("health_budget", "care.HealthBudget", **_PERSON_OF),
+    Kind("discharge", "care.Discharge", **_PERSON_OF),
+    Kind("referral", "care.Referral", provider="provider", **_PERSON_OF),
+    Kind("delivery", "care.Delivery", provider="provider", **_PERSON_OF),
+    Kind("case_note", "care.CaseNote", provider="referral__provider", conditions={
+        "view_social": _visibility("social"), "view_health": _visibility("health"),
+        "view_provider": _visibility("provider")}, **_PERSON_OF),
+    Kind("service", "network.Service", ambito="ambito", organisation="provider"),
+    Kind("info_point", "network.Service", ambito="ambito", organisation="provider", staffed_by="staffed_by",
+         conditions={"log_contact": (Q(service_type="info_point"),
+                                     lambda service: service.service_type == "info_point")}),
+    Kind("provider", "accounts.Organisation", ambito="ambito", organisation=""),
+    Kind("plan", "planning.Plan", ambito="ambito", conditions={
+        "view_consultation": (Q(state="consultation"), lambda plan: plan.state == "consultation"),
+        "comment": (Q(state="consultation"), lambda plan: plan.state == "consultation"),
+        "contribute": (Q(state="coprogramming"), lambda plan: plan.state == "coprogramming")}),
+    Kind("survey", "monitoring.Survey", ambito="service__ambito"),
+)}
+
+# Derived actions: "view" a case note means seeing it at its visibility.
+DERIVED = {
+    ("case_note", "view"): ("view_social", "view_health", "view_provider"),
+}
+
+# The matrix -----------------------------------------------------------------------------------------------
+
+SW, HO, GP, ETS = Role.SOCIAL_WORKER, Role.HEALTH_OPERATOR, Role.GP, Role.PROVIDER_OPERATOR
+PLANNER, OBSERVER, ADMIN, DPO = Role.PLANNER, Role.REGIONAL_OBSERVER, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER
+MEMBERS = (PLANNER, SW, HO, GP, ETS, OBSERVER, ADMIN, DPO)
+CASE_TEAM = (SW, HO)
+ALL_NOTES = {"view_social", "view_health", "view_provider"}
+HEALTH_NOTES = {"view_health", "view_provider"}
+
+
+def _grant(roles, relations, actions) -> dict:
+    return {role: {relation: set(actions) for relation in relations} for role in roles}
+
+
+def _merge(*grants) -> dict:
+    merged: dict = {}
+    for grant in grants:
+        for role, by_relation in grant.items():
+            for relation, actions in by_relation.items():
+                merged.setdefault(role, {}).setdefault(relation, set()).update(actions)
+    return merged
+
+
+# MATRIX[kind][role][relation] = allowed actions. Roles and relations not listed get nothing.
+MATRIX = {
+    # PUA: the case team of the person's Comune (or of an organisation it was shared with); the GP reads
+    # the persons and requests they sent.
+    "person": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
+                     _grant((GP,), (MY_PATIENT,), {"view"})),
+    "request": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "work"}),
+                      _grant((GP,), (MY_PATIENT,), {"view"})),
+    "assessment": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "work"}),
+                         _grant((GP,), (MY_PATIENT,), {"view"})),
+    # Waiting lists show counts to the planning office and case workers of the Ambito; the case workers
+    # of a Comune the service covers admit and remove. Entries carry person data.
+    "waiting_list": _merge(_grant((SW, HO, PLANNER), (OWN_AMBITO,), {"view"}),
+                           _grant(CASE_TEAM, (COVERS_COMUNE,), {"manage"})),
+    "waiting_list_entry": _grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view"}),
+    # Care: the team edits, the GP reads their own patients' plans, the referred provider sees only the
+    # referral, its deliveries and the notes shared with it.
+    "care_plan": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
+                        _grant((GP,), (MY_PATIENT,), {"view"})),
+    "health_budget": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
+                            _grant((GP,), (MY_PATIENT,), {"view"})),
+    "discharge": _grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
+    "referral": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "view_case", "manage", "log_delivery"}),
+                       _grant((GP,), (MY_PATIENT,), {"view", "view_case"}),
+                       _grant((ETS, SW, HO), (REFERRED,), {"view", "answer", "log_delivery"})),
+    "delivery": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view"}),
+                       _grant((GP,), (MY_PATIENT,), {"view"}),
+                       _grant((ETS, SW, HO), (REFERRED,), {"view"})),
+    "case_note": _merge(_grant((SW,), (OWN_COMUNE, SHARED), ALL_NOTES),
+                        _grant((HO,), (OWN_COMUNE, SHARED), HEALTH_NOTES),
+                        _grant((GP,), (MY_PATIENT,), HEALTH_NOTES),
+                        _grant((ETS, SW, HO), (REFERRED,), {"view_provider"})),
+    # Catalogue: the planning office edits its Ambito's services and providers, a provider its own.
+    "service": _merge(_grant((PLANNER,), (OWN_AMBITO,), {"change"}),
+                      _grant((ETS,), (OWN_ORGANISATION,), {"change"})),
+    "provider": _merge(_grant((PLANNER,), (OWN_AMBITO,), {"change"}),
+                       _grant((ETS,), (OWN_ORGANISATION,), {"change"})),
+    # Piano di Zona: members of the Ambito read it, the planning office edits it, ETS contribute during
+    # co-programming; everyone reads it in public consultation.
+    "plan": _merge(_grant(MEMBERS, (OWN_AMBITO,), {"view"}),
+                   _grant((PLANNER,), (OWN_AMBITO,), {"change"}),
+                   _grant((ETS,), (OWN_AMBITO,), {"contribute"})),
+    # Info-point contacts are logged by the planning office and by the organisations that run or staff it.
+    "info_point": _merge(_grant((PLANNER,), (OWN_AMBITO,), {"log_contact"}),
+                         _grant((ETS, HO, SW), (OWN_ORGANISATION, STAFFED), {"log_contact"})),
+    "survey": _grant((PLANNER, ADMIN), (OWN_AMBITO,), {"manage"}),
+}
+# Actions that depend on the role alone (creating a record), per kind.
+ROLE_ACTIONS = {
+    "person": {"add": (SW, HO, GP)},
+    "request": {"add": (SW, HO, GP)},
+    "care_plan": {"add": CASE_TEAM},
+}
+# Public actions (no role needed) per kind.
+PUBLIC_ACTIONS = {"plan": {"view_consultation"}}
+# Actions any signed-in person may take where the public relation holds.
+SIGNED_IN_ACTIONS = {"plan": {"comment"}}
+
+
+def roles_granting(kind: str, action: str) -> dict[str, tuple]:
+    """relation → roles whose cell grants ``action`` on ``kind``."""
+    result: dict[str, list] = {}
+    for role, by_relation in MATRIX.get(kind, {}).items():
+        for relation, actions in by_relation.items():
+            if action in actions:
+                result.setdefault(relation, []).append(role)
+    return {relation: tuple(roles) for relation, roles in result.items()}
+
+
+def _base_actions(kind: str, action: str) -> tuple:
+    return DERIVED.get((kind, action), (action,))
+
+
+def _any(filters: list) -> Q:
+    """OR of ``filters``; an empty ``Q()`` (everything) wins, no filter at all means nothing."""
+    if any(not f for f in filters):
+        return Q()
+    if not filters:
+        return NOTHING
+    combined = filters[0]
+    for f in filters[1:]:
+        combined |= f
+    return combined
+
+
+def _is_public(kind: str, action: str, user) -> bool:
+    return action in PUBLIC_ACTIONS.get(kind, ()) or (
+        action in SIGNED_IN_ACTIONS.get(kind, ()) and user is not None and user.is_authenticated)
+
+
+def allowed_q(user, kind: str, action: str, prefix: str = "") -> Q:
+    """The objects of ``kind`` on which ``user`` may take ``action`` (``prefix`` to filter related records,
+    e.g. "request__" to filter assessments by their request)."""
+    spec = KINDS[kind]
+    scope = scope_for(user)
+    per_action = []
+    for base in _base_actions(kind, action):
+        if _is_public(kind, base, user):
+            granted = [Q()]
+        else:
+            granted = [_relation_q(spec, relation, user, held, prefix)
+                       for relation, roles in roles_granting(kind, base).items()
+                       if (held := tuple(r for r in roles if scope.has(r)))]
+            granted = [g for g in granted if g is not NOTHING]
+        if not granted:
+            continue
+        q = _any(granted)
+        if base in spec.conditions:
+            condition = spec.conditions[base][0]
+            q = Q(**{_join(prefix, k): v for k, v in condition.children}) & q
+        per_action.append(q)
+    return _any(per_action)
+
+
+def allows(user, kind: str, action: str, obj) -> bool:
+    """Whether ``user`` may take ``action`` on ``obj`` (a django-rules predicate body)."""
+    if obj is None:
+        return False
+    spec = KINDS[kind]
+    for base in _base_actions(kind, action):
+        if base in spec.conditions and not spec.conditions[base][1](obj):
+            continue
+        if _is_public(kind, base, user):
+            return True
+        scope = scope_for(user)
+        for relation, roles in roles_granting(kind, base).items():
+            held = tuple(r for r in roles if scope.has(r))
+            if held and _relation_holds(spec, relation, user, held, obj):
+                return True
+    return False
+
+
+def may_act(user, kind: str, action: str) -> bool:
+    """Whether the user's roles allow ``action`` on ``kind`` somewhere: a role-level action (creating a
+    record) or an object action some relation could grant (for "new ..." buttons and menus)."""
+    scope = scope_for(user)
+    if action in ROLE_ACTIONS.get(kind, {}):
+        return scope.has(*ROLE_ACTIONS[kind][action])
+    return any(scope.has(*roles) for roles in roles_granting(kind, action).values())
+
+
+def relations_of(user, kind: str, obj) -> set:
+    """Every relation that holds between ``user`` (through any of its roles) and ``obj``."""
+    spec = KINDS[kind]
+    roles = tuple(scope_for(user).roles)
+    held = {relation for relation in RELATIONS if relation != PUBLIC and roles
+            and _relation_holds(spec, relation, user, roles, obj)}
+    return held
+
+
+def actions_of(kind: str) -> set:
+    actions = set(PUBLIC_ACTIONS.get(kind, ())) | set(SIGNED_IN_ACTIONS.get(kind, ())) | set(ROLE_ACTIONS.get(kind, ()))
+    for by_relation in MATRIX.get(kind, {}).values():
+        for granted in by_relation.values():
+            actions |= granted
+    for (derived_kind, action), _bases in DERIVED.items():
+        if derived_kind == kind:
+            actions.add(action)
+    return actions
+
+
+def predicate(kind: str, action: str) -> Callable:
+    """A named django-rules predicate for one (kind, action) of the matrix."""
+    import rules
+
+    @rules.predicate(name=f"{kind}_{action}")
+    def check(user, obj) -> bool:
+        return allows(user, kind, action, obj)
+
+    return check
+
+
+def q_function(kind: str, action: str, default_prefix: str = "") -> Callable:
+    def build(user, prefix: str = default_prefix) -> Q:
+        return allowed_q(user, kind, action, prefix)
+
+    build.__name__ = f"{kind}_{action}_q"
+    return build
