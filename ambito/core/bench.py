@@ -64,6 +64,7 @@ class Bench:
     scale: dict
     results: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    failures: list = field(default_factory=list)  # any makes the bench command exit non-zero
     stdout: object = None
 
     def say(self, line: str):
@@ -120,8 +121,8 @@ class Bench:
 
     def write(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"scale": self.scale, "results": self.results, "notes": self.notes}, indent=2,
-                                   default=str))
+        path.write_text(json.dumps({"scale": self.scale, "results": self.results, "notes": self.notes,
+                                    "failures": self.failures}, indent=2, default=str))
 
 
 class Server:

@@ -1,5 +1,7 @@
 """The benchmark groups of `make bench`, in the order they run. Each takes (bench, ctx)."""
 
+import os
+
 from django.test import Client
 
 from ambito.core.bench import run_sql
@@ -174,6 +176,136 @@ def api_throughput(bench, ctx):
         bench.add("POST /api/v1/requests/ throughput", writes, "req/s", baseline=baseline, ratio=writes / baseline)
 
 
+def _session_cookie(user) -> str:
+    from django.conf import settings
+
+    client = _client(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _delivery_targets(referrals) -> list[dict]:
+    """Accepted or running referrals with a day a delivery may be logged on (inside the plan and the
+    intervention, not in the future), and a delivery type that fits the service."""
+    from django.utils import timezone
+
+    from ambito.care.models import DeliveryType
+
+    today = timezone.localdate()
+    types = {"sad": DeliveryType.HOME_CARE_VISIT, "adi": DeliveryType.NURSING_VISIT,
+             "school_integration": DeliveryType.SCHOOL_ASSISTANCE, "day_centre": DeliveryType.DAY_CENTRE_ATTENDANCE}
+    targets = []
+    for referral in referrals.select_related("intervention", "care_plan", "service").order_by("pk")[:200]:
+        first = max(referral.intervention.start_date, referral.care_plan.start_date)
+        last = min(referral.intervention.end_date, referral.care_plan.end_date, today)
+        if first <= last:
+            targets.append({"referral": referral.pk, "day": last.isoformat(),
+                            "type": types.get(referral.service.service_type, DeliveryType.OTHER)})
+    return targets[:50]
+
+
+def _referrals_to_answer(*, actor, provider_id: int, comune_ids, wanted: int) -> list[int]:
+    """Referrals waiting for the provider's answer: the ones already sent, topped up to ``wanted`` by sending
+    again, through the service, interventions whose last referral is closed (declined ones come back each
+    run; accepted ones are spent)."""
+    from ambito.care import services
+    from ambito.care.models import OPEN_REFERRAL_STATUSES, PlannedIntervention, Referral, ReferralStatus
+
+    sent = list(Referral.objects.filter(provider_id=provider_id, status=ReferralStatus.SENT, comune_id__in=comune_ids)
+                .order_by("pk").values_list("pk", flat=True)[:wanted])
+    closed = (PlannedIntervention.objects.filter(provider_id=provider_id, care_plan__comune_id__in=comune_ids,
+                                                 care_plan__status="active")
+              .exclude(referrals__status__in=OPEN_REFERRAL_STATUSES).select_related("care_plan").order_by("pk"))
+    for intervention in closed[: max(0, wanted - len(sent))]:
+        sent.append(services.referral_send(actor=actor, intervention=intervention).pk)
+    return sent
+
+
+def load(bench, ctx):
+    """Social workers, providers and planners at once: locust (headless, from loopback) against gunicorn with
+    2 workers, for ``--load-seconds``; every request must succeed. Never part of `make test`."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+
+    from ambito.access.models import AccessRequest, Person
+    from ambito.care.models import Referral, ReferralStatus
+    from ambito.core.bench import Server
+    from ambito.core.loadtest import stats
+    from ambito.planning.models import Plan
+
+    locust = Path(sys.executable).parent / "locust"
+    if not locust.exists():
+        raise NotAvailable("locust is not installed in the virtualenv")
+    users, seconds = ctx["load"]["users"], ctx["load"]["seconds"]
+    sw, provider, planner = (ctx["users"][name] for name in ("bench.sw", "bench.provider", "bench.planner"))
+    comuni = ctx["sw_comuni"]
+    plan = Plan.objects.filter(ambito=ctx["ambito"]).order_by("pk").first()
+    persons = list(Person.objects.filter(residence_comune__in=comuni).order_by("pk")[:30])
+    running = Referral.objects.filter(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS])
+    token = {user: Token.objects.get_or_create(user=user)[0].key for user in (sw, provider, planner)}
+    config = {
+        "urls": {"requests": reverse("api-request-list"), "deliveries": reverse("api-delivery-list"),
+                 "accept": reverse("api-referral-accept", args=[0]).replace("/0/", "/{pk}/"),
+                 "decline": reverse("api-referral-decline", args=[0]).replace("/0/", "/{pk}/")},
+        "social_worker": {
+            "cookie": _session_cookie(sw), "token": token[sw], "work_queue": reverse("access-work-queue"),
+            "case_list": reverse("care-plan-list") + "?stato=active",
+            "persons": [reverse("access-person", args=[p.pseudonym]) for p in persons],
+            "person_ids": [p.pk for p in persons],
+            "requests": [reverse("access-request", args=[pk]) for pk in AccessRequest.objects.filter(
+                comune_id__in=comuni).order_by("-pk").values_list("pk", flat=True)[:30]],
+            "new_request": {"channel": "pua_desk", "need": "Richiesta della prova di carico", "area": "anziani",
+                            "urgency": 2},
+            "deliveries": _delivery_targets(running.filter(comune_id__in=comuni, person__residence_comune__in=comuni)),
+        },
+        "provider": {
+            "cookie": _session_cookie(provider), "token": token[provider], "inbox": reverse("care-referral-inbox"),
+            "sent_list": reverse("api-referral-list") + "?status=sent",
+            "to_answer": _referrals_to_answer(actor=sw, provider_id=ctx["provider_id"], comune_ids=comuni,
+                                              wanted=ctx["load"]["answers"]),
+            "deliveries": _delivery_targets(running.filter(provider_id=ctx["provider_id"])),
+        },
+        "planner": {
+            "cookie": _session_cookie(planner), "token": token[planner],
+            "budget_page": _url("planning-budget", plan.pk), "dashboard": _url("monitoring-dashboard"),
+            "budget_api": _url("api-plan-budget", plan.pk, query=f"?year={plan.start_year}"),
+            "directory": [_url("portal-directory", query=f"?q={q}") for q in
+                          ("assistenza+domiciliare", "centro+diurno", "trasporto", "casa")],
+        },
+    }
+    for persona in ("social_worker", "provider"):
+        if not config[persona]["deliveries"]:
+            raise NotAvailable(f"no referral the {persona} may log a delivery on")
+    with tempfile.TemporaryDirectory() as folder, Server() as server:
+        config_path = Path(folder, "config.json")
+        config_path.write_text(json.dumps(config))
+        prefix = str(Path(folder, "load"))
+        command = [str(locust), "-f", str(Path(__file__).parent / "loadtest" / "locustfile.py"), "--headless",
+                   "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", server.url,
+                   "--csv", prefix, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
+        bench.say(f"  locust: {users} users for {seconds} s, {len(config['provider']['to_answer'])} referrals to "
+                  f"answer")
+        finished = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True,  # noqa: S603
+                                  timeout=seconds + 120, env={**os.environ, "AMBITO_LOAD_CONFIG": str(config_path)})
+        stats_csv = Path(f"{prefix}_stats.csv")
+        if not stats_csv.exists():
+            raise AssertionError(f"locust wrote no statistics (exit {finished.returncode}):\n{finished.stderr[-2000:]}")
+        failures_csv = Path(f"{prefix}_failures.csv")
+        failures = failures_csv.read_text().splitlines()[1:6] if failures_csv.exists() else []
+        for row in stats.bench_results(stats_csv.read_text(), users=users, seconds=seconds):
+            bench.add(row.pop("name"), row.pop("value"), row.pop("unit"), **row)
+    total_failures = next(r["value"] for r in bench.results if r["name"] == "load: failures")
+    if total_failures:
+        bench.failures.append(f"load: {total_failures} failed requests; first: {failures}")
+        bench.say(f"  FAILED requests: {failures}")
+
+
 GROUPS = {
     "territory": territory,
     "directory": directory,
@@ -183,4 +315,5 @@ GROUPS = {
     "indicators": indicators,
     "api": api_throughput,
     "siuss": siuss,
+    "load": load,
 }

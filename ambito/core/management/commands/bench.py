@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
 
 from ambito.core import benchmarks
 from ambito.core.bench import Bench
@@ -20,10 +21,17 @@ class Command(BaseCommand):
         parser.add_argument("--residents-per-ambito", type=int, default=100_000)
         parser.add_argument("--years", type=int, default=1)
         parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--only", nargs="*", help="Run only these benchmark groups.")
+        parser.add_argument("--only", nargs="*", choices=list(benchmarks.GROUPS), metavar="GROUP",
+                            help=f"Run only these benchmark groups: {', '.join(benchmarks.GROUPS)}.")
+        parser.add_argument("--load-seconds", type=int, default=120, help="Length of the load test (group load).")
+        parser.add_argument("--load-users", type=int, default=15,
+                            help="Simulated users of the load test: social workers, providers, planners 5:3:2.")
+        parser.add_argument("--load-answers", type=int, default=40,
+                            help="Referrals waiting for the provider's answer at the start of the load test.")
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench.json"))
 
-    def handle(self, *args, ambiti, residents_per_ambito, years, seed, only, output, **options):
+    def handle(self, *args, ambiti, residents_per_ambito, years, seed, only, output, load_seconds, load_users,
+               load_answers, **options):
         if connection.vendor != "postgresql":
             raise CommandError("make bench measures PostgreSQL: set DATABASE_URL=postgres://…")
         started = time.monotonic()
@@ -37,6 +45,7 @@ class Command(BaseCommand):
                  "seed": seed, "rows": _row_counts()}
         bench = Bench(scale=scale, stdout=self.stdout)
         ctx = _context()
+        ctx["load"] = {"seconds": load_seconds, "users": load_users, "answers": load_answers}
         self.stdout.write(f"Scale: {scale}")
         for name, function in benchmarks.GROUPS.items():
             if only and name not in only:
@@ -48,6 +57,8 @@ class Command(BaseCommand):
                 bench.notes.append(f"{name}: {missing}")
                 self.stdout.write(f"  not measured: {missing}")
         bench.write(Path(output))
+        if bench.failures:
+            raise CommandError(f"Wrote {output}; failed: " + "; ".join(bench.failures))
         self.stdout.write(self.style.SUCCESS(f"Wrote {output} in {time.monotonic() - started:.0f}s"))
 
 
@@ -87,4 +98,11 @@ def _context() -> dict:
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
         users[username] = user
     sw_org = Organisation.objects.filter(ambito=ambito, kind=OrganisationKind.COMUNE).order_by("pk").first()
-    return {"ambito": ambito, "users": users, "sw_comuni": [sw_org.comune_id]}
+    # The provider persona works for the ETS with the most referrals in the social worker's Comune.
+    provider = (Organisation.objects.filter(ambito=ambito, kind=OrganisationKind.ETS,
+                                            referrals__comune_id=sw_org.comune_id)
+                .annotate(n=Count("referrals")).order_by("-n", "pk").first())
+    user, _ = User.objects.get_or_create(username="bench.provider")
+    Membership.objects.get_or_create(user=user, organisation=provider, role=Role.PROVIDER_OPERATOR)
+    users["bench.provider"] = user
+    return {"ambito": ambito, "users": users, "sw_comuni": [sw_org.comune_id], "provider_id": provider.pk}
