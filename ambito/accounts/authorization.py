@@ -418,3 +418,23 @@ def q_function(kind: str, action: str, default_prefix: str = "") -> Callable:
 
     build.__name__ = f"{kind}_{action}_q"
     return build
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table (docs/authorization-matrix.md is generated from it and checked)."""
+    lines = ["| Object kind | Role | Relation | Allowed actions |", "|---|---|---|---|"]
+    for kind in sorted(MATRIX):
+        for role in sorted(MATRIX[kind], key=str):
+            for relation in RELATIONS:
+                actions = MATRIX[kind][role].get(relation)
+                if actions:
+                    lines.append(f"| {kind} | {Role(role).value} | {relation} | {', '.join(sorted(actions))} |")
+    for table, label in ((ROLE_ACTIONS, "any object (role alone)"),):
+        for kind in sorted(table):
+            for action, roles in table[kind].items():
+                lines.append(f"| {kind} | {', '.join(sorted(Role(r).value for r in roles))} | {label} | {action} |")
+    for kind, actions in sorted(PUBLIC_ACTIONS.items()):
+        lines.append(f"| {kind} | anyone | {PUBLIC} | {', '.join(sorted(actions))} |")
+    for kind, actions in sorted(SIGNED_IN_ACTIONS.items()):
+        lines.append(f"| {kind} | any signed-in person | {PUBLIC} | {', '.join(sorted(actions))} |")
+    return "\n".join(lines) + "\n"

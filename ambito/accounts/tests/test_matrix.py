@@ -259,6 +259,7 @@ def test_every_cell_of_the_matrix_is_exercised(world):
                        ("info_point", "health_operator", "own_organisation"),
                        ("info_point", "provider_operator", "own_organisation")}, sorted(missing)
     assert len(cells - missing) >= 40
+    _roles_outside_the_matrix_get_nothing(world)
 
 
 def test_a_regional_observer_and_a_citizen_see_no_person_through_any_list(world, client):
@@ -284,3 +285,23 @@ def test_a_regional_observer_and_a_citizen_see_no_person_through_any_list(world,
             for word in words:
                 assert word.encode() not in body, (username, path, word)
         client.logout()
+
+
+def test_the_published_matrix_is_the_one_in_the_code():
+    from ambito.accounts.management.commands.authorization_matrix import DOC, HEADER
+
+    assert DOC.read_text(encoding="utf-8") == HEADER + authz.matrix_markdown(), \
+        "run `manage.py authorization_matrix --write`"
+
+
+def _roles_outside_the_matrix_get_nothing(world):
+    """The regional observer, the administrator, the DPO, the planning office and a citizen hold no cell on
+    person-level kinds: every filter is empty."""
+    ctx, objects = world
+    person_kinds = [k for k, spec in authz.KINDS.items() if spec.person is not None]
+    for username in ("observer", "admin", "dpo", "planner", "citizen"):
+        user = ctx.users[username]
+        for kind in person_kinds:
+            model = authz._model(authz.KINDS[kind])
+            for action in authz.actions_of(kind) - set(authz.ROLE_ACTIONS.get(kind, {})):
+                assert not model.objects.filter(authz.allowed_q(user, kind, action)).exists(), (username, kind)
