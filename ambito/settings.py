@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ambito.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,7 +170,13 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Reset by ambito.accounts.twofactor once sign-in is complete (after the code, for two-factor users), so a
+# known password cannot reset the count of wrong codes.
+AXES_RESET_ON_SUCCESS = False
+
+# Two-factor sign-in (TOTP, django-otp) for staff roles; the roles listed here must enrol before using the app.
+AMBITO_REQUIRE_2FA_ROLES = envlist("AMBITO_REQUIRE_2FA_ROLES", [])
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Ambito")
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano"), ("en", "English")]
@@ -175,6 +185,13 @@ TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False  # grouping is explicit (num, euro filters) so years and ids stay plain
+
+# Uploads: each form and service checks type (by content) and size with ambito.core.uploads; the web server in
+# front should refuse bodies larger than AMBITO_MAX_UPLOAD_MB as well.
+AMBITO_MAX_UPLOAD_MB = envint("AMBITO_MAX_UPLOAD_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file fields of a request body
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads are streamed to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -247,7 +264,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"FundingSourceEnum": "ambito.planning.models.FundingSource"},
+    "ENUM_NAME_OVERRIDES": {
+        "FundingSourceEnum": "ambito.planning.models.FundingSource",
+        "RequestStatusEnum": "ambito.access.models.RequestStatus",
+        "TriageOutcomeEnum": "ambito.access.models.TriageOutcome",
+        "ConsentKindEnum": "ambito.access.models.ConsentKind",
+    },
 }
 
 # Tasks API (django-tasks backport) on the database backend; `manage.py db_worker` runs them.
@@ -270,14 +292,24 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ambito@localhost")
 
-# Logs carry no personal data: record ids and pseudonyms only.
+# Logs carry no personal data: record ids and pseudonyms only; the filter redacts codici fiscali, e-mail
+# addresses and phone numbers that reach a handler anyway (e.g. in a request path or an exception).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_personal_data": {"()": "ambito.core.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers (console when DEBUG, runserver's request lines, mail to ADMINS) would bypass the
+        # redaction: its loggers write through ours only.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Small-cell suppression threshold for aggregates shown to non-case roles.

@@ -2,6 +2,7 @@
 id (persons also by pseudonym); codici fiscali and names never appear in URLs or query strings."""
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -445,8 +446,14 @@ class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 pk=data.validated_data["entry"]).first()
             if entry is None:
                 raise ValidationError({"entry": ["Iscrizione non trovata in attesa."]})
-        admitted = services.waiting_list_admit(actor=request.user, waiting_list=waiting_list, entry=entry,
-                         skip_reason=data.validated_data["skip_reason"])
+        try:
+            admitted = services.waiting_list_admit(actor=request.user, waiting_list=waiting_list, entry=entry,
+                                                   skip_reason=data.validated_data["skip_reason"])
+        except DjangoValidationError as exc:
+            if getattr(exc, "code", None) not in ("no_slot", "not_waiting"):
+                raise
+            # A colleague took the last slot or the person meanwhile: a conflict, not a bad request.
+            return Response({"detail": exc.messages, "code": exc.code}, status=status.HTTP_409_CONFLICT)
         return Response(EntryOutput(admitted).data)
 
 

@@ -2,9 +2,9 @@
 decline, complete), ``/api/v1/deliveries/`` (with bulk) and ``/api/v1/persons/{id}/fhir/``. Views parse input,
 call one service or selector and render; the provider side gets only ``provider_view`` of a referral."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,7 @@ from ambito.care.models import (
     DeliveryType,
     Referral,
 )
+from ambito.core.concurrency import StaleEditError, stale_conflict
 from ambito.core.imports import ImportRejected
 from ambito.network.taxonomy import Area
 
@@ -65,9 +66,11 @@ class CarePlanOutput(serializers.Serializer):
     case_manager = serializers.CharField(source="case_manager.get_full_name", default="")
     agreement_signed_on = serializers.DateField(allow_null=True)
     next_review_on = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField()
 
 
 class CarePlanDetailOutput(CarePlanOutput):
+    summary = serializers.CharField()
     goals = GoalOutput(many=True, source="goals.all")
     interventions = InterventionOutput(many=True, source="interventions.all")
 
@@ -107,11 +110,38 @@ class CarePlanListApi(generics.ListCreateAPIView):
         return Response(CarePlanDetailOutput(plan).data, status=status.HTTP_201_CREATED)
 
 
+class CarePlanUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read: a stale one is refused (409).")
+    title = serializers.CharField(max_length=200, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    next_review_on = serializers.DateField(required=False, allow_null=True)
+
+
 class CarePlanDetailApi(APIView):
+    """A care plan (PAI); PATCH its header with the ``version`` you read: a stale one is refused with 409 and
+    the plan as saved now."""
+
     serializer_class = CarePlanDetailOutput
 
     def get(self, request, pk):
         return Response(CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data)
+
+    @extend_schema(request=CarePlanUpdateInput, responses={200: CarePlanDetailOutput, 409: None})
+    def patch(self, request, pk):
+        plan = selectors.care_plan_get(actor=request.user, pk=pk)
+        data = CarePlanUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = {name: getattr(plan, name) for name in ("title", "summary", "start_date", "end_date",
+                                                         "next_review_on")} | dict(data.validated_data)
+        try:
+            plan = services.care_plan_update(actor=request.user, plan=plan, expected_version=fields.pop("version"),
+                                             **fields)
+        except StaleEditError as exc:
+            current = CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data
+            return Response(stale_conflict(exc, current), status=status.HTTP_409_CONFLICT)
+        return Response(CarePlanDetailOutput(plan).data)
 
 
 # --- Health budgets ----------------------------------------------------------------------------------------
@@ -252,6 +282,7 @@ class DeclineInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="ReferralCompleteInput")  # access.api has its own CompleteInput
 class CompleteInput(serializers.Serializer):
     outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -266,14 +297,24 @@ def _referral_for_action(request, pk) -> Referral:
     return referral
 
 
+def _answer(request, answer):
+    """Run an answer; one given meanwhile by a colleague (the row is locked, so only one wins) is a 409."""
+    try:
+        referral = answer()
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != "already_answered":
+            raise
+        return Response({"detail": exc.messages, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+    return Response(referral_data(request.user, referral))
+
+
 class ReferralAcceptApi(APIView):
     serializer_class = ReferralProviderOutput
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ReferralProviderOutput, 409: None})
     def post(self, request, pk):
-        referral = services.referral_accept(actor=request.user, referral=_referral_for_action(request, pk),
-                         via="api")
-        return Response(referral_data(request.user, referral))
+        referral = _referral_for_action(request, pk)
+        return _answer(request, lambda: services.referral_accept(actor=request.user, referral=referral, via="api"))
 
 
 class ReferralDeclineApi(APIView):
@@ -283,9 +324,9 @@ class ReferralDeclineApi(APIView):
     def post(self, request, pk):
         data = DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = services.referral_decline(actor=request.user, referral=_referral_for_action(request, pk),
-                         via="api", **data.validated_data)
-        return Response(referral_data(request.user, referral))
+        referral = _referral_for_action(request, pk)
+        return _answer(request, lambda: services.referral_decline(actor=request.user, referral=referral, via="api",
+                                                                  **data.validated_data))
 
 
 class ReferralCompleteApi(APIView):

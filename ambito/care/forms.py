@@ -21,6 +21,7 @@ from ambito.care.models import (
     Payer,
     TeamRole,
 )
+from ambito.core.concurrency import MISSING_VERSION
 from ambito.core.forms import StyledFormMixin
 from ambito.network.models import Service
 from ambito.network.taxonomy import Area
@@ -46,6 +47,15 @@ class CarePlanForm(StyledFormMixin, forms.Form):
             rules.case_team_q(actor), status=AssessmentStatus.COMPLETED,
             decision=AssessmentDecision.CARE_PLAN).select_related("person")
         self.fields["assessment"].label_from_instance = lambda a: f"UVM {a.held_on:%d/%m/%Y} · {a.person.full_name}"
+
+
+class CarePlanEditForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": MISSING_VERSION})
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    next_review_on = forms.DateField(label=_("Next review"), widget=DATE, required=False)
+    summary = forms.CharField(label=_("Needs and resources"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
 class GoalForm(StyledFormMixin, forms.Form):
@@ -75,6 +85,7 @@ class InterventionForm(StyledFormMixin, forms.Form):
 
 
 class SignForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     signed_by = forms.CharField(label=_("Signed by"), max_length=120)
 

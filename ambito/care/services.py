@@ -104,6 +104,31 @@ def _editable_plan(actor, plan: CarePlan, purpose: str) -> None:
 
 
 @service
+def care_plan_update(*, actor, plan: CarePlan, expected_version: int | None, title: str, summary: str,
+                     start_date: datetime.date, end_date: datetime.date,
+                     next_review_on: datetime.date | None = None) -> CarePlan:
+    """Edit the plan's header (*modifica del PAI*: title, needs and resources, period, next review) on the
+    version the social worker read: refused (``StaleEditError``) if someone saved the plan since."""
+    from ambito.core.concurrency import save_versioned
+
+    _editable_plan(actor, plan, "edit a care plan outside the actor's territory")
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the plan a title.")})
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("The plan cannot end before it starts.")})
+    if (plan.goals.filter(Q(review_on__lt=start_date) | Q(review_on__gt=end_date)).exists()
+            or plan.interventions.filter(Q(start_date__lt=start_date) | Q(end_date__gt=end_date)).exists()):
+        raise ValidationError(_("Goals and interventions must stay within the plan's dates: the new period leaves "
+                                "some of them out."), code="period")
+    plan.title, plan.summary, plan.start_date, plan.end_date = title.strip(), summary, start_date, end_date
+    plan.next_review_on, plan.updated_at = next_review_on, timezone.now()
+    save_versioned(plan, expected_version=expected_version,
+                   fields=["title", "summary", "start_date", "end_date", "next_review_on", "updated_at"])
+    _log(actor, plan, AccessAction.UPDATE, "care plan edited")
+    return plan
+
+
+@service
 def goal_add(*, actor, plan: CarePlan, description: str, indicator: str, target: str, review_on: datetime.date,
              baseline: str = "") -> Goal:
     """Add a measurable goal (*obiettivo misurabile*): what is measured, from where to where, reviewed when."""

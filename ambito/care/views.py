@@ -23,6 +23,8 @@ from ambito.care.models import (
     ReferralStatus,
 )
 from ambito.core.charts import chart
+from ambito.core.concurrency import StaleEditError
+from ambito.core.forms import add_stale_error
 from ambito.core.imports import ImportRejected
 
 
@@ -95,7 +97,7 @@ def _plan_context(request, plan, **forms_):
         "goal_form": forms_.get("goal_form") or forms.GoalForm(initial={"review_on": plan.next_review_on}),
         "intervention_form": forms_.get("intervention_form") or forms.InterventionForm(
             plan=plan, initial={"start_date": max(plan.start_date, today), "end_date": plan.end_date}),
-        "sign_form": forms_.get("sign_form") or forms.SignForm(initial={"signed_on": today}),
+        "sign_form": forms_.get("sign_form") or forms.SignForm(initial={"signed_on": today, "version": plan.version}),
         "referral_form": forms_.get("referral_form") or forms.ReferralSendForm(),
         "review_form": forms_.get("review_form") or forms.ReviewForm(goals=plan.goals.all(),
                                                                      initial={"reviewed_on": today}),
@@ -110,12 +112,46 @@ def care_plan_detail(request, pk):
     return render(request, "care/plan_detail.html", _plan_context(request, plan))
 
 
+EDITABLE_PLAN_FIELDS = ("title", "summary", "start_date", "end_date", "next_review_on")
+
+
+@login_required
+def care_plan_edit(request, pk):
+    """Edit the PAI's header on the version read; a stale save shows both versions and saves nothing."""
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    if not rules.can_edit_care_plan(request.user, plan) or plan.status == CarePlanStatus.CLOSED:
+        raise PermissionDenied
+    initial = {name: getattr(plan, name) for name in EDITABLE_PLAN_FIELDS} | {"version": plan.version}
+    form = forms.CarePlanEditForm(request.POST or None, initial=initial)
+    status = 200 if request.method == "GET" else 400
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.care_plan_update(actor=request.user, plan=plan, expected_version=data.pop("version"), **data)
+        except StaleEditError:
+            plan.refresh_from_db()  # the page shows the plan as saved, not the values refused
+            add_stale_error(form, version=plan.version,
+                            saved={name: getattr(plan, name) for name in EDITABLE_PLAN_FIELDS})
+            status = 409
+        except ValidationError as exc:
+            plan.refresh_from_db()
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Care plan saved."))
+            return redirect("care-plan-detail", pk=plan.pk)
+    return render(request, "care/plan_edit.html", {"form": form, "plan": plan, "person": plan.person},
+                  status=status)
+
+
 def _plan_post(request, pk, form_name, form, action, success):
     plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    if not rules.can_edit_care_plan(request.user, plan):  # a GP reads the plan, never changes it
+        raise PermissionDenied
     if form.is_valid():
         try:
             action(plan, form.cleaned_data)
         except ValidationError as exc:
+            plan.refresh_from_db()  # the service may have set values that were rolled back
             _add_errors(form, exc)
         else:
             messages.success(request, success)
@@ -143,7 +179,9 @@ def intervention_add(request, pk):
 @require_POST
 def care_plan_sign(request, pk):
     return _plan_post(request, pk, "sign_form", forms.SignForm(request.POST),
-                      lambda plan, d: services.care_plan_sign(actor=request.user, plan=plan, **d),
+                      lambda plan, d: services.care_plan_sign(actor=request.user, plan=plan, signed_on=d["signed_on"],
+                                                              signed_by=d["signed_by"],
+                                                              expected_version=d["version"]),
                       _("Agreement recorded: the plan is active."))
 
 

@@ -22,6 +22,10 @@ class StaleEditError(ValidationError):
         )
 
 
+MISSING_VERSION = _("This form was sent without the version of the record it was based on: reload the page "
+                    "and make your change again.")
+
+
 def save_versioned(instance: VersionedModel, *, expected_version: int | None, fields: list[str]) -> VersionedModel:
     """Write ``fields`` only if the row is still at ``expected_version``; bump the version in the same UPDATE."""
     if expected_version is None:
@@ -33,3 +37,9 @@ def save_versioned(instance: VersionedModel, *, expected_version: int | None, fi
         raise StaleEditError()
     instance.version = expected_version + 1
     return instance
+
+
+def stale_conflict(error: StaleEditError, current: dict) -> dict:
+    """Body of an API's 409 for a stale save: the refusal and the record as it is saved now, with its version,
+    so the client can show the other person's change and send its own again on top of it."""
+    return {"detail": error.messages, "code": "stale", "current_version": current.get("version"), "current": current}

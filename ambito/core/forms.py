@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 
 class StyledFormMixin:
@@ -24,3 +26,37 @@ def add_service_errors(form, error) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def _shown(field, value) -> str:
+    if value in (None, "", [], ()):
+        return "—"
+    if hasattr(value, "all"):
+        value = list(value.all())
+    if isinstance(value, list | tuple | set):
+        return ", ".join(_shown(field, item) for item in value)
+    choices = dict((str(k), v) for k, v in getattr(field, "choices", []) or [] if not isinstance(v, list | tuple))
+    if str(value) in choices:
+        return str(choices[str(value)])
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return Truncator(str(value)).chars(160)
+
+
+def add_stale_error(form, *, version: int, saved: dict) -> None:
+    """A stale save (``StaleEditError``) on a bound form: nothing was written. Say what the other person saved
+    (the fields whose saved value differs from the submitted one), keep the user's values in the form, and move
+    its hidden ``version`` to the saved one so that saving again knowingly applies them on top."""
+    changes = [f"{form.fields[name].label or name}: “{_shown(form.fields[name], value)}”"
+               for name, value in saved.items()
+               if name in form.fields and form.fields[name].has_changed(value, form[name].data)]
+    form.add_error(None, _("Someone else saved this record after you opened it: your changes were not saved."))
+    if changes:
+        form.add_error(None, _("Saved now, where it differs from your values: %(changes)s.")
+                       % {"changes": "; ".join(changes)})
+    form.add_error(None, _("Your values are still in the form: compare them with the saved ones and save again "
+                           "to apply yours."))
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = version

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.core.api import JobOutputSerializer, job_response
-from ambito.core.concurrency import StaleEditError
+from ambito.core.concurrency import StaleEditError, stale_conflict
 from ambito.core.imports import ImportRejected
 from ambito.core.services import job_start
 from ambito.planning import rules, services
@@ -29,6 +29,7 @@ from ambito.planning.serializers import (
     PlanInterventionUpdateSerializer,
     PlanListSerializer,
     PlanTransitionInputSerializer,
+    PlanUpdateSerializer,
 )
 from ambito.territory.models import Ambito
 
@@ -80,7 +81,8 @@ class PlanListApi(generics.ListCreateAPIView):
 
 class PlanDetailApi(generics.RetrieveAPIView):
     """One plan with objectives, interventions (indicators, budget lines, staffing), contributions,
-    parties to the Accordo di Programma, carry-over and versions."""
+    parties to the Accordo di Programma, carry-over and versions. PATCH (planning office) the title or the
+    needs analysis with the ``version`` you read: a stale one is refused with 409 and the plan as saved now."""
 
     serializer_class = PlanDetailSerializer
 
@@ -94,6 +96,28 @@ class PlanDetailApi(generics.RetrieveAPIView):
                 Plan.objects.filter(ambito_id__in=scope_for(self.request.user).ambito_ids(Role.PLANNER))
                 .values_list("id", flat=True))
         return context
+
+    @extend_schema(request=PlanUpdateSerializer, responses={200: PlanListSerializer, 409: None})
+    def patch(self, request, pk):
+        plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
+        if not rules.can_edit_plan(request.user, plan):
+            raise ApiPermissionDenied()
+        data = PlanUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        try:
+            plan = services.plan_update(actor=request.user, plan=plan, expected_version=fields["version"],
+                                        title=fields.get("title", plan.title),
+                                        needs_narrative=fields.get("needs_narrative", plan.needs_narrative))
+        except StaleEditError as exc:
+            return Response(stale_conflict(exc, _plan_text(Plan.objects.get(pk=pk))), status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            return _error(exc, status.HTTP_409_CONFLICT if getattr(exc, "code", None) == "frozen" else status.HTTP_400_BAD_REQUEST)
+        return Response(_plan_text(plan))
+
+
+def _plan_text(plan) -> dict:
+    return {**PlanListSerializer(plan).data, "needs_narrative": plan.needs_narrative}
 
 
 @extend_schema(parameters=[OpenApiParameter("year", int, description="A year of the triennium (default: first).")],
@@ -201,9 +225,10 @@ class InterventionDetailApi(APIView):
             services.intervention_update(actor=request.user, intervention=intervention, expected_version=expected,
                                          **fields)
         except StaleEditError as exc:
-            return _error(exc, status.HTTP_409_CONFLICT)
+            current = PlanInterventionSerializer(intervention_queryset().get(pk=pk)).data
+            return Response(stale_conflict(exc, current), status=status.HTTP_409_CONFLICT)
         except ValidationError as exc:
-            return _error(exc, status.HTTP_409_CONFLICT if exc.code == "frozen" else status.HTTP_400_BAD_REQUEST)
+            return _error(exc, status.HTTP_409_CONFLICT if getattr(exc, "code", None) == "frozen" else status.HTTP_400_BAD_REQUEST)
         return Response(PlanInterventionSerializer(intervention_queryset().get(pk=pk)).data)
 
 

@@ -97,6 +97,12 @@ class PlanInterventionSerializer(serializers.ModelSerializer):
         return [c.id for c in obj.contributions.all()]
 
 
+class PlanUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read: a stale one is refused (409).")
+    title = serializers.CharField(max_length=200, required=False)
+    needs_narrative = serializers.CharField(required=False, allow_blank=True)
+
+
 class PlanInterventionUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you read: a stale one is refused (409).")
     title = serializers.CharField(max_length=300, required=False)

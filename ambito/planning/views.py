@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.core.charts import chart
-from ambito.core.concurrency import StaleEditError
-from ambito.core.forms import add_service_errors
+from ambito.core.concurrency import MISSING_VERSION, StaleEditError
+from ambito.core.forms import add_service_errors, add_stale_error
 from ambito.core.imports import ImportRejected
 from ambito.planning import forms, rules, services
 from ambito.planning.api import start_document
@@ -74,6 +74,8 @@ def _handle(request, call, success_message=""):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
         return None
+    except StaleEditError:
+        raise  # the caller shows its form again with the user's values and the saved ones
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -119,10 +121,14 @@ def plan_list_view(request):
 
 @login_required
 def plan_detail(request, pk):
+    return _plan_detail_page(request, pk)
+
+
+def _plan_detail_page(request, pk, text_form=None, status=200):
     plan = get_object_or_404(plan_detail_queryset(actor=request.user), pk=pk)
     can_edit = rules.can_edit_plan(request.user, plan)
-    text_form = forms.PlanTextForm(initial={"version": plan.version, "title": plan.title,
-                                            "needs_narrative": plan.needs_narrative})
+    text_form = text_form or forms.PlanTextForm(initial={"version": plan.version, "title": plan.title,
+                                                         "needs_narrative": plan.needs_narrative})
     totals = budget_totals_by_year(plan=plan)
     context = {
         "plan": plan,
@@ -143,7 +149,7 @@ def plan_detail(request, pk):
         "pending_comments": pending_comment_count(plan=plan) if can_edit else 0,
         "versions": list(plan.versions.all()),
     }
-    return render(request, "planning/plan_detail.html", context)
+    return render(request, "planning/plan_detail.html", context, status=status)
 
 
 @login_post
@@ -152,9 +158,16 @@ def plan_text_update(request, pk):
     form = forms.PlanTextForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _handle(request, lambda: services.plan_update(actor=request.user, plan=plan, expected_version=data["version"],
-                                                      title=data["title"], needs_narrative=data["needs_narrative"]),
-                _("Saved."))
+        try:
+            _handle(request, lambda: services.plan_update(
+                actor=request.user, plan=plan, expected_version=data["version"], title=data["title"],
+                needs_narrative=data["needs_narrative"]), _("Saved."))
+        except StaleEditError:
+            # Show the form again with the user's text and what the other person saved: nothing is lost.
+            saved = Plan.objects.get(pk=plan.pk)
+            add_stale_error(form, version=saved.version,
+                            saved={"title": saved.title, "needs_narrative": saved.needs_narrative})
+            return _plan_detail_page(request, plan.pk, text_form=form, status=409)
     else:
         messages.error(request, _("Check the title of the plan."))
     return redirect("planning-plan-detail", plan.pk)
@@ -245,23 +258,35 @@ def intervention_edit(request, pk):
     initial.update(version=intervention.version, comuni=list(intervention.comuni.all()),
                    partners=list(intervention.partners.all()))
     form = forms.InterventionForm(request.POST or None, plan=plan, initial=initial)
+    form.fields["version"].required = True  # an edit carries the version it was based on
+    form.fields["version"].error_messages["required"] = MISSING_VERSION
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_update(actor=request.user, intervention=intervention,
                                          expected_version=form.cleaned_data["version"], **_intervention_data(form))
-        except StaleEditError as exc:
-            form.add_error(None, exc.messages)
+        except StaleEditError:
+            intervention.refresh_from_db()  # the page shows the intervention as saved, not the values refused
+            add_stale_error(form, version=intervention.version, saved={
+                **{name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS},
+                "comuni": list(intervention.comuni.all()), "partners": list(intervention.partners.all())})
+            status = 409
         except ValidationError as exc:
+            intervention.refresh_from_db()
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Intervention %(code)s saved.") % {"code": intervention.code})
             return redirect("planning-intervention-detail", intervention.pk)
     return render(request, "planning/intervention_form.html", {"plan": plan, "form": form,
-                                                               "intervention": intervention})
+                                                               "intervention": intervention}, status=status)
 
 
 @login_required
 def intervention_detail(request, pk):
+    return _intervention_detail_page(request, pk)
+
+
+def _intervention_detail_page(request, pk, progress_form=None, status=200):
     intervention = get_object_or_404(intervention_queryset().filter(plan__in=plan_list(actor=request.user)), pk=pk)
     plan = intervention.plan
     can_manage = rules.can_edit_plan(request.user, plan)
@@ -270,12 +295,12 @@ def intervention_detail(request, pk):
         "can_progress": can_manage and plan.state in (PlanState.APPROVED, PlanState.IN_FORCE),
         "indicator_form": forms.IndicatorForm(years=plan.years),
         "staff_form": forms.StaffForm(plan=plan),
-        "progress_form": forms.ProgressForm(initial={"version": intervention.version,
-                                                     "progress": intervention.progress,
-                                                     "progress_note": intervention.progress_note}),
+        "progress_form": progress_form or forms.ProgressForm(initial={"version": intervention.version,
+                                                                      "progress": intervention.progress,
+                                                                      "progress_note": intervention.progress_note}),
         "years": plan.years,
     }
-    return render(request, "planning/intervention_detail.html", context)
+    return render(request, "planning/intervention_detail.html", context, status=status)
 
 
 @login_post
@@ -308,9 +333,16 @@ def intervention_progress(request, pk):
     intervention = _intervention(request, pk)
     form = forms.ProgressForm(request.POST)
     if form.is_valid():
-        _handle(request, lambda: services.intervention_progress_update(
-            actor=request.user, intervention=intervention, expected_version=form.cleaned_data["version"],
-            progress=form.cleaned_data["progress"], note=form.cleaned_data["progress_note"]), _("Progress saved."))
+        try:
+            _handle(request, lambda: services.intervention_progress_update(
+                actor=request.user, intervention=intervention, expected_version=form.cleaned_data["version"],
+                progress=form.cleaned_data["progress"], note=form.cleaned_data["progress_note"]),
+                _("Progress saved."))
+        except StaleEditError:
+            saved = Intervention.objects.get(pk=intervention.pk)
+            add_stale_error(form, version=saved.version,
+                            saved={"progress": saved.progress, "progress_note": saved.progress_note})
+            return _intervention_detail_page(request, intervention.pk, progress_form=form, status=409)
     else:
         messages.error(request, _("Progress is a percentage between 0 and 100."))
     return redirect("planning-intervention-detail", intervention.pk)

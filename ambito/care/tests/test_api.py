@@ -33,7 +33,7 @@ def test_accept_decline_complete_through_the_api(care_demo, client_as):
     assert api.post(f"/api/v1/referrals/{referral.pk}/decline/", {"reason": "bogus"}).status_code == 400
     assert api.post(f"/api/v1/referrals/{referral.pk}/accept/").json()["status"] == "accepted"
     again = api.post(f"/api/v1/referrals/{referral.pk}/decline/", {"reason": "no_capacity"})
-    assert again.status_code == 400 and "due volte" in str(again.json())
+    assert again.status_code == 409 and "due volte" in str(again.json())
     assert api.post(f"/api/v1/referrals/{referral.pk}/complete/", {"outcome_note": "ok"}).json()["status"] \
         == ReferralStatus.COMPLETED
     assert client_as("sw.monza").post(f"/api/v1/referrals/{referral.pk}/accept/").status_code == 403
