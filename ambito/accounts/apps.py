@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "ambito.accounts"
     label = "accounts"
     verbose_name = _("Organisations and accounts")
+
+    def ready(self):
+        from ambito.accounts import twofactor  # noqa: F401 - connects the sign-in receiver of two-factor

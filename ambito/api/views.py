@@ -1,4 +1,6 @@
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 
@@ -10,6 +12,18 @@ class ObtainTokenView(ObtainAuthToken):
     """POST username and password, receive the API token (header ``Authorization: Token <key>``)."""
 
     throttle_classes = [TokenThrottle]
+
+    def post(self, request, *args, **kwargs):
+        """Users with two-factor sign-in add ``otp_code``; roles that require it and have not enrolled get none."""
+        from ambito.accounts import twofactor
+
+        serializer = self.get_serializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if not twofactor.token_login_allowed(request._request, user, str(request.data.get("otp_code", ""))):
+            return Response({"non_field_errors": [twofactor.token_refused_message()]}, status=400)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 obtain_token = ObtainTokenView.as_view()

@@ -5,7 +5,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ambito.core.api import job_response
+from ambito.core.api import JobOutputSerializer, job_response
 from ambito.monitoring import indicators, selectors, services
 from ambito.monitoring.indicators import Period
 from ambito.monitoring.rules import can_view_dashboard
@@ -21,6 +21,7 @@ class IndicatorListApi(generics.ListAPIView):
     """Indicator definitions, each with its stable ``code``."""
 
     serializer_class = IndicatorDefinitionSerializer
+    filter_backends = []  # a fixed list of definitions, not a queryset: nothing to filter
 
     def get_queryset(self):
         if not can_view_dashboard(self.request.user):
@@ -64,6 +65,7 @@ class _JobApi(APIView):
     serializer_class = JobRequestSerializer
     formats: tuple = ()
 
+    @extend_schema(request=JobRequestSerializer, responses={202: JobOutputSerializer})
     def post(self, request):
         serializer = JobRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
