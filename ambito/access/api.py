@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from ambito.access import rules as access_rules
@@ -139,10 +139,14 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
     @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
     def partial_update(self, request, *args, **kwargs):
         person = self.get_object()
+        if not access_rules.can_edit_person(request.user, person):  # a GP reads, never edits
+            raise PermissionDenied
         data = PersonUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        version = fields.pop("version")
+        version = fields.pop("version", None)
+        if version is None:
+            raise ValidationError({"version": ["Indicare la versione letta (version) per salvare le modifiche."]})
         fields.pop("confirm_homonym", None)
         person = services.person_update(actor=request.user, person=person, expected_version=version, **fields)
         return Response(PersonOutput(person).data)

@@ -360,6 +360,15 @@ def _referral_for_post(request, pk):
     return referral
 
 
+def _referral_for_delivery(request, pk):
+    """Only the referred provider (or the case team for an ETS without accounts) logs deliveries; a GP who
+    reads the referral is refused before the form is looked at."""
+    referral = _referral_for_post(request, pk)
+    if not rules.can_log_delivery(request.user, referral):
+        raise PermissionDenied
+    return referral
+
+
 def _answered(request, referral, message):
     messages.success(request, message)
     if request.htmx:
@@ -421,7 +430,7 @@ def referral_move(request, pk, action):
 @login_required
 @require_POST
 def delivery_add(request, pk):
-    referral = _referral_for_post(request, pk)
+    referral = _referral_for_delivery(request, pk)
     form = forms.DeliveryForm(request.POST)
     if form.is_valid():
         try:
@@ -438,7 +447,7 @@ def delivery_add(request, pk):
 @login_required
 @require_POST
 def delivery_week(request, pk):
-    referral = _referral_for_post(request, pk)
+    referral = _referral_for_delivery(request, pk)
     form = forms.WeekForm(request.POST)
     errors = None
     if form.is_valid():
