@@ -11,7 +11,8 @@ a provider, an Ambito. The table then only says, per kind and role, which action
 
 ``rules.py`` of each app exposes named predicates and filters derived from here, so views, services and
 selectors keep their vocabulary; ``tests/test_matrix*.py`` walk every cell over the UI and the API.
-Anything not in the table is refused."""
+Anything not in the table is refused, and nobody here reaches the records of a person whose processing is
+restricted (GDPR art. 18, ``Person.restricted_at``): the DPO reads those through the privacy app."""
 
 from __future__ import annotations
 
@@ -347,6 +348,8 @@ def allowed_q(user, kind: str, action: str, prefix: str = "") -> Q:
         if not granted:
             continue
         q = _any(granted)
+        if spec.person is not None:  # a restricted person (GDPR art. 18) leaves every list
+            q = Q(**{_join(prefix, spec.person, "restricted_at__isnull"): True}) & q
         if base in spec.conditions:
             condition = spec.conditions[base][0]
             q = Q(**{_join(prefix, k): v for k, v in condition.children}) & q
@@ -359,6 +362,10 @@ def allows(user, kind: str, action: str, obj) -> bool:
     if obj is None:
         return False
     spec = KINDS[kind]
+    if spec.person is not None:
+        person = _follow(obj, spec.person)
+        if person is None or person.restricted_at is not None:
+            return False
     for base in _base_actions(kind, action):
         if base in spec.conditions and not spec.conditions[base][1](obj):
             continue

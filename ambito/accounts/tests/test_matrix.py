@@ -305,3 +305,29 @@ def _roles_outside_the_matrix_get_nothing(world):
             model = authz._model(authz.KINDS[kind])
             for action in authz.actions_of(kind) - set(authz.ROLE_ACTIONS.get(kind, {})):
                 assert not model.objects.filter(authz.allowed_q(user, kind, action)).exists(), (username, kind)
+
+
+def test_a_restricted_person_leaves_every_list_and_page(world, client):
+    """Limitation of processing (GDPR art. 18): once restricted, the person's records are out of every filter
+    and refused by every predicate, for the case team too."""
+    ctx, objects = world
+    monza_person = objects["person"][0]
+    sw = ctx.users["sw.monza"]
+    assert authz.allows(sw, "person", "view", monza_person)
+    Person.objects.filter(pk=monza_person.pk).update(restricted_at=timezone.now())
+    monza_person.refresh_from_db()
+    for kind, kind_objects in objects.items():
+        spec = authz.KINDS[kind]
+        if spec.person is None:
+            continue
+        model = authz._model(spec)
+        for obj in kind_objects:
+            obj = model.objects.get(pk=obj.pk)
+            if authz._follow(obj, spec.person).pk != monza_person.pk:
+                continue
+            for action in authz.actions_of(kind) - set(authz.ROLE_ACTIONS.get(kind, {})):
+                assert not authz.allows(sw, kind, action, obj), (kind, action)
+                assert not model.objects.filter(authz.allowed_q(sw, kind, action), pk=obj.pk).exists(), kind
+    client.force_login(sw)
+    assert client.get(f"/pua/persone/{monza_person.pseudonym}/").status_code == 404
+    assert monza_person.last_name.encode() not in client.get("/casi/").content
