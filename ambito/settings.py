@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ambito.care",
     "ambito.monitoring",
     "ambito.portal",
+    "ambito.privacy",
     "ambito.api",
 ]
 

@@ -89,7 +89,9 @@ def _period(ctx):
     from ambito.care.models import Delivery
     from ambito.monitoring.indicators import Period
 
-    last = Delivery.objects.order_by("-delivered_on").values_list("delivered_on", flat=True).first()
+    # The seeded year: deliveries logged through the API (the load test's) are dated today and must not move it.
+    last = (Delivery.objects.exclude(source="api").order_by("-delivered_on")
+            .values_list("delivered_on", flat=True).first())
     if last is None:
         raise NotAvailable("no deliveries in the synthetic data")
     return Period.of(dt.date(last.year, 1, 1), dt.date(last.year, 12, 31))
@@ -183,14 +185,15 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def _delivery_targets(referrals) -> list[dict]:
+def _delivery_targets(referrals, period) -> list[dict]:
     """Accepted or running referrals with a day a delivery may be logged on (inside the plan and the
-    intervention, not in the future), and a delivery type that fits the service."""
+    intervention, not in the future, within the measured ``period`` so the figures of later runs measure
+    the same year), and a delivery type that fits the service."""
     from django.utils import timezone
 
     from ambito.care.models import DeliveryType
 
-    today = timezone.localdate()
+    today = min(timezone.localdate(), period.end)
     types = {"sad": DeliveryType.HOME_CARE_VISIT, "adi": DeliveryType.NURSING_VISIT,
              "school_integration": DeliveryType.SCHOOL_ASSISTANCE, "day_centre": DeliveryType.DAY_CENTRE_ATTENDANCE}
     targets = []
@@ -246,6 +249,7 @@ def load(bench, ctx):
     sw, provider, planner = (ctx["users"][name] for name in ("bench.sw", "bench.provider", "bench.planner"))
     comuni = ctx["sw_comuni"]
     plan = Plan.objects.filter(ambito=ctx["ambito"]).order_by("pk").first()
+    period = _period(ctx)
     persons = list(Person.objects.filter(residence_comune__in=comuni).order_by("pk")[:30])
     running = Referral.objects.filter(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS])
     token = {user: Token.objects.get_or_create(user=user)[0].key for user in (sw, provider, planner)}
@@ -262,14 +266,15 @@ def load(bench, ctx):
                 comune_id__in=comuni).order_by("-pk").values_list("pk", flat=True)[:30]],
             "new_request": {"channel": "pua_desk", "need": "Richiesta della prova di carico", "area": "anziani",
                             "urgency": 2},
-            "deliveries": _delivery_targets(running.filter(comune_id__in=comuni, person__residence_comune__in=comuni)),
+            "deliveries": _delivery_targets(
+                running.filter(comune_id__in=comuni, person__residence_comune__in=comuni), period),
         },
         "provider": {
             "cookie": _session_cookie(provider), "token": token[provider], "inbox": reverse("care-referral-inbox"),
             "sent_list": reverse("api-referral-list") + "?status=sent",
             "to_answer": _referrals_to_answer(actor=sw, provider_id=ctx["provider_id"], comune_ids=comuni,
                                               wanted=ctx["load"]["answers"]),
-            "deliveries": _delivery_targets(running.filter(provider_id=ctx["provider_id"])),
+            "deliveries": _delivery_targets(running.filter(provider_id=ctx["provider_id"]), period),
         },
         "planner": {
             "cookie": _session_cookie(planner), "token": token[planner],
