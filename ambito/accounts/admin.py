@@ -32,13 +32,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    """Read-only: the access log is evidence and is never edited."""
+    """Read-only for everyone, superusers included: the access log is evidence and is never edited. Rows
+    leave only through the retention purge (``manage.py purge_access_log``)."""
 
-    list_display = ["at", "user", "action", "content_type", "object_id", "person_ref", "purpose"]
-    list_filter = ["action", "content_type"]
+    list_display = ["at", "user", "organisation", "role", "action", "purpose_code", "content_type", "object_id",
+                    "person_id", "person_ref", "purpose"]
+    list_filter = ["action", "purpose_code", "role", "content_type"]
     search_fields = ["person_ref", "user__username", "object_id"]
     date_hierarchy = "at"
-    list_select_related = ["user", "content_type"]
+    list_select_related = ["user", "organisation", "content_type"]
 
     def has_add_permission(self, request):
         return False

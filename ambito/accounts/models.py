@@ -116,11 +116,47 @@ class AccessAction(models.TextChoices):
     DENIED = "denied", _("access denied")
 
 
-class AccessLog(models.Model):
-    """Who touched which personal record, how, why and when (GDPR art. 30 and 32 accountability).
+class AccessPurpose(models.TextChoices):
+    """Why personal data was touched (*finalità del trattamento*), as a short code the DPO can filter on.
+    Call sites pass a free-text detail; the code is inferred from the record type when they do not give one."""
 
-    Rows are written only through ``accounts.services.access_log_record``; they hold record ids, never
-    the personal data itself."""
+    CARE = "care", _("Care of the person")
+    INTAKE = "intake", _("Access and intake (PUA)")
+    ASSESSMENT = "assessment", _("Multidimensional assessment (UVM)")
+    REFERRAL = "referral", _("Referral to a provider")
+    REPORTING = "reporting", _("Statutory reporting and exports")
+    ADMINISTRATION = "administration", _("Administration of the catalogue")
+    AUDIT = "audit", _("Audit of accesses")
+    GDPR_REQUEST = "gdpr_request", _("Data subject request (GDPR)")
+    OTHER = "other", _("Other")
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove an access log entry outside the retention purge."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Entries are evidence: no bulk UPDATE or DELETE. The retention purge deletes through ``_purge``."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("the access log is append-only: entries cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("the access log is append-only: entries cannot be deleted")
+
+    def _purge(self) -> int:
+        """Delete without the guard; only ``accounts.services.access_log_purge`` calls it (and on
+        PostgreSQL only inside its transaction with ``ambito.retention_purge`` on)."""
+        return self._raw_delete(self.db)
+
+
+class AccessLog(models.Model):
+    """Who touched which personal record, for which organisation and role, how, why and when (GDPR art. 5(2),
+    30 and 32 accountability; *registro degli accessi*).
+
+    Rows are written only through ``accounts.services.access_log_record(s)``; they hold record ids, never
+    the personal data itself. Append-only: the model, its queryset and (on PostgreSQL) a trigger refuse
+    updates and deletes; only the retention purge removes entries older than ``ACCESS_LOG_RETENTION_DAYS``."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -134,21 +170,46 @@ class AccessLog(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("acting for")
     )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
     object_id = models.CharField(_("record id"), max_length=64)
     record = GenericForeignKey("content_type", "object_id")
+    # A plain id, not a foreign key: the trail of a person must survive the erasure of the person's record
+    # (GDPR art. 17 erases the data, not the evidence of who processed it), and accounts must not depend on
+    # the access app.
+    person_id = models.BigIntegerField(
+        _("person id"), null=True, blank=True, db_index=True,
+        help_text=_("The id of the person the record is about (their requests, plans, referrals...)."),
+    )
     person_ref = models.CharField(
         _("person pseudonym"), max_length=64, blank=True, db_index=True,
         help_text=_("The pseudonym of the person the record is about, so one person's trail can be read back."),
     )
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose_code = models.CharField(
+        _("purpose"), max_length=20, choices=AccessPurpose.choices, default=AccessPurpose.OTHER, db_index=True
+    )
+    purpose = models.CharField(_("purpose detail"), max_length=200)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["person_id", "-at"], name="accesslog_person_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.content_type.model}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # A row with a pk already set would be saved as an UPDATE: refuse that too.
+        if not self._state.adding or self.pk is not None:
+            raise AppendOnlyError("the access log is append-only: entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only: entries cannot be deleted")

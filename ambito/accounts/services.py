@@ -1,61 +1,144 @@
 """Writes of the accounts app. ``access_log_record`` is the one helper every app calls when it reads
 or writes a person's record."""
 
+import contextlib
 import contextvars
+import datetime
 import functools
+import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambito.accounts.models import AccessAction, AccessLog, Membership, Organisation
+from ambito.accounts.models import AccessAction, AccessLog, AccessPurpose, Membership, Organisation
+from ambito.accounts.roles import Role
+from ambito.accounts.selectors import scope_for
+
+logger = logging.getLogger(__name__)
 
 
-def _person_ref(record) -> str:
-    for attribute in ("pseudonym", "person_pseudonym"):
-        value = getattr(record, attribute, None)
-        if value:
-            return str(value)
+PERSON_MODEL = "access.person"
+
+# The purpose a read or write serves when the call site does not name one, by record type, then by app.
+PURPOSE_BY_MODEL = {
+    "access.person": AccessPurpose.CARE,
+    "access.consent": AccessPurpose.CARE,
+    "access.assessment": AccessPurpose.ASSESSMENT,
+    "access.scalescore": AccessPurpose.ASSESSMENT,
+    "care.referral": AccessPurpose.REFERRAL,
+    "care.referrallink": AccessPurpose.REFERRAL,
+    "care.delivery": AccessPurpose.REFERRAL,
+    "accounts.accesslog": AccessPurpose.AUDIT,
+}
+PURPOSE_BY_APP = {
+    "access": AccessPurpose.INTAKE,
+    "care": AccessPurpose.CARE,
+    "monitoring": AccessPurpose.REPORTING,
+    "core": AccessPurpose.REPORTING,
+    "network": AccessPurpose.ADMINISTRATION,
+}
+# When a user holds several roles, the one an access is most likely made in (case work first).
+ROLE_PRIORITY = (Role.SOCIAL_WORKER, Role.HEALTH_OPERATOR, Role.GP, Role.PROVIDER_OPERATOR, Role.DATA_PROTECTION_OFFICER,
+                 Role.PLANNER, Role.ADMINISTRATOR, Role.REGIONAL_OBSERVER)
+
+
+def _person_of(record) -> tuple[int | None, str]:
+    """The id and pseudonym of the person a record is about (the person itself, or the person of a request,
+    plan, referral...); ``(None, "")`` for records about no one."""
+    if record._meta.label_lower == PERSON_MODEL:
+        return record.pk, str(record.pseudonym or "")
+    if isinstance(record, AccessLog):
+        return record.person_id, record.person_ref
+    pseudonym = next((str(v) for v in (getattr(record, "person_pseudonym", None),) if v), "")
     person = getattr(record, "person", None)
-    return str(getattr(person, "pseudonym", "") or "") if person is not None else ""
+    if person is not None:
+        return person.pk, pseudonym or str(getattr(person, "pseudonym", "") or "")
+    return getattr(record, "person_id", None), pseudonym
 
 
-def access_log_record(*, actor, record, action: str, purpose: str, organisation=None) -> AccessLog:
-    """Record one read or write of a personal record (GDPR art. 5(2) accountability)."""
-    if action not in AccessAction.values:
-        raise ValueError(f"unknown access action {action!r}")
-    return AccessLog.objects.create(
-        user=actor if actor is not None and actor.is_authenticated else None,
-        organisation=organisation,
-        content_type=ContentType.objects.get_for_model(record),
+def infer_purpose(record, purpose: str) -> str:
+    """The purpose code of an access: the one given if it is a code, else the default of the record type."""
+    if purpose in AccessPurpose.values:
+        return purpose
+    meta = record._meta
+    return PURPOSE_BY_MODEL.get(meta.label_lower) or PURPOSE_BY_APP.get(meta.app_label, AccessPurpose.OTHER)
+
+
+def _acting_as(user, organisation, role) -> tuple[str, int | None]:
+    """The role and organisation a user acts in: as given, else read from the user's memberships (the scope is
+    cached on the user, so a request that already checked permissions pays no query)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    if user is None or (role and organisation_id):
+        return role or "", organisation_id
+    by_role = scope_for(user).by_role
+    candidates = [r for r in ROLE_PRIORITY if r in by_role
+                  and (organisation_id is None or organisation_id in by_role[r].organisation_ids)]
+    if role:
+        candidates = [role] if role in by_role else []
+    if not candidates:
+        return role or "", organisation_id
+    chosen = candidates[0]
+    if organisation_id is None and len(by_role[chosen].organisation_ids) == 1:
+        organisation_id = next(iter(by_role[chosen].organisation_ids))
+    return chosen, organisation_id
+
+
+def _entry(*, user, record, content_type, action, purpose, detail, organisation_id, role) -> AccessLog:
+    person_id, person_ref = _person_of(record)
+    code = infer_purpose(record, purpose)
+    text = detail or (purpose if purpose != code else str(AccessPurpose(code).label))
+    return AccessLog(
+        user=user,
+        organisation_id=organisation_id,
+        role=role,
+        content_type=content_type,
         object_id=str(record.pk),
-        person_ref=_person_ref(record),
+        person_id=person_id,
+        person_ref=person_ref,
         action=action,
-        purpose=purpose[:200],
+        purpose_code=code,
+        purpose=text[:200],
     )
 
 
-def access_log_records(*, actor, records: Iterable, action: str, purpose: str) -> int:
+def _check_action(action: str) -> None:
+    if action not in AccessAction.values:
+        raise ValueError(f"unknown access action {action!r}")
+
+
+def access_log_record(*, actor, record, action: str, purpose: str, organisation=None, role: str = "",
+                      detail: str = "") -> AccessLog:
+    """Record one read or write of a personal record (GDPR art. 5(2) accountability).
+
+    ``purpose`` is a purpose code (``AccessPurpose``) or, as most call sites give, a free-text detail from
+    which the code is inferred by record type; ``organisation`` and ``role`` default to the actor's own."""
+    _check_action(action)
+    user = actor if actor is not None and actor.is_authenticated else None
+    role, organisation_id = _acting_as(user, organisation, role)
+    entry = _entry(user=user, record=record, content_type=ContentType.objects.get_for_model(record), action=action,
+                   purpose=purpose, detail=detail, organisation_id=organisation_id, role=role)
+    entry.save(force_insert=True)
+    return entry
+
+
+def access_log_records(*, actor, records: Iterable, action: str, purpose: str, detail: str = "") -> int:
     """Record reads of many records at once (a list page) in one INSERT."""
+    _check_action(action)
+    user = actor if actor is not None and actor.is_authenticated else None
+    role, organisation_id = _acting_as(user, None, "")
     rows = []
     content_types: dict = {}
-    user = actor if actor is not None and actor.is_authenticated else None
     for record in records:
         model = type(record)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model)
-        rows.append(
-            AccessLog(
-                user=user,
-                content_type=content_types[model],
-                object_id=str(record.pk),
-                person_ref=_person_ref(record),
-                action=action,
-                purpose=purpose[:200],
-            )
-        )
+        rows.append(_entry(user=user, record=record, content_type=content_types[model], action=action,
+                           purpose=purpose, detail=detail, organisation_id=organisation_id, role=role))
     AccessLog.objects.bulk_create(rows)
     return len(rows)
 
@@ -112,3 +195,51 @@ def membership_grant(*, user, organisation: Organisation, role: str) -> Membersh
     if hasattr(user, "_ambito_scope"):
         del user._ambito_scope
     return membership
+
+
+# --- Retention ---------------------------------------------------------------------------------------------
+
+# The Garante's measure on system administrators (provvedimento 27 novembre 2008) asks for access logs kept
+# at least six months; the purge refuses a shorter setting.
+MINIMUM_RETENTION_DAYS = 183
+PURGE_BATCH = 5000
+
+
+def access_log_retention_days() -> int:
+    days = settings.ACCESS_LOG_RETENTION_DAYS
+    if days < MINIMUM_RETENTION_DAYS:
+        raise ImproperlyConfigured(
+            f"ACCESS_LOG_RETENTION_DAYS={days} is below the minimum of {MINIMUM_RETENTION_DAYS} days")
+    return days
+
+
+@contextlib.contextmanager
+def _purge_switch(connection):
+    """Switch ``ambito.retention_purge`` on for one DELETE. SET LOCAL lasts until the end of the top-level
+    transaction, not of a savepoint: switch it off again so that it never outlives the purge when the purge runs
+    inside a caller's transaction (a failed DELETE rolls the savepoint, and the setting, back)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('ambito.retention_purge', 'on', true)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('ambito.retention_purge', 'off', true)")
+
+
+def access_log_purge(*, now=None, batch: int = PURGE_BATCH) -> int:
+    """Delete the access log entries older than the retention period (*conservazione*): the only delete the
+    log allows. Batches of ``batch`` rows, each its own short transaction; on PostgreSQL each transaction
+    switches on ``ambito.retention_purge`` so that the append-only trigger lets its DELETE through."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=access_log_retention_days())
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(AccessLog.objects.filter(at__lt=cutoff).order_by("at").values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            with _purge_switch(connections[AccessLog.objects.db]):
+                deleted += AccessLog.objects.filter(pk__in=ids)._purge()
+    logger.info("access log purge: %s entries older than %s deleted", deleted, cutoff.date())
+    return deleted

@@ -20,4 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("registro-accessi/", views.access_log_list, name="accounts-access-log"),
+    path("registro-accessi/persona/<int:pk>/", views.person_access_log, name="accounts-person-access-log"),
+    path("registro-accessi/persona/<int:pk>/csv/", views.person_access_log_csv, name="accounts-person-access-log-csv"),
 ]

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from ambito.accounts.models import AccessAction, AccessLog
-from ambito.accounts.selectors import access_log_for_record
+from ambito.accounts.selectors import access_log_for_record, scope_for
 from ambito.accounts.services import access_log_record, access_log_records
 
 
@@ -22,6 +22,21 @@ def test_it_refuses_an_unknown_action(demo):
 def test_a_list_read_is_logged_in_one_insert(demo, django_assert_num_queries):
     records = list(demo.comuni.values())
     ContentType.objects.get_for_model(records[0])  # content types are cached per process after first use
+    scope_for(demo.users["planner"])  # computed once per request by the permission checks before any log
     with django_assert_num_queries(1):
         assert access_log_records(actor=demo.users["planner"], records=records, action=AccessAction.LIST, purpose="list") == 3
     assert AccessLog.objects.filter(action=AccessAction.LIST).count() == 3
+
+
+def test_role_organisation_and_purpose_are_filled_in_when_the_call_site_gives_free_text(demo):
+    entry = access_log_record(actor=demo.users["sw.monza"], record=demo.organisations["comune_monza"],
+                              action=AccessAction.READ, purpose="looked up")
+    assert (entry.role, entry.organisation) == ("social_worker", demo.organisations["comune_monza"])
+    assert entry.purpose_code == "other" and entry.purpose == "looked up"  # an Organisation: no default purpose
+    coded = access_log_record(actor=demo.users["dpo"], record=demo.ambito, action=AccessAction.READ,
+                              purpose="audit", detail="checking")
+    assert (coded.role, coded.organisation, coded.purpose_code, coded.purpose) == (
+        "dpo", demo.organisations["udp"], "audit", "checking")
+    anonymous = access_log_record(actor=None, record=demo.ambito, action=AccessAction.READ, purpose="x",
+                                  organisation=demo.organisations["coop_ponte"])
+    assert (anonymous.user, anonymous.role, anonymous.organisation_id) == (None, "", demo.organisations["coop_ponte"].pk)

@@ -2,14 +2,18 @@
 foreign fields kept, malformed data refused whole with a per-record report."""
 
 import copy
+import datetime
 import json
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from ambito.accounts.models import AccessLog, Membership, Organisation
+from ambito.accounts.models import Membership, Organisation
+from ambito.accounts.services import access_log_purge
 from ambito.core.imports import ImportRejected
 from ambito.network.hsds import export_documents, import_documents, read_documents, schema_errors
 from ambito.network.models import InfoPointContact, Location, ProviderProfile, Service
@@ -21,7 +25,7 @@ def _empty_catalogue():
     Service.objects.all().delete()
     Location.objects.all().delete()
     ProviderProfile.objects.all().delete()
-    AccessLog.objects.all().delete()
+    access_log_purge(now=timezone.now() + datetime.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS + 1))  # append-only
     Membership.objects.all().delete()
     Organisation.objects.update(parent=None)
     Organisation.objects.all().delete()
