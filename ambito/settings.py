@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ambito.monitoring",
     "ambito.portal",
     "ambito.privacy",
+    "ambito.privacy",
     "ambito.api",
 ]
 

@@ -12,7 +12,7 @@ urlpatterns = [
 ]
 
 # Each bounded context mounts its own pages when it has them (ambito/<app>/urls.py).
-for app in ("territory", "network", "planning", "access", "care", "monitoring", "portal"):
+for app in ("territory", "network", "planning", "access", "care", "monitoring", "portal", "privacy"):
     try:
         module = import_module(f"ambito.{app}.urls")
     except ModuleNotFoundError as exc:

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from ambito.api import views
 
 v1 = [path("token/", views.obtain_token, name="api-token")]
-for app in ("accounts", "territory", "network", "planning", "access", "care", "monitoring", "core"):
+for app in ("accounts", "territory", "network", "planning", "access", "care", "monitoring", "privacy", "core"):
     try:
         module = import_module(f"ambito.{app}.api_urls")
     except ModuleNotFoundError as exc:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 DEMO_PASSWORD = "ambito-demo-2026"  # documented in the README; load_demo refuses to run unless DEBUG is on
 
 # Apps contribute demo data in this order; each loader is idempotent.
-DEMO_APPS = ["territory", "accounts", "network", "planning", "access", "care", "monitoring"]
+DEMO_APPS = ["territory", "accounts", "network", "planning", "access", "care", "monitoring", "privacy"]
 
 
 @dataclass

@@ -1,0 +1,138 @@
+"""Pages of the privacy app: the DPO's requests, a person's data-protection page (export, change history)
+and the record of processing activities. Thin: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ambito.accounts.models import AccessAction
+from ambito.accounts.services import access_log_record, access_log_records
+from ambito.core.forms import add_service_errors
+from ambito.privacy import rules, selectors, services
+from ambito.privacy.documents import render_json, render_pdf
+from ambito.privacy.forms import DecisionForm, ExportForm, LiftRestrictionForm, PrivacyRequestForm
+from ambito.privacy.models import PrivacyRequestStatus
+
+LIST_LIMIT = 200
+
+
+def _dpo_only(user):
+    if not rules.is_dpo(user):
+        raise PermissionDenied
+
+
+@login_required
+def request_list(request):
+    """The DPO's requests, the closest deadline first, and the form to record a new one."""
+    _dpo_only(request.user)
+    form = PrivacyRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.dpo_person_get(actor=request.user, pseudonym=form.cleaned_data["pseudonym"].strip())
+        if person is None:
+            form.add_error("pseudonym", _("No person of your Ambito has this pseudonym."))
+        else:
+            try:
+                created = services.privacy_request_create(
+                    actor=request.user, person=person, kind=form.cleaned_data["kind"],
+                    received_at=form.cleaned_data["received_at"], notes=form.cleaned_data["notes"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("privacy-request", created.pk)
+    status = request.GET.get("status", "")
+    status = status if status in PrivacyRequestStatus.values else ""
+    rows = list(selectors.privacy_request_list(actor=request.user, status=status)[:LIST_LIMIT])
+    access_log_records(actor=request.user, records=rows, action=AccessAction.LIST,
+                       purpose=f"{services.PURPOSE}: requests")
+    return render(request, "privacy/request_list.html", {"rows": rows, "form": form, "status": status,
+                                                          "statuses": PrivacyRequestStatus.choices})
+
+
+@login_required
+def request_detail(request, pk):
+    privacy_request = selectors.privacy_request_get(actor=request.user, pk=pk)
+    if privacy_request is None:
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = (services.privacy_request_complete if form.cleaned_data["decision"] == "complete"
+                  else services.privacy_request_reject)
+        try:
+            decide(actor=request.user, request=privacy_request, outcome=form.cleaned_data["outcome"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is closed."))
+            return redirect("privacy-request", privacy_request.pk)
+    access_log_record(actor=request.user, record=privacy_request, action=AccessAction.READ,
+                      purpose=f"{services.PURPOSE}: request")
+    return render(request, "privacy/request_detail.html", {"r": privacy_request, "form": form})
+
+
+@login_required
+def person_page(request, pseudonym):
+    """A person's data protection page: state, export (art. 15), change history (art. 16)."""
+    person = selectors.person_for_privacy(actor=request.user, pseudonym=pseudonym)
+    if person is None:
+        raise Http404
+    history = selectors.person_history(person=person, limit=LIST_LIMIT)
+    access_log_record(actor=request.user, record=person, action=AccessAction.READ,
+                      purpose=f"{services.PURPOSE}: change history")
+    is_dpo = rules.is_dpo_of_person(request.user, person)
+    requests = list(selectors.privacy_request_list(actor=request.user).filter(person=person)) if is_dpo else []
+    return render(request, "privacy/person.html", {
+        "person": person, "history": history, "requests": requests, "is_dpo": is_dpo,
+        "lift_form": LiftRestrictionForm() if is_dpo and person.restricted_at else None})
+
+
+@login_required
+@require_POST
+def person_export(request, pseudonym):
+    person = selectors.person_for_privacy(actor=request.user, pseudonym=pseudonym)
+    form = ExportForm(request.POST)
+    if person is None or not form.is_valid():
+        raise Http404
+    answered = None
+    if form.cleaned_data.get("request"):
+        answered = selectors.privacy_request_get(actor=request.user, pk=form.cleaned_data["request"])
+    job = services.subject_access_export_start(actor=request.user, person=person, fmt=form.cleaned_data["format"],
+                                               request=answered)
+    return redirect("job-detail", job.pk)
+
+
+@login_required
+@require_POST
+def person_lift_restriction(request, pseudonym):
+    person = selectors.dpo_person_get(actor=request.user, pseudonym=pseudonym)
+    form = LiftRestrictionForm(request.POST)
+    if person is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            services.person_restriction_lift(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The limitation is lifted."))
+    return redirect("privacy-person", pseudonym)
+
+
+@login_required
+def record_of_processing(request, fmt="html"):
+    """The record of processing activities (art. 30), as a page, a PDF or JSON."""
+    if not rules.can_view_record_of_processing(request.user):
+        raise PermissionDenied
+    record = selectors.record_of_processing(actor=request.user)
+    if fmt == "json":
+        response = HttpResponse(render_json(record), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="registro-trattamenti.json"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf("privacy/ropa_pdf.html", {"r": record}), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="registro-trattamenti.pdf"'
+        return response
+    return render(request, "privacy/ropa.html", {"r": record})
