@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "ambito.monitoring",
     "ambito.portal",
     "ambito.privacy",
-    "ambito.privacy",
     "ambito.api",
 ]
 
