@@ -20,3 +20,9 @@ for app in ("territory", "network", "planning", "access", "care", "monitoring", 
             raise
         continue
     urlpatterns.append(path("", include(module)))
+
+# Error pages show a message and a reference only (no path, exception text or personal data).
+handler400 = "ambito.core.errors.bad_request"
+handler403 = "ambito.core.errors.permission_denied"
+handler404 = "ambito.core.errors.page_not_found"
+handler500 = "ambito.core.errors.server_error"

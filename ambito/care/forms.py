@@ -23,6 +23,7 @@ from ambito.care.models import (
 )
 from ambito.core.concurrency import MISSING_VERSION
 from ambito.core.forms import StyledFormMixin
+from ambito.core.uploads import ATTACHMENT_KINDS, CSV, UploadValidator
 from ambito.network.models import Service
 from ambito.network.taxonomy import Area
 
@@ -152,14 +153,15 @@ class WeekForm(StyledFormMixin, forms.Form):
 
 
 class CsvImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(label=_("CSV file"), validators=[UploadValidator(CSV)])
 
 
 class NoteForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
     visibility = forms.ChoiceField(label=_("Visible to"), choices=NoteVisibility.choices)
     referral = forms.IntegerField(label=_("Referral (for notes shared with the provider)"), required=False)
-    attachment = forms.FileField(label=_("Attachment (PDF, JPEG, PNG, text; up to 10 MB)"), required=False)
+    attachment = forms.FileField(label=_("Attachment (PDF, JPEG, PNG, text; up to 10 MB)"), required=False,
+                                 validators=[UploadValidator(*ATTACHMENT_KINDS)])
 
 
 def week_start_default():

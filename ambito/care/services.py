@@ -60,10 +60,9 @@ from ambito.care.models import (
     hash_nonce,
 )
 from ambito.core.imports import ImportRejected, RowError, read_text
+from ambito.core.uploads import ATTACHMENT_KINDS, validate_upload
 
 LINK_SALT = "ambito.care.referral-link"
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ALLOWED_ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "text/plain"}
 
 
 def _log(actor, record, action, purpose):
@@ -917,20 +916,18 @@ def case_note_add(*, actor, person: Person, text: str, visibility: str = NoteVis
         raise ValidationError({"visibility": _("Choose the referral whose provider may read the note.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("The note is empty.")})
-    for upload in files:  # every file checked before anything is written to disk
-        content_type = getattr(upload, "content_type", "") or "application/octet-stream"
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"files": _("“%(name)s” is larger than 10 MB.") % {"name": upload.name}})
-        if content_type not in ALLOWED_ATTACHMENT_TYPES:
-            raise ValidationError({"files": _("“%(name)s”: only PDF, JPEG, PNG and text files are accepted.") % {
-                "name": upload.name}})
+    kinds = []
+    for upload in files:  # every file checked (type by its bytes, size) before anything is written to disk
+        try:
+            kinds.append(validate_upload(upload, ATTACHMENT_KINDS))  # AMBITO_MAX_UPLOAD_MB
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from None
     roles = sorted(scope_for(actor).roles)
     note = CaseNote.objects.create(person=person, comune_id=person.residence_comune_id, care_plan=care_plan,
                                    referral=referral, visibility=visibility, author=actor,
                                    author_role=roles[0] if roles else "", text=text.strip())
-    for upload in files:
-        content_type = getattr(upload, "content_type", "") or "application/octet-stream"
+    for upload, kind in zip(files, kinds, strict=True):
         CaseAttachment.objects.create(note=note, file=upload, original_name=upload.name[:200],
-                                      content_type=content_type, size=upload.size, uploaded_by=actor)
+                                      content_type=kind.content_type, size=upload.size, uploaded_by=actor)
     _log(actor, note, AccessAction.CREATE, "case note written")
     return note

@@ -6,7 +6,6 @@ import io
 import json
 import zipfile
 
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -28,10 +27,9 @@ def annual_report(job, progress):
             data = _xlsx(content)
             name = f"relazione-monitoraggio-{ambito.code}-{year}.xlsx"
         else:
-            html = render_to_string("monitoring/report_pdf.html", {"r": content})
-            from weasyprint import HTML
+            from ambito.core.pdf import render_pdf
 
-            data = HTML(string=html).write_pdf()
+            data = render_pdf("monitoring/report_pdf.html", {"r": content})
             name = f"relazione-monitoraggio-{ambito.code}-{year}.pdf"
         progress(100, _("Done."))
     return JobOutput(name=name, content=data, data={"indicators": len(content.rows), "year": year})

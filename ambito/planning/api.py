@@ -18,6 +18,7 @@ from ambito.core.api import JobOutputSerializer, job_response
 from ambito.core.concurrency import StaleEditError, stale_conflict
 from ambito.core.imports import ImportRejected
 from ambito.core.services import job_start
+from ambito.core.uploads import XLSX, validate_upload
 from ambito.planning import rules, services
 from ambito.planning.models import Plan, PlanState
 from ambito.planning.selectors import budget_totals, intervention_queryset, plan_detail_queryset, plan_list
@@ -152,6 +153,10 @@ class PlanBudgetImportApi(APIView):
         if upload is None:
             return Response({"detail": [_("Upload the budget spreadsheet (.xlsx).")]},
                             status=status.HTTP_400_BAD_REQUEST)
+        try:
+            validate_upload(upload, (XLSX,))
+        except ValidationError as exc:
+            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         try:
             result = services.budget_import(actor=request.user, plan=plan, data=upload.read())
         except PermissionDenied as exc:

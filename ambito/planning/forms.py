@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ambito.accounts.models import Organisation
 from ambito.core.forms import StyledFormMixin
+from ambito.core.uploads import ATTACHMENT_KINDS, XLSX, UploadValidator
 from ambito.network.models import Service
 from ambito.network.taxonomy import Area, Leps, ServiceType
 from ambito.planning.models import (
@@ -132,7 +133,8 @@ class ContributionForm(StyledFormMixin, forms.Form):
     table = forms.ModelChoiceField(label=_("thematic table"), queryset=None, required=False)
     objective = forms.ModelChoiceField(label=_("strategic objective"), queryset=None, required=False)
     intervention = forms.ModelChoiceField(label=_("intervention"), queryset=None, required=False)
-    attachment = forms.FileField(label=_("attachment"), required=False)
+    attachment = forms.FileField(label=_("attachment"), required=False,
+                                 validators=[UploadValidator(*ATTACHMENT_KINDS)])
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,7 +189,7 @@ class TransitionForm(forms.Form):
 
 
 class BudgetImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("budget spreadsheet (.xlsx)"))
+    file = forms.FileField(label=_("budget spreadsheet (.xlsx)"), validators=[UploadValidator(XLSX)])
 
 
 class ProgressForm(StyledFormMixin, forms.Form):

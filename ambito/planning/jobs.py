@@ -1,7 +1,6 @@
 """Background documents of the Piano di Zona: the full plan as PDF (WeasyPrint) and the budget as XLSX."""
 
 from django.core.exceptions import PermissionDenied
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,16 +25,15 @@ def _filename(plan, extension) -> str:
 
 @job_handler("planning.plan_pdf")
 def plan_pdf(job, progress):
-    from weasyprint import HTML
+    from ambito.core.pdf import render_pdf
 
     plan = _plan_for(job)
     with translation.override(job.params.get("language", "it")):
         progress(10, _("Reading the plan"))
         context = plan_document_context(plan=plan)
         progress(40, _("Laying out tables and charts"))
-        html = render_to_string("planning/plan_pdf.html", context)
         progress(60, _("Writing the PDF"))
-        pdf = HTML(string=html).write_pdf()
+        pdf = render_pdf("planning/plan_pdf.html", context)
         return JobOutput(name=_filename(plan, "pdf"), content=pdf,
                          data={"plan": plan.pk, "version": plan.current_version, "bytes": len(pdf)},
                          message=_("The plan is ready to download."))
