@@ -41,6 +41,7 @@ PURPOSE_BY_APP = {
     "monitoring": AccessPurpose.REPORTING,
     "core": AccessPurpose.REPORTING,
     "network": AccessPurpose.ADMINISTRATION,
+    "privacy": AccessPurpose.GDPR_REQUEST,
 }
 # When a user holds several roles, the one an access is most likely made in (case work first).
 ROLE_PRIORITY = (Role.SOCIAL_WORKER, Role.HEALTH_OPERATOR, Role.GP, Role.PROVIDER_OPERATOR, Role.DATA_PROTECTION_OFFICER,
@@ -62,9 +63,13 @@ def _person_of(record) -> tuple[int | None, str]:
 
 
 def infer_purpose(record, purpose: str) -> str:
-    """The purpose code of an access: the one given if it is a code, else the default of the record type."""
+    """The purpose code of an access: the one given if it is a code or starts with one (``"code: detail"``), else
+    the default of the record type."""
     if purpose in AccessPurpose.values:
         return purpose
+    prefix = purpose.partition(":")[0].strip()  # "gdpr_request: erasure art. 17" names its code first
+    if prefix in AccessPurpose.values:
+        return prefix
     meta = record._meta
     return PURPOSE_BY_MODEL.get(meta.label_lower) or PURPOSE_BY_APP.get(meta.app_label, AccessPurpose.OTHER)
 

@@ -40,3 +40,12 @@ def test_role_organisation_and_purpose_are_filled_in_when_the_call_site_gives_fr
     anonymous = access_log_record(actor=None, record=demo.ambito, action=AccessAction.READ, purpose="x",
                                   organisation=demo.organisations["coop_ponte"])
     assert (anonymous.user, anonymous.role, anonymous.organisation_id) == (None, "", demo.organisations["coop_ponte"].pk)
+
+
+def test_a_purpose_written_as_code_and_detail_keeps_both(demo):
+    entry = access_log_record(actor=demo.users["dpo"], record=demo.ambito, action=AccessAction.UPDATE,
+                              purpose="gdpr_request: erasure art. 17 (request 4)")
+    assert (entry.purpose_code, entry.purpose) == ("gdpr_request", "gdpr_request: erasure art. 17 (request 4)")
+    unknown = access_log_record(actor=demo.users["dpo"], record=demo.ambito, action=AccessAction.READ,
+                                purpose="status: triaged")
+    assert unknown.purpose_code == "other"  # "status" is not a purpose code: the record type decides
