@@ -13,6 +13,9 @@ from another backup made with the same key. The JSON lines are a header record, 
 record followed by its rows (JSON arrays, one per row), then an ``end`` record with the row counts written;
 a file without its end record is refused as truncated.
 
+The files that rows point to (case attachments, job results: ``FileField``) are carried too, after the tables,
+read through their storage in the same pass.
+
 Only table names and counts are ever printed or logged: never a row's content.
 """
 
@@ -34,8 +37,9 @@ from pathlib import Path
 import django
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
+from django.core.files import File
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, router, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
@@ -47,6 +51,7 @@ MAGIC = b"AMBITO-BACKUP 1\n"
 FORMAT = 1
 CHUNK_BYTES = 1024 * 1024  # uncompressed JSON per encrypted chunk
 INSERT_BATCH = 1000
+FILE_PIECE = 512 * 1024  # bytes of a stored file per record
 
 # Tables filled by post_migrate on every migrated database (content types, permissions, the nomenclatore
 # and the standard scales). Rows there do not make a database "non-empty"; a restore replaces them with
@@ -74,6 +79,8 @@ class BackupSummary:
     size: int
     chunks: int
     seconds: float
+    files: int = 0
+    missing_files: int = 0
 
     @property
     def rows(self) -> int:
@@ -88,6 +95,7 @@ class RestoreSummary:
     seconds: float = 0.0
     checked_only: bool = False
     mismatches: list[str] = field(default_factory=list)
+    files: int = 0
 
     @property
     def rows(self) -> int:
@@ -341,7 +349,8 @@ def backup_create(*, path, key: str, using: str = DEFAULT_DB_ALIAS, chunk_bytes:
                     counts[table.name] = count
                     if progress:
                         progress(table.name, count)
-            writer.write({"kind": "end", "rows": counts})
+                files, missing = _write_files(writer, tables, using)
+            writer.write({"kind": "end", "rows": counts, "files": files})
             writer.flush()
         os.chmod(partial, 0o600)
         os.replace(partial, path)
@@ -349,9 +358,41 @@ def backup_create(*, path, key: str, using: str = DEFAULT_DB_ALIAS, chunk_bytes:
         Path(partial).unlink(missing_ok=True)
         raise
     summary = BackupSummary(path=path, tables=counts, size=path.stat().st_size, chunks=writer.chunks,
-                            seconds=time.monotonic() - started)
-    logger.info("backup written: %d tables, %d rows, %d bytes", len(counts), summary.rows, summary.size)
+                            seconds=time.monotonic() - started, files=files, missing_files=missing)
+    logger.info("backup written: %d tables, %d rows, %d files (%d missing), %d bytes", len(counts), summary.rows,
+                files, missing, summary.size)
     return summary
+
+
+def _file_fields(tables) -> Iterator[tuple[str, models.FileField, _Table]]:
+    for table in tables:
+        for f in table.fields:
+            if isinstance(f, models.FileField):
+                yield f"{table.model._meta.label}.{f.name}", f, table
+
+
+def _write_files(writer: _ChunkWriter, tables: list[_Table], using: str) -> tuple[int, int]:
+    """The stored files the rows point to (attachments, job results), read through their storage: a
+    record naming the file, then its bytes in base64 pieces. A file missing on disk is counted, not fatal."""
+    written = missing = 0
+    for label, f, table in _file_fields(tables):
+        names = (table.model._base_manager.using(using).exclude(**{f.attname: ""})
+                 .exclude(**{f"{f.attname}__isnull": True}).order_by(f.attname)
+                 .values_list(f.attname, flat=True).distinct().iterator())
+        for name in names:
+            try:
+                handle = f.storage.open(name, "rb")
+            except OSError:
+                missing += 1
+                continue
+            with handle:
+                writer.write({"kind": "file", "field": label, "name": name})
+                while piece := handle.read(FILE_PIECE):
+                    writer.write({"kind": "data", "b64": base64.b64encode(piece).decode()})
+            written += 1
+    if missing:
+        logger.warning("backup: %d stored files named by rows were missing on disk", missing)
+    return written, missing
 
 
 # --- restore ------------------------------------------------------------------------------------------
@@ -437,14 +478,19 @@ def backup_verify(*, path, key: str) -> RestoreSummary:
     header = _header(records)
     counts: dict[str, int] = {}
     current = None
+    files = 0
     for record in records:
         if isinstance(record, list):
             counts[current] += 1
         elif record["kind"] == "table":
             current = record["table"]
             counts[current] = 0
+        elif record["kind"] == "file":
+            files += 1
+        elif record["kind"] == "end" and record.get("files", 0) != files:
+            raise BackupError("The backup's files do not match its end record.")
     summary = RestoreSummary(tables=counts, created_at=header["created_at"], source_vendor=header["vendor"],
-                             checked_only=True, seconds=time.monotonic() - started)
+                             checked_only=True, seconds=time.monotonic() - started, files=files)
     summary.mismatches = _mismatches(header, counts, counts)
     return summary
 
@@ -458,6 +504,69 @@ def _mismatches(header: dict, written: dict, found: dict) -> list[str]:
     return problems
 
 
+class _FileRestorer:
+    """Writes the backup's stored files back through their storage. If the restore fails, the files it
+    created are removed again, so a refused restore leaves nothing behind on disk either."""
+
+    def __init__(self, tables, replace: bool):
+        self.fields = {label: f for label, f, _table in _file_fields(tables)}
+        self.replace = replace
+        self.created: list[tuple[object, str]] = []
+        self.current = None
+        self.spool = None
+        self.count = 0
+
+    def start(self, record: dict) -> None:
+        self.finish()
+        f = self.fields.get(record["field"])
+        if f is None:
+            raise BackupError(f"The backup holds files of {record['field']}, which this version does not know.")
+        self.current = (f.storage, record["name"], record["field"])
+        self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+
+    def data(self, record: dict) -> None:
+        if self.spool is None:
+            raise BackupError("The backup file is malformed (file data outside a file).")
+        self.spool.write(base64.b64decode(record["b64"]))
+
+    def finish(self) -> None:
+        if self.current is None:
+            return
+        (storage, name, label), spool = self.current, self.spool
+        self.current = self.spool = None
+        with spool:
+            if storage.exists(name):
+                spool.seek(0)
+                with storage.open(name, "rb") as existing:
+                    if _same_bytes(existing, spool):
+                        self.count += 1
+                        return
+                if not self.replace:  # the label, not the name: file names may carry a person's name
+                    raise BackupError(f"A stored file of {label} already exists with other content; "
+                                      "pass --replace to overwrite it.")
+                storage.delete(name)
+            spool.seek(0)
+            saved = storage.save(name, File(spool, name=name))
+            self.created.append((storage, saved))
+            if saved != name:
+                raise BackupError(f"A stored file of {label} could not be written back under its name.")
+        self.count += 1
+
+    def undo(self) -> None:
+        for storage, name in self.created:
+            storage.delete(name)
+        self.created.clear()
+
+
+def _same_bytes(first, second) -> bool:
+    while True:
+        a, b = first.read(FILE_PIECE), second.read(FILE_PIECE)
+        if a != b:
+            return False
+        if not a:
+            return True
+
+
 def backup_restore(*, path, key: str, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
                    progress=None) -> RestoreSummary:
     """Load a backup into this (migrated) database, all or nothing.
@@ -465,12 +574,28 @@ def backup_restore(*, path, key: str, replace: bool = False, using: str = DEFAUL
     Refused when the database already holds data beyond the reference tables, unless ``replace``: then every
     table is emptied first. Reference tables (content types, permissions, nomenclatore, scales) are always
     replaced by the backup's rows so that ids match. Sequences are reset afterwards, foreign keys checked,
-    and the rows of every table counted against the backup's header before the transaction commits."""
+    and the rows of every table counted against the backup's header before the transaction commits. The
+    stored files the rows point to (attachments, job results) are written back through their storage."""
     started = time.monotonic()
     records = _records(_readable(path), _cipher(key))
     header = _header(records)  # a wrong key fails here, before anything is read from or written to the db
     tables = {table.name: table for table in _tables(using)}
     _check_schema(header, tables, using)
+    files = _FileRestorer(tables.values(), replace)
+    try:
+        found = _load(records, header, tables, files, replace=replace, using=using, progress=progress)
+    except BaseException:
+        files.undo()
+        raise
+    summary = RestoreSummary(tables=found, created_at=header["created_at"], source_vendor=header["vendor"],
+                             seconds=time.monotonic() - started, files=files.count)
+    logger.info("backup restored: %d tables, %d rows, %d files", len(found), summary.rows, files.count)
+    return summary
+
+
+def _load(records, header: dict, tables: dict[str, _Table], files: _FileRestorer, *, replace: bool, using: str,
+          progress) -> dict[str, int]:
+    """Empty, load, count, reset sequences and check foreign keys, in one transaction."""
     connection = connections[using]
     qn = connection.ops.quote_name
     inserted: dict[str, int] = {}
@@ -520,7 +645,12 @@ def backup_restore(*, path, key: str, replace: bool = False, using: str = DEFAUL
                     insert()
                 if table is not None and progress:
                     progress(table.name, inserted[table.name])
-                if record["kind"] == "table":
+                table = None
+                if record["kind"] == "file":
+                    files.start(record)
+                elif record["kind"] == "data":
+                    files.data(record)
+                elif record["kind"] == "table":
                     table = tables[record["table"]]
                     if record["columns"] != table.columns:
                         raise BackupError(f"The columns of {table.name} in the backup differ from its header.")
@@ -531,12 +661,15 @@ def backup_restore(*, path, key: str, replace: bool = False, using: str = DEFAUL
                         copy_sql = f"COPY {qn(table.name)} ({columns}) FROM STDIN"
                     inserted[table.name] = 0
                 elif record["kind"] == "end":
-                    ended, table = record, None
+                    files.finish()
+                    ended = record
             found = {}
             for name in tables:
                 cursor.execute(f"SELECT COUNT(*) FROM {qn(name)}")
                 found[name] = cursor.fetchone()[0]
             mismatches = _mismatches(header, ended["rows"], found)
+            if files.count != ended.get("files", 0):
+                mismatches.append(f"stored files: end record {ended.get('files', 0)}, restored {files.count}")
             if mismatches or inserted != ended["rows"]:
                 raise BackupError("The restored rows do not match the backup's header (nothing was restored):\n  "
                                   + "\n  ".join(mismatches))
@@ -548,7 +681,4 @@ def backup_restore(*, path, key: str, replace: bool = False, using: str = DEFAUL
             raise BackupError(
                 f"The restored rows break a foreign key ({type(exc).__name__}). Nothing was restored."
             ) from exc
-    summary = RestoreSummary(tables=found, created_at=header["created_at"], source_vendor=header["vendor"],
-                             seconds=time.monotonic() - started)
-    logger.info("backup restored: %d tables, %d rows", len(found), summary.rows)
-    return summary
+    return found

@@ -7,14 +7,18 @@ import io
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ambito.access.models import Person
 from ambito.access.tests.factories import make_person, make_request
+from ambito.care.models import CaseAttachment
 from ambito.care.services import case_note_add
 from ambito.care.tests.factories import accepted_referral
 from ambito.core import backup
+
+ATTACHMENT = b"Relazione della visita domiciliare: la signora sta meglio.\n" * 50
 
 
 @pytest.fixture
@@ -35,8 +39,12 @@ def records(demo_with):
         persons.append(make_person(demo.users[username], demo.comuni[comune]))
         make_request(demo.users[username], persons[-1])
     referral = accepted_referral(demo)
-    case_note_add(actor=worker, person=referral.person, referral=referral, text="Visita domiciliare: sta meglio.")
-    return persons
+    note = case_note_add(actor=worker, person=referral.person, referral=referral,
+                         text="Visita domiciliare: sta meglio.",
+                         files=[SimpleUploadedFile("relazione.txt", ATTACHMENT, "text/plain")])
+    stored = note.attachments.get().file
+    yield persons
+    stored.storage.delete(stored.name)
 
 
 @functools.cache
@@ -91,10 +99,12 @@ def test_a_backup_restores_every_row_into_an_empty_database(records, key, tmp_pa
     secrets = [value for person in Person.objects.all()
                for value in (person.fiscal_code, person.last_name, person.pseudonym) if value]
     assert len(secrets) >= 7
-    for secret in [*secrets, "Visita domiciliare", "sw.monza"]:
+    for secret in [*secrets, "Visita domiciliare", "Relazione della visita", "sw.monza"]:
         assert secret.encode() not in content
 
+    attachment = CaseAttachment.objects.get()
     empty_database()  # reference data re-created by post_migrate
+    attachment.file.storage.delete(attachment.file.name)  # as on a new server
     emptied = table_digests()
     assert emptied["access_person"][0] == 0 and emptied["auth_user"][0] == 0
     assert emptied["django_content_type"][0] > 0
@@ -103,8 +113,10 @@ def test_a_backup_restores_every_row_into_an_empty_database(records, key, tmp_pa
 
     after = table_digests()
     assert after == before
+    with attachment.file.storage.open(attachment.file.name, "rb") as restored_file:
+        assert restored_file.read() == ATTACHMENT
     restored = sum(rows for table, (rows, _digest) in after.items() if table != "django_migrations")
-    assert f"Restored {restored:,} rows in {len(after) - 1} tables" in output
+    assert f"Restored {restored:,} rows in {len(after) - 1} tables and 1 stored files" in output
     print(f"\nrestored and verified {restored} rows in {len(after) - 1} tables "
           f"({connection.vendor}); persons {after['access_person'][0]}, audit entries "
           f"{after['auditlog_logentry'][0]}, access log {after['accounts_accesslog'][0]}")
@@ -151,13 +163,16 @@ def test_a_tampered_file_is_refused_and_nothing_changes(records, key, tmp_path):
         run("restore", str(path), replace=True)
     assert table_digests() == before
 
+    attachment = CaseAttachment.objects.get().file
     empty_database()
+    attachment.storage.delete(attachment.name)
     empty = table_digests()
     for message, lines in cases.items():
         path.write_bytes(magic + b"".join(lines))
         with pytest.raises(CommandError, match=message):
             run("restore", str(path))
         assert table_digests() == empty, message
+        assert not attachment.storage.exists(attachment.name), message  # a file written back is removed again
 
 
 def test_a_database_with_data_is_refused_unless_replace(records, key, tmp_path):

@@ -28,5 +28,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
             f"Backup written to {summary.path}: {len(summary.tables)} tables, {summary.rows:,} rows, "
-            f"{summary.size:,} bytes in {summary.chunks} encrypted chunks, {summary.seconds:.1f}s."
+            f"{summary.files:,} stored files, {summary.size:,} bytes in {summary.chunks} encrypted chunks, "
+            f"{summary.seconds:.1f}s."
         ))
+        if summary.missing_files:
+            self.stderr.write(self.style.WARNING(
+                f"{summary.missing_files} stored files named by rows were missing on disk and are not in the backup."
+            ))

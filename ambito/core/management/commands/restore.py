@@ -37,6 +37,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {table.ljust(width)}  {rows:>10,}")
         verb = "Verified" if summary.checked_only else "Restored"
         self.stdout.write(self.style.SUCCESS(
-            f"{verb} {summary.rows:,} rows in {len(summary.tables)} tables from the backup of {summary.created_at} "
+            f"{verb} {summary.rows:,} rows in {len(summary.tables)} tables and {summary.files:,} stored files from the backup of {summary.created_at} "
             f"({summary.source_vendor}); every table's row count matches the backup's header. {summary.seconds:.1f}s."
         ))
