@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "ambito.access.models.RequestStatus",
         "TriageOutcomeEnum": "ambito.access.models.TriageOutcome",
         "ConsentKindEnum": "ambito.access.models.ConsentKind",
+        "PrivacyRequestKindEnum": "ambito.privacy.models.PrivacyRequestKind",
     },
 }
 
