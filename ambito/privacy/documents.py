@@ -28,16 +28,25 @@ def _static_roots() -> list[Path]:
     return roots
 
 
-def static_only_fetcher(url, *args, **kwargs):
-    """WeasyPrint URL fetcher: ``file:`` URLs inside the static directories, nothing else."""
+def _is_static(url: str) -> bool:
     parsed = urlparse(url)
-    if parsed.scheme == "file":
-        path = Path(unquote(parsed.path)).resolve()
-        if any(path.is_relative_to(root) for root in _static_roots()) and path.is_file():
-            from weasyprint import default_url_fetcher
+    if parsed.scheme != "file":
+        return False
+    path = Path(unquote(parsed.path)).resolve()
+    return path.is_file() and any(path.is_relative_to(root) for root in _static_roots())
 
-            return default_url_fetcher(url, *args, **kwargs)
-    raise RefusedFetch(f"refused to fetch {url!r}: only static files may be used in documents")
+
+def static_only_fetcher():
+    """A WeasyPrint URL fetcher for ``file:`` URLs inside the static directories, and nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _is_static(url):
+                raise RefusedFetch(f"refused to fetch {url!r}: only static files may be used in documents")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=True)
 
 
 def render_pdf(template: str, context: dict, language: str = "it") -> bytes:
@@ -45,7 +54,7 @@ def render_pdf(template: str, context: dict, language: str = "it") -> bytes:
 
     with translation.override(language):
         html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=static_only_fetcher).write_pdf()
+    return HTML(string=html, url_fetcher=static_only_fetcher()).write_pdf()
 
 
 def render_json(document: dict) -> bytes:

@@ -177,7 +177,7 @@ SOURCES: tuple[PersonDataSource, ...] = (
         ECONOMIC: ["isee_band"], FREE_TEXT: ["skip_reason", "removal_reason"]}, **_CASE),
     # --- care -----------------------------------------------------------------------------------------------
     PersonDataSource("care.CarePlan", "person", categories={
-        SOCIAL: ["summary", "area"], IDENTIFICATION: ["agreement_signed_by"]},
+        HEALTH: ["summary"], SOCIAL: ["area"], IDENTIFICATION: ["agreement_signed_by"]},
         subjects=(SUBJECT_PERSONS, SUBJECT_FAMILY), **_CARE),
     PersonDataSource("care.CarePlanRevision", "care_plan__person", categories={
         FREE_TEXT: ["summary"], SOCIAL: ["snapshot"]}, **_CARE),
