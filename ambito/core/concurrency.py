@@ -1,7 +1,7 @@
 """Optimistic locking: a record carries a version; a save based on an older version is refused."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -30,13 +30,25 @@ def save_versioned(instance: VersionedModel, *, expected_version: int | None, fi
     """Write ``fields`` only if the row is still at ``expected_version``; bump the version in the same UPDATE."""
     if expected_version is None:
         expected_version = instance.version
-    updated = type(instance).objects.filter(pk=instance.pk, version=expected_version).update(
-        **{name: getattr(instance, name) for name in fields}, version=F("version") + 1
-    )
-    if not updated:
-        raise StaleEditError()
+    with transaction.atomic():
+        _change_log(instance, fields)
+        updated = type(instance).objects.filter(pk=instance.pk, version=expected_version).update(
+            **{name: getattr(instance, name) for name in fields}, version=F("version") + 1
+        )
+        if not updated:
+            raise StaleEditError()
     instance.version = expected_version + 1
     return instance
+
+
+def _change_log(instance, fields) -> None:
+    """A queryset UPDATE sends no ``pre_save``: write the change-log entry django-auditlog would have written
+    (old values read from the row, before the write; rolled back with it when the save is stale)."""
+    from auditlog.receivers import log_update
+    from auditlog.registry import auditlog
+
+    if auditlog.contains(type(instance)):
+        log_update(sender=type(instance), instance=instance, update_fields=fields)
 
 
 def stale_conflict(error: StaleEditError, current: dict) -> dict:

@@ -10,7 +10,6 @@ from pypdf import PdfReader
 from ambito.accounts.models import AccessLog
 from ambito.core.models import Job, JobStatus
 from ambito.privacy import registry
-from ambito.privacy.documents import RefusedFetch, static_only_fetcher
 from ambito.privacy.selectors import EXPORT_SCHEMA
 from ambito.privacy.tests.conftest import FIRST, LAST
 
@@ -94,24 +93,11 @@ def test_a_requester_who_lost_access_gets_a_failed_job(subject, world, run_jobs,
     assert job.status == JobStatus.FAILED and not job.result_file
 
 
-def test_documents_fetch_nothing_outside_static_files(tmp_path):
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
+def test_the_export_pdf_fetches_nothing(subject):
+    from ambito.core.pdf import static_only_fetcher
+    from ambito.privacy.documents import export_context, render_pdf
+    from ambito.privacy.selectors import person_export
 
     fetcher = static_only_fetcher()
-    with pytest.raises(RefusedFetch):
-        fetcher.fetch("https://example.org/tracker.png")
-    outside = tmp_path / "x.css"
-    outside.write_text("body{}")
-    with pytest.raises(RefusedFetch):
-        fetcher.fetch(outside.as_uri())
-    with pytest.raises(FatalURLFetchingError):  # a document asking for a remote image is not produced
-        HTML(string='<img src="https://example.org/t.png">', url_fetcher=fetcher).write_pdf()
-
-
-def test_documents_may_use_the_project_static_files():
-    from django.contrib.staticfiles import finders
-
-    css = finders.find("core/css/app.css")
-    response = static_only_fetcher().fetch(f"file://{css}")
-    assert b"{" in response.read()
+    pdf = render_pdf("privacy/export_pdf.html", export_context(person_export(person=subject)), fetcher=fetcher)
+    assert pdf.startswith(b"%PDF") and fetcher.refused == [] and fetcher.served == []
