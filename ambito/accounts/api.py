@@ -88,12 +88,11 @@ class PersonAccessLogView(_AccessLogList):
         person = apps.get_model("access", "Person").objects.filter(pk=self.kwargs["pk"]).first()
         if person is None or not rules.test_rule("accounts.view_person_access_log", self.request.user, person):
             raise PermissionDenied
-        self.person = person
-        return selectors.person_access_log(person=person, filters=self.filters())
-
-    def log_page(self, page):
-        access_log_record(actor=self.request.user, record=self.person, action=AccessAction.READ,
+        filters = self.filters()
+        # logged before the read, as on the page: the reader's own visit is part of the trail they get
+        access_log_record(actor=self.request.user, record=person, action=AccessAction.READ,
                           purpose=AccessPurpose.AUDIT, detail="API access log of the person")
+        return selectors.person_access_log(person=person, filters=filters)
 
 
 @extend_schema(tags=["access log"], parameters=LIST_PARAMETERS,

@@ -55,7 +55,7 @@ def _person_of(record) -> tuple[int | None, str]:
         return record.pk, str(record.pseudonym or "")
     if isinstance(record, AccessLog):
         return record.person_id, record.person_ref
-    pseudonym = next((str(v) for v in (getattr(record, "person_pseudonym", None),) if v), "")
+    pseudonym = str(getattr(record, "person_pseudonym", "") or "")  # records that carry it denormalised
     person = getattr(record, "person", None)
     if person is not None:
         return person.pk, pseudonym or str(getattr(person, "pseudonym", "") or "")
