@@ -3,6 +3,7 @@ their lifecycle, triage, UVM assessments, waiting lists. Each function checks th
 one transaction and records the touch in the access log (GDPR art. 5(2))."""
 
 import datetime
+import re
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,6 +53,8 @@ def _deny(*, actor, record, purpose: str):
 
 _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 _MONTHS = "ABCDEHLMPRST"
+# Letters and digits where D.M. 23/12/1976 puts them (omocodia letters LMNPQRSTUV in place of digits).
+_SHAPE = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ def fiscal_code_check(*, fiscal_code: str, birth_date: datetime.date | None, sex
     merged, some foreign States) — returned as ``birthplace_resolved=False`` for the operator to confirm."""
     code = (fiscal_code or "").strip().upper()
     try:
+        # decode_raw is lenient (it drops punctuation, accepts any letter for a digit): check the shape first.
+        if not _SHAPE.fullmatch(code):
+            raise ValueError(code)
         raw = codicefiscale.decode_raw(code)
     except ValueError:
         raise ValidationError(

@@ -100,11 +100,11 @@ def parse_amount(raw, *, allow_blank=False) -> Decimal | None:
         raise ValidationError(_("“%(value)s” is not an amount in euro.") % {"value": raw}, code="invalid")
     if value < 0:
         raise ValidationError(_("The amount cannot be negative (%(value)s).") % {"value": raw}, code="negative")
+    if value >= Decimal("1e12"):  # before quantize, which cannot represent a huge value with two decimals
+        raise ValidationError(_("The amount is too large (%(value)s).") % {"value": raw}, code="too_large")
     if value != value.quantize(CENT):
         raise ValidationError(_("Amounts in euro have at most two decimals (%(value)s).") % {"value": raw},
                               code="decimals")
-    if value >= Decimal("1e12"):
-        raise ValidationError(_("The amount is too large (%(value)s).") % {"value": raw}, code="too_large")
     return value.quantize(CENT)
 
 

@@ -72,11 +72,16 @@ class PopulationFileResult:
     comuni: list
 
 
+MAX_COUNT = 10**7
+
+
 def _parse_int(value: str) -> int | None:
     """A count: plain digits, or digits grouped by thousands with dots as Italian spreadsheets write them."""
     value = value.strip().strip('"')
     if re.fullmatch(r"\d+", value) or re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
-        return int(value.replace(".", ""))
+        count = int(value.replace(".", ""))
+        # More than any Comune's residents of one age and sex, and past what the column holds.
+        return count if count <= MAX_COUNT else None
     return None
 
 
@@ -132,7 +137,10 @@ def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulatio
         errors.append(RowError(0, _("The reference year is not in the title line; give it explicitly.")))
     header_line = lines[header_index]
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(lines[header_index:])), delimiter=delimiter)
+    try:
+        reader = iter(list(csv.reader(io.StringIO("\n".join(lines[header_index:])), delimiter=delimiter)))
+    except csv.Error:  # e.g. a field past the csv module's size limit
+        raise ImportRejected([RowError(0, _("The file is not a text (CSV) file."))]) from None
     header = next(reader)
     columns: dict[str, int] = {}
     for position, name in enumerate(header):
