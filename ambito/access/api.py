@@ -153,7 +153,7 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
 
 
     @extend_schema(request=ConsentInput, responses={200: ConsentOutput(many=True), 201: ConsentOutput})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def consents(self, request, pk=None):
         """Information notices and consents of the person (GDPR art. 7 and 13); POST records one."""
         person = self.get_object()

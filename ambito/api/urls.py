@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ambito.api import views
@@ -21,4 +21,7 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Any other API path (an id that is not a number, a route that does not exist) answers JSON, not the
+    # HTML error page; only paths ending in "/" so a missing trailing slash still redirects.
+    re_path(r"^.*/$", views.not_found),
 ]

@@ -1,5 +1,8 @@
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
@@ -27,3 +30,8 @@ class ObtainTokenView(ObtainAuthToken):
 
 
 obtain_token = ObtainTokenView.as_view()
+
+
+@csrf_exempt  # an answer, not an action: a POST to a missing path is a 404 like any other
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

@@ -4,7 +4,14 @@ call one service or selector and render; the provider side gets only ``provider_
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +19,7 @@ from rest_framework.views import APIView
 from ambito.access.models import Assessment, Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record
+from ambito.api.schema import ErrorDetail
 from ambito.care import rules, selectors, services
 from ambito.care.fhir import person_bundle
 from ambito.care.models import (
@@ -249,12 +257,20 @@ class ReferralOutput(serializers.Serializer):
     reminders_sent = serializers.IntegerField()
 
 
+# A referral reads as the case side's view or as the provider's minimum, by who asks.
+REFERRAL_VIEW = PolymorphicProxySerializer(component_name="ReferralView", resource_type_field_name=None,
+                                           serializers=[ReferralOutput, ReferralProviderOutput])
+
+
 def referral_data(user, referral) -> dict:
     if rules.can_view_referral_case(user, referral):
         return ReferralOutput(referral).data
     return ReferralProviderOutput(selectors.provider_view(referral)).data
 
 
+@extend_schema_view(get=extend_schema(responses=PolymorphicProxySerializer(
+    component_name="ReferralView", resource_type_field_name=None, many=True,
+    serializers=[ReferralOutput, ReferralProviderOutput])))
 class ReferralListApi(generics.ListAPIView):
     """Referrals the caller may read: the case side sees the loop, a provider only its own referrals with the
     minimum data to deliver. ``?status=sent`` filters."""
@@ -273,6 +289,7 @@ class ReferralListApi(generics.ListAPIView):
 class ReferralDetailApi(APIView):
     serializer_class = ReferralOutput
 
+    @extend_schema(responses=REFERRAL_VIEW)
     def get(self, request, pk):
         return Response(referral_data(request.user, selectors.referral_get(actor=request.user, pk=pk)))
 
@@ -311,7 +328,7 @@ def _answer(request, answer):
 class ReferralAcceptApi(APIView):
     serializer_class = ReferralProviderOutput
 
-    @extend_schema(request=None, responses={200: ReferralProviderOutput, 409: None})
+    @extend_schema(request=None, responses={200: REFERRAL_VIEW, 409: None})
     def post(self, request, pk):
         referral = _referral_for_action(request, pk)
         return _answer(request, lambda: services.referral_accept(actor=request.user, referral=referral, via="api"))
@@ -320,7 +337,7 @@ class ReferralAcceptApi(APIView):
 class ReferralDeclineApi(APIView):
     serializer_class = ReferralProviderOutput
 
-    @extend_schema(request=DeclineInput)
+    @extend_schema(request=DeclineInput, responses={200: REFERRAL_VIEW, 409: None})
     def post(self, request, pk):
         data = DeclineInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -332,7 +349,7 @@ class ReferralDeclineApi(APIView):
 class ReferralCompleteApi(APIView):
     serializer_class = ReferralProviderOutput
 
-    @extend_schema(request=CompleteInput)
+    @extend_schema(request=CompleteInput, responses=REFERRAL_VIEW)
     def post(self, request, pk):
         data = CompleteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -378,6 +395,7 @@ class DeliveryBulkInput(serializers.Serializer):
     rows = DeliveryRowInput(many=True)
 
 
+@extend_schema_view(post=extend_schema(request=DeliveryInput, responses={201: DeliveryOutput, 404: ErrorDetail}))
 class DeliveryListApi(generics.ListCreateAPIView):
     """Deliveries the caller may read (provider: its own; case team: its persons'). POST logs one delivery."""
 
@@ -393,7 +411,6 @@ class DeliveryListApi(generics.ListCreateAPIView):
         selectors.log_list(actor=request.user, records=page, purpose="delivery list (API)")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=DeliveryInput, responses=DeliveryOutput)
     def create(self, request, *args, **kwargs):
         data = DeliveryInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -409,7 +426,7 @@ class DeliveryBulkApi(APIView):
 
     serializer_class = DeliveryOutput
 
-    @extend_schema(request=DeliveryBulkInput, responses=DeliveryOutput(many=True))
+    @extend_schema(request=DeliveryBulkInput, responses={201: DeliveryOutput(many=True), 404: ErrorDetail})
     def post(self, request):
         data = DeliveryBulkInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -431,6 +448,7 @@ class PersonFhirApi(APIView):
 
     serializer_class = inline_serializer("FhirBundle", fields={"resourceType": serializers.CharField()})
 
+    @extend_schema(responses={(200, "application/fhir+json"): OpenApiTypes.OBJECT})
     def get(self, request, pk):
         person = get_object_or_404(Person, pk=pk)
         if not rules.can_view_case(request.user, person):

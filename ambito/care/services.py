@@ -585,10 +585,13 @@ def _as_decimal(value, field, errors, row):
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value).replace(",", "."))
+        number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():  # "nan" and "inf" parse, but compare by raising
         errors.append(RowError(row, _("not a number"), field))
         return None
+    return number
 
 
 def _hours_between(start, end) -> Decimal:
@@ -641,6 +644,16 @@ def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, er
             errors.append(RowError(row, _("the hours do not match the start and end time (%(h)s)") % {"h": computed},
                                    "hours"))
         hours = computed
+    # What the columns can hold (digits, lengths), in Django's own words, before the database refuses it.
+    for name, value in (("hours", hours), ("quantity", quantity), ("amount", amount), ("operator_name", operator),
+                        ("operator_ref", operator_ref)):
+        if value not in (None, ""):
+            if name in ("hours", "quantity", "amount") and not isinstance(value, Decimal):
+                value = Decimal(str(value))  # callers in code may pass ints
+            try:
+                Delivery._meta.get_field(name).run_validators(value)
+            except ValidationError as exc:
+                errors.append(RowError(row, exc.messages[0], name))
     if hours is not None and hours < 0:
         errors.append(RowError(row, _("hours cannot be negative"), "hours"))
     if hours is not None and hours > 24:
@@ -770,16 +783,21 @@ def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
         raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))]) from None
     dialect = ";" if text.splitlines()[0:1] and text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") \
         else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect)
+    try:
+        fieldnames = reader.fieldnames or []
+        # Values past the header's columns (DictReader keys them None, as a list) carry no column: not read.
+        rows = [({k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}, reader.line_num)
+                for raw in reader]
+    except csv.Error:  # e.g. a stray carriage return, or a field past the csv module's size limit
+        raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))]) from None
+    header = [h.strip().lower() for h in fieldnames]
     missing = [c for c in ("referral", "date", "type", "operator") if c not in header]
     if missing:
         raise ImportRejected([RowError(0, _("missing columns: %(cols)s") % {"cols": ", ".join(missing)})])
-    rows = [({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}, reader.line_num)
-            for raw in reader]
     if not rows:
         raise ImportRejected([RowError(0, _("the file has no rows"))])
-    referral_ids = {r["referral"] for r, _n in rows if r["referral"].isdigit()}
+    referral_ids = {r["referral"] for r, _n in rows if r["referral"].isascii() and r["referral"].isdigit()}
     referrals = {str(r.pk): r for r in Referral.objects.filter(pk__in=referral_ids)
                  .select_related("intervention", "care_plan", "person")}
     batch: list[Delivery] = []

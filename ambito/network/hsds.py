@@ -88,6 +88,45 @@ def datapackage() -> dict:
     return json.loads((schema_dir() / "datapackage.json").read_text(encoding="utf-8"))
 
 
+_COUNT = {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 1_000_000}, {"type": "string", "pattern": r"^\d{1,6}$"},
+                    {"type": "null"}]}
+_TEXT = {"type": "string", "maxLength": 200}
+_CODES = {"type": "array", "items": _TEXT}
+_NUMBER = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1e9}, {"type": "string", "maxLength": 20},
+                     {"type": "null"}]}
+_DATE = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+# The shapes of Ambito's own x_ambito_* properties, which the HSDS schema leaves free.
+EXTENSIONS = {
+    "type": "object",
+    "properties": {
+        "x_ambito_service_type": _TEXT, "x_ambito_area": _TEXT, "x_ambito_fee": _TEXT,
+        "x_ambito_capacity_unit": _TEXT, "x_ambito_leps": _CODES, "x_ambito_target_groups": _CODES,
+        "x_ambito_staffed_by": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "x_ambito_isee_max": _NUMBER, "x_ambito_capacity": _NUMBER, "x_ambito_vacancies": _COUNT,
+        "x_ambito_estimated_wait_days": _COUNT, "x_ambito_target_wait_days": _COUNT,
+        "organization": {"type": "object", "properties": {
+            "x_ambito_kind": _TEXT, "x_ambito_comune": _TEXT, "x_ambito_areas": _CODES,
+            "x_ambito_accreditation_status": _TEXT, "x_ambito_accreditation_date": _DATE,
+            "x_ambito_accreditation_expiry": _DATE, "x_ambito_contact_name": _TEXT,
+            "x_ambito_contact_email": _TEXT, "x_ambito_contact_phone": _TEXT}},
+        "service_at_locations": {"type": "array", "items": {"type": "object", "properties": {
+            "location": {"type": "object", "properties": {"x_ambito_comune": _TEXT}}}}},
+    },
+}
+
+
+@lru_cache(maxsize=1)
+def _extension_validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(EXTENSIONS, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def extension_errors(document: dict, row: int) -> list[RowError]:
+    return [RowError(row, error.message, ".".join(str(p) for p in error.absolute_path))
+            for error in sorted(_extension_validator().iter_errors(document), key=lambda e: list(e.absolute_path))]
+
+
 def schema_errors(document: dict, row: int) -> list[RowError]:
     errors = []
     for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path)):
@@ -506,7 +545,10 @@ class _Checker:
             if not isinstance(doc, dict):
                 self.add(row, _("A service must be a JSON object."))
                 continue
-            self.errors += schema_errors(doc, row)
+            invalid = schema_errors(doc, row) + extension_errors(doc, row)
+            if invalid:  # the checks below read the shapes the schemas promise
+                self.errors += invalid
+                continue
             sid = doc.get("id")
             if sid in seen_services:
                 self.add(row, _("The service id %(id)s appears twice.") % {"id": sid}, "id")

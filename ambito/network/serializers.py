@@ -13,7 +13,7 @@ class ProviderProfileOutputSerializer(serializers.ModelSerializer):
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
-    profile = ProviderProfileOutputSerializer(source="provider_profile", default=None)
+    profile = ProviderProfileOutputSerializer(source="provider_profile", default=None, allow_null=True)
     service_count = serializers.IntegerField()
 
     class Meta:

@@ -146,7 +146,7 @@ class PlanBudgetImportApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}}}}, responses={200: dict, 400: dict})
+        "file": {"type": "string", "format": "binary"}}}}, responses={200: dict, 400: dict, 409: dict})
     def post(self, request, pk):
         plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
         upload = request.FILES.get("file")
@@ -174,7 +174,7 @@ class PlanTransitionApi(APIView):
     """Run a lifecycle action: start_coprogramming, open_consultation, approve, put_in_force, close,
     start_revision (with a reason)."""
 
-    @extend_schema(request=PlanTransitionInputSerializer, responses=PlanListSerializer)
+    @extend_schema(request=PlanTransitionInputSerializer, responses={200: PlanListSerializer, 409: dict})
     def post(self, request, pk):
         plan = get_object_or_404(plan_list(actor=request.user), pk=pk)
         data = PlanTransitionInputSerializer(data=request.data)
@@ -217,7 +217,7 @@ class InterventionDetailApi(APIView):
     def get(self, request, pk):
         return Response(PlanInterventionSerializer(self._get(request, pk)).data)
 
-    @extend_schema(request=PlanInterventionUpdateSerializer, responses=PlanInterventionSerializer)
+    @extend_schema(request=PlanInterventionUpdateSerializer, responses={200: PlanInterventionSerializer, 409: dict})
     def patch(self, request, pk):
         intervention = self._get(request, pk)
         if not rules.can_edit_plan(request.user, intervention.plan):

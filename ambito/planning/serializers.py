@@ -55,7 +55,7 @@ class PlanIndicatorSerializer(serializers.ModelSerializer):
 
 
 class PlanBudgetLineSerializer(serializers.ModelSerializer):
-    comune = serializers.CharField(source="comune.istat_code", default=None)
+    comune = serializers.CharField(source="comune.istat_code", default=None, allow_null=True)
 
     class Meta:
         model = BudgetLine
@@ -132,7 +132,7 @@ class PlanPartySerializer(serializers.ModelSerializer):
 
 
 class PlanCarryOverSerializer(serializers.ModelSerializer):
-    comune = serializers.CharField(source="comune.istat_code", default=None)
+    comune = serializers.CharField(source="comune.istat_code", default=None, allow_null=True)
 
     class Meta:
         model = CarryOver

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.api.schema import ErrorDetail
 from ambito.core.api import JobOutputSerializer, job_response
 from ambito.privacy import rules, selectors, services
 from ambito.privacy.models import PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus
@@ -69,7 +70,7 @@ class PrivacyRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
                           purpose=f"{services.PURPOSE}: API request")
         return Response(PrivacyRequestOutput(instance).data)
 
-    @extend_schema(request=PrivacyRequestInput, responses={201: PrivacyRequestOutput})
+    @extend_schema(request=PrivacyRequestInput, responses={201: PrivacyRequestOutput, 404: ErrorDetail})
     def create(self, request, *args, **kwargs):
         if not rules.is_dpo(request.user):
             raise PermissionDenied
