@@ -64,42 +64,41 @@ class AgeAt(Func):
         return sql, (*at_params, *at_params, *birth_params, *birth_params)
 
 
-def percentiles_by_key(queryset, fraction: float) -> dict:
-    """``{key: (percentile, n)}`` of column ``mval`` grouped by column ``mkey`` of ``queryset``
-    (a ``.values("mkey", "mval")`` queryset), with linear interpolation between the two closest ranks
-    (the definition of PostgreSQL's ``percentile_cont``). On PostgreSQL the database's own
-    ``percentile_cont`` runs; on SQLite the same interpolation is written with window functions."""
-    inner_sql, params = queryset.query.sql_with_params()
+def percentile_sql(inner_sql: str, params, fraction: float, *, labelled: bool = False) -> tuple[str, tuple]:
+    """SQL of ``(key, percentile, n[, label])`` rows: the ``fraction`` percentile of column ``mval`` grouped
+    by column ``mkey`` of ``inner_sql`` (with column ``mlabel`` when ``labelled``), with linear
+    interpolation between the two closest ranks (the definition of PostgreSQL's ``percentile_cont``). On
+    PostgreSQL the database's own ``percentile_cont`` runs; on SQLite the same interpolation is written
+    with window functions."""
+    label = ", MAX(mlabel)" if labelled else ""
     if connection.vendor == "postgresql":
         sql = (
-            f"SELECT mkey, percentile_cont(%s) WITHIN GROUP (ORDER BY mval), COUNT(*) "
+            f"SELECT mkey, percentile_cont(%s) WITHIN GROUP (ORDER BY mval), COUNT(*){label} "
             f"FROM ({inner_sql}) AS base WHERE mval IS NOT NULL GROUP BY mkey"
         )
-        params = (fraction, *params)
-    else:
-        # rank r (0-based) of each value within its key; position p*(n-1) lies between ranks lo and lo+1.
-        sql = f"""
-            WITH base AS ({inner_sql}),
-            ranked AS (
-                SELECT mkey, mval,
-                       ROW_NUMBER() OVER (PARTITION BY mkey ORDER BY mval) - 1 AS r,
-                       COUNT(*) OVER (PARTITION BY mkey) AS n
-                FROM base WHERE mval IS NOT NULL
-            ),
-            placed AS (
-                SELECT mkey, mval, r, n, %s * (n - 1) AS pos, CAST(%s * (n - 1) AS integer) AS lo FROM ranked
-            )
-            SELECT mkey,
-                   SUM(CASE WHEN r = lo THEN mval * (1 - (pos - lo))
-                            WHEN r = lo + 1 THEN mval * (pos - lo)
-                            ELSE 0 END),
-                   MAX(n)
-            FROM placed GROUP BY mkey
-        """
-        params = (*params, fraction, fraction)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {key: (value, n) for key, value, n in cursor.fetchall()}
+        return sql, (fraction, *params)
+    # rank r (0-based) of each value within its key; position p*(n-1) lies between ranks lo and lo+1.
+    carried = ", mlabel" if labelled else ""
+    sql = f"""
+        WITH base AS ({inner_sql}),
+        ranked AS (
+            SELECT mkey, mval{carried},
+                   ROW_NUMBER() OVER (PARTITION BY mkey ORDER BY mval) - 1 AS r,
+                   COUNT(*) OVER (PARTITION BY mkey) AS n
+            FROM base WHERE mval IS NOT NULL
+        ),
+        placed AS (
+            SELECT mkey, mval{carried}, r, n, %s * (n - 1) AS pos, CAST(%s * (n - 1) AS integer) AS lo
+            FROM ranked
+        )
+        SELECT mkey,
+               SUM(CASE WHEN r = lo THEN mval * (1 - (pos - lo))
+                        WHEN r = lo + 1 THEN mval * (pos - lo)
+                        ELSE 0 END),
+               MAX(n){label}
+        FROM placed GROUP BY mkey
+    """
+    return sql, (*params, fraction, fraction)
 
 
 def rounded(value, places: int = 1) -> Decimal | None:

@@ -11,6 +11,7 @@ indicator whose source app has not been built is simply absent from the catalogu
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -212,8 +213,10 @@ _loaded = False
 SOURCE_MODULES = ["territory", "network", "planning", "access", "care", "feedback"]
 
 
+@functools.cache
 def models_available(app_label: str, *model_names: str) -> bool:
-    """True when every named model of the app exists (and so has been built and migrated with it)."""
+    """True when every named model of the app exists (and so has been built and migrated with it). The
+    answer cannot change while the process runs: it is looked up (a directory listing) once."""
     try:
         config = apps.get_app_config(app_label)
     except LookupError:
@@ -314,13 +317,15 @@ def _plan_targets(code: str, query: Query) -> dict:
     no link, two when it has."""
     if not models_available("planning", "Indicator", "IndicatorTarget"):
         return {}
+    from ambito.monitoring.indicators.common import compiled, rows
     from ambito.monitoring.models import PlanIndicatorLink
     from ambito.planning.models import IndicatorTarget
     from ambito.territory.models import Comune
 
     # Most indicators have no plan link: a one-table lookup answers that before the five-table join,
     # which costs milliseconds to plan even on empty tables.
-    links = dict(PlanIndicatorLink.objects.filter(code=code).values_list("plan_indicator_id", "service_id"))
+    links = dict(rows(f"plan_links.{code}", query, lambda q: compiled(
+        PlanIndicatorLink.objects.filter(code=code).order_by().values_list("plan_indicator_id", "service_id"))))
     if not links:
         return {}
     rows = IndicatorTarget.objects.filter(

@@ -16,7 +16,7 @@ from ambito.monitoring.indicators import (
     models_available,
     register,
 )
-from ambito.monitoring.indicators.common import grouped, percentile_cells, ratio
+from ambito.monitoring.indicators.common import grouped, per_1000_by_comune, percentile_cells, ratio
 from ambito.monitoring.sql import DaysBetween, rounded
 
 
@@ -65,7 +65,7 @@ WAIT = DaysBetween(F("admitted_at"), Coalesce(F("request__received_at"), F("ente
 
 def waiting_days(fraction):
     def compute(query):
-        return percentile_cells(admissions(query), query.by, ENTRY_DIMS, WAIT, fraction)
+        return percentile_cells(query, f"access.waiting_days.{fraction}", admissions, ENTRY_DIMS, WAIT, fraction)
 
     return compute
 
@@ -79,9 +79,10 @@ def service_targets(query, cells):
     if query.by == Breakdown.SERVICE:
         ids = [int(c.key) for c in cells if c.key.isdigit()]
         return {str(pk): Decimal(days) for pk, days in
-                Service.objects.filter(pk__in=ids, target_wait_days__isnull=False).values_list("pk", "target_wait_days")}
+                Service.objects.filter(pk__in=ids, target_wait_days__isnull=False).order_by()
+                .values_list("pk", "target_wait_days")}
     if query.service_id:
-        days = Service.objects.filter(pk=query.service_id).values_list("target_wait_days", flat=True).first()
+        days = Service.objects.filter(pk=query.service_id).values_list("target_wait_days", flat=True).order_by().first()
         if days is not None:
             return {c.key: Decimal(days) for c in cells}
     return {}
@@ -93,7 +94,7 @@ def persons_admitted_per_1000(query):
     The denominator is the latest population year not after the period's end."""
     from django.db.models import Subquery
 
-    from ambito.territory.models import Comune, PopulationRecord
+    from ambito.territory.models import PopulationRecord
     from ambito.territory.selectors import residents_by_comune
 
     # the latest population year as a subquery of the residents query: one round trip fewer
@@ -106,24 +107,23 @@ def persons_admitted_per_1000(query):
         limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
         if limits:
             age_from, age_to = limits[0] or 0, limits[1]
+    if query.by:
+        return per_1000_by_comune(query, "access.persons_admitted_per_1000", admissions,
+                                  "person__residence_comune_id", age_from, age_to)
     residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from, age_to=age_to)
-    if not query.by:
-        persons = admissions(query).aggregate(n=Count("person_id", distinct=True))["n"]
-        value = ratio(persons, sum(residents.values()), 1000) if persons else None
-        return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
-    counted = dict(
-        admissions(query).values("person__residence_comune_id").annotate(n=Count("person_id", distinct=True))
-        .values_list("person__residence_comune_id", "n").order_by()
-    )
-    comuni = Comune.objects.filter(pk__in=query.comune_ids).values_list("pk", "istat_code", "name")
-    return [
-        Cell(key=istat, label=name, n=counted.get(pk, 0),
-             value=rounded(ratio(counted[pk], residents.get(pk), 1000), 2) if pk in counted else None)
-        for pk, istat, name in comuni
-    ]
+    persons = admissions(query).aggregate(n=Count("person_id", distinct=True))["n"]
+    value = ratio(persons, sum(residents.values()), 1000) if persons else None
+    return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
 
 
-def requests_received(query):
+REQUEST_DIMS = {
+    Breakdown.COMUNE: "comune__istat_code", Breakdown.AREA: "area", Breakdown.MONTH: "received_at",
+    Breakdown.QUARTER: "received_at", Breakdown.YEAR: "received_at", Breakdown.SEX: "person__sex",
+    Breakdown.AGE_BAND: ("received_at", "person__birth_date"),
+}
+
+
+def access_requests(query):
     from ambito.access.models import AccessRequest
 
     qs = AccessRequest.objects.filter(
@@ -132,27 +132,32 @@ def requests_received(query):
     )
     if query.area:
         qs = qs.filter(area=query.area)
-    dims = {
-        Breakdown.COMUNE: "comune__istat_code", Breakdown.AREA: "area", Breakdown.MONTH: "received_at",
-        Breakdown.QUARTER: "received_at", Breakdown.YEAR: "received_at", Breakdown.SEX: "person__sex",
-        Breakdown.AGE_BAND: ("received_at", "person__birth_date"),
-    }
-    return grouped(qs, query.by, dims, Count("pk"), n=Count("person_id", distinct=True), places=0)
+    return qs
 
 
-def persons_waiting(query):
-    """Persons on a waiting list on the last day of the period (entered before its end, not yet admitted
+def requests_received(query):
+    return grouped(query, "access.requests_received", access_requests, REQUEST_DIMS, Count("pk"),
+                   n=Count("person_id", distinct=True), places=0)
+
+
+WAITING_DIMS = {key: value for key, value in ENTRY_DIMS.items() if key not in Breakdown.TIME}
+WAITING_DIMS[Breakdown.AGE_BAND] = ("entered_at", "person__birth_date")
+
+
+def waiting(query):
+    """Entries on a waiting list on the last day of the period (entered before its end, not yet admitted
     or removed by then)."""
     end = query.period.end_before
     qs = _entries().filter(person__residence_comune_id__in=query.comune_ids, entered_at__lt=end).filter(
         Q(admitted_at__isnull=True) | Q(admitted_at__gte=end), Q(removed_at__isnull=True) | Q(removed_at__gte=end),
     )
-    qs = _filtered(qs, query, "waiting_list__service_id", "waiting_list__service__area")
-    dims = {key: value for key, value in ENTRY_DIMS.items() if key not in Breakdown.TIME}
-    dims[Breakdown.AGE_BAND] = ("entered_at", "person__birth_date")
-    cells = grouped(qs, query.by, dims, Count("person_id", distinct=True), n=Count("person_id", distinct=True),
-                    places=0)
-    return cells
+    return _filtered(qs, query, "waiting_list__service_id", "waiting_list__service__area")
+
+
+def persons_waiting(query):
+    """Persons on a waiting list on the last day of the period."""
+    return grouped(query, "access.persons_waiting", waiting, WAITING_DIMS, Count("person_id", distinct=True),
+                   n=Count("person_id", distinct=True), places=0)
 
 
 if models_available("access", "AccessRequest", "WaitingListEntry", "WaitingList"):

@@ -15,7 +15,7 @@ from ambito.monitoring.indicators import (
     models_available,
     register,
 )
-from ambito.monitoring.indicators.common import grouped, percentile_cells, ratio
+from ambito.monitoring.indicators.common import grouped, per_1000_by_comune, percentile_cells, ratio
 from ambito.monitoring.sql import DaysBetween, DaysBetweenDates, rounded
 
 DELIVERY_DIMS = {
@@ -61,13 +61,17 @@ def deliveries(query):
 
 
 def hours_delivered(query):
-    return grouped(deliveries(query), query.by, DELIVERY_DIMS, Sum("hours"),
+    return grouped(query, "care.hours_delivered", deliveries, DELIVERY_DIMS, Sum("hours"),
                    n=Count("person_id", distinct=True), places=1)
 
 
+def _paid_deliveries(query):
+    return deliveries(query).filter(amount__isnull=False)
+
+
 def spending_delivered(query):
-    qs = deliveries(query).filter(amount__isnull=False)
-    return grouped(qs, query.by, DELIVERY_DIMS, Sum("amount"), n=Count("person_id", distinct=True), places=2)
+    return grouped(query, "care.spending_delivered", _paid_deliveries, DELIVERY_DIMS, Sum("amount"),
+                   n=Count("person_id", distinct=True), places=2)
 
 
 def persons_served_per_1000(query):
@@ -75,7 +79,7 @@ def persons_served_per_1000(query):
     group (all residents without a service filter), by Comune of residence at the time of delivery."""
     from django.db.models import Subquery
 
-    from ambito.territory.models import Comune, PopulationRecord
+    from ambito.territory.models import PopulationRecord
     from ambito.territory.selectors import residents_by_comune
 
     # the latest population year as a subquery of the residents query: one round trip fewer
@@ -88,19 +92,12 @@ def persons_served_per_1000(query):
         limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
         if limits:
             age_from, age_to = limits[0] or 0, limits[1]
+    if query.by:
+        return per_1000_by_comune(query, "care.persons_served_per_1000", deliveries, "comune_id", age_from, age_to)
     residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from, age_to=age_to)
-    if not query.by:
-        persons = deliveries(query).aggregate(n=Count("person_id", distinct=True))["n"]
-        value = ratio(persons, sum(residents.values()), 1000) if persons else None
-        return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
-    counted = dict(deliveries(query).values("comune_id").annotate(n=Count("person_id", distinct=True))
-                   .values_list("comune_id", "n").order_by())
-    comuni = Comune.objects.filter(pk__in=query.comune_ids).values_list("pk", "istat_code", "name")
-    return [
-        Cell(key=istat, label=name, n=counted.get(pk, 0),
-             value=rounded(ratio(counted[pk], residents.get(pk), 1000), 2) if pk in counted else None)
-        for pk, istat, name in comuni
-    ]
+    persons = deliveries(query).aggregate(n=Count("person_id", distinct=True))["n"]
+    value = ratio(persons, sum(residents.values()), 1000) if persons else None
+    return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
 
 
 def referrals(query):
@@ -118,31 +115,43 @@ def referrals(query):
 def referral_answer_rate(query):
     """Closed loop: referrals sent in the period that the provider answered (accepted or declined), × 100 /
     referrals sent in the period."""
-    answered = Case(When(answered_at__isnull=False, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
-    return grouped(referrals(query).annotate(answered=answered), query.by, REFERRAL_DIMS, Avg("answered"),
+    def with_answered(q):
+        answered = Case(When(answered_at__isnull=False, then=Value(100.0)), default=Value(0.0),
+                        output_field=FloatField())
+        return referrals(q).annotate(answered=answered)
+
+    return grouped(query, "care.referral_answer_rate", with_answered, REFERRAL_DIMS, Avg("answered"),
                    n=Count("person_id", distinct=True), places=1)
 
 
 def referral_response_days_median(query):
-    qs = referrals(query).filter(answered_at__isnull=False)
-    return percentile_cells(qs, query.by, REFERRAL_DIMS, DaysBetween(F("answered_at"), F("sent_at")), 0.5)
+    def answered(q):
+        return referrals(q).filter(answered_at__isnull=False)
+
+    return percentile_cells(query, "care.referral_response_days_median", answered, REFERRAL_DIMS,
+                            DaysBetween(F("answered_at"), F("sent_at")), 0.5)
 
 
-def discharges_with_services_active(query):
-    """Protected discharges completed in the period whose required services were all confirmed by the
-    discharge day (confirmation timestamps, not a typed count), × 100 / protected discharges completed.
-    A discharge with no required service recorded does not count as covered."""
+def discharges_covered(query):
+    """Protected discharges completed in the period, annotated ``covered`` (100 or 0)."""
     from ambito.care.models import Discharge, DischargeService, DischargeStatus
 
     required = DischargeService.objects.filter(discharge=OuterRef("pk"))
     late = required.filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__date__gt=OuterRef("completed_on")))
     covered = Case(When(Exists(required) & ~Exists(late), then=Value(100.0)), default=Value(0.0),
                    output_field=FloatField())
-    qs = Discharge.objects.filter(
+    return Discharge.objects.filter(
         comune_id__in=query.comune_ids, status=DischargeStatus.COMPLETED,
         completed_on__gte=query.period.start, completed_on__lte=query.period.end,
     ).annotate(covered=covered)
-    return grouped(qs, query.by, DISCHARGE_DIMS, Avg("covered"), n=Count("person_id", distinct=True), places=1)
+
+
+def discharges_with_services_active(query):
+    """Protected discharges completed in the period whose required services were all confirmed by the
+    discharge day (confirmation timestamps, not a typed count), × 100 / protected discharges completed.
+    A discharge with no required service recorded does not count as covered."""
+    return grouped(query, "care.discharges_services_active", discharges_covered, DISCHARGE_DIMS, Avg("covered"),
+                   n=Count("person_id", distinct=True), places=1)
 
 
 FIRST_DELIVERY_DIMS = {
@@ -180,7 +189,8 @@ def days_to_first_delivery(fraction):
     def compute(query):
         # calendar days: the delivery has a date, the request's timestamp is taken as its local date
         wait = DaysBetweenDates(F("first_delivery"), TruncDate("care_plan__request__received_at"))
-        return percentile_cells(first_deliveries(query), query.by, FIRST_DELIVERY_DIMS, wait, fraction)
+        return percentile_cells(query, f"care.days_to_first_delivery.{fraction}", first_deliveries,
+                                FIRST_DELIVERY_DIMS, wait, fraction)
 
     return compute
 

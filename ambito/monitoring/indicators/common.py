@@ -2,15 +2,19 @@
 aggregated rows back into cells with stable keys and readable labels."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
-from django.db.models import Case, CharField, Count, F, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Case, CharField, Count, F, Max, Value, When
 from django.db.models.functions import Cast, TruncMonth, TruncQuarter, TruncYear
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import get_current_timezone, is_aware, localtime
+from django.utils.timezone import get_current_timezone, get_current_timezone_name, is_aware, localtime
 
-from ambito.monitoring.indicators import AGE_BANDS, TOTAL_KEY, Breakdown, Cell
-from ambito.monitoring.sql import AgeAt, percentiles_by_key, rounded
+from ambito.monitoring.indicators import AGE_BANDS, TOTAL_KEY, Breakdown, Cell, Period, Query
+from ambito.monitoring.sql import AgeAt, percentile_sql, rounded
 
 
 def age_band_case() -> Case:
@@ -21,6 +25,19 @@ def age_band_case() -> Case:
         for label, low, high in AGE_BANDS
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def label_path(by: str | None, dims: dict) -> str | None:
+    """The name beside the key of a Comune (ISTAT code), service or provider (id) breakdown, read in the
+    value query itself, so the breakdown needs no second query for its labels."""
+    spec = dims.get(by) if by in (Breakdown.COMUNE, Breakdown.SERVICE, Breakdown.PROVIDER) else None
+    if not isinstance(spec, str):
+        return None
+    if by == Breakdown.COMUNE and (spec == "istat_code" or spec.endswith("__istat_code")):
+        return spec[: -len("istat_code")] + "name"
+    if by != Breakdown.COMUNE and spec.endswith("_id"):
+        return spec[: -len("_id")] + "__name"
+    return None
 
 
 def with_key(queryset, by: str | None, dims: dict):
@@ -110,18 +127,25 @@ def labels(by: str | None, keys) -> dict:
 
 
 def cells(by: str | None, rows, places: int = 1) -> list[Cell]:
-    """Cells from ``(raw key, value, n)`` rows; with no breakdown there is always one total cell, with
-    ``None`` when nothing was recorded (no data is not zero)."""
+    """Cells from ``(raw key, value, n)`` rows, or ``(raw key, value, n, label)`` rows when the value query
+    read the labels too; with no breakdown there is always one total cell, with ``None`` when nothing was
+    recorded (no data is not zero)."""
     merged: dict[str, list] = {}
-    for raw, value, n in rows:
+    names: dict | None = None
+    for raw, value, n, *label in rows:
         key = normalise(by, raw)
         if by and not key:
             continue
         # An aggregate over no rows at all is "no data", not zero.
         merged[key] = [None if not n else value, n or 0]
+        if label:
+            names = {} if names is None else names
+            if label[0] is not None:
+                names[key] = label[0]
     if not by and TOTAL_KEY not in merged:
         merged[TOTAL_KEY] = [None, 0]
-    names = labels(by, merged.keys())
+    if names is None:
+        names = labels(by, merged.keys())
     return [
         Cell(key=key, value=rounded(value, places), n=n, label=names.get(key, key) if by else "")
         for key, (value, n) in merged.items()
@@ -133,25 +157,225 @@ def comune_dims(path: str) -> str:
     return f"{path}__istat_code"
 
 
-def grouped(queryset, by, dims, value, n=None, places: int = 1) -> list[Cell]:
-    """One aggregate ``value`` (and optional person count ``n``) per key, in one query."""
-    rows = (
-        with_key(queryset, by, dims)
-        .values("mkey")
-        .annotate(v=value, n=n if n is not None else Count("pk"))
-        .values_list("mkey", "v", "n")
-        .order_by()
-    )
-    return cells(by, rows, places)
+def grouped(query: Query, name: str, source: Callable, dims: dict, value, n=None, places: int = 1) -> list[Cell]:
+    """One aggregate ``value`` (and optional person count ``n``) per key of ``query.by``, in one query over
+    ``source(query)``. ``name`` names the SQL (see ``rows``): one name, one way of building it."""
+
+    def compile_rows(q):
+        label = label_path(q.by, dims)
+        extra = {"mlabel": Max(label)} if label else {}
+        qs = (
+            with_key(source(q), q.by, dims)
+            .values("mkey")
+            .annotate(v=value, n=n if n is not None else Count("pk"), **extra)
+            .values_list("mkey", "v", "n", *extra)
+            .order_by()
+        )
+        return compiled(qs)
+
+    return cells(query.by, rows(name, query, compile_rows), places)
 
 
-def percentile_cells(queryset, by, dims, value_expression, fraction: float, places: int = 1) -> list[Cell]:
-    base = with_key(queryset, by, dims).annotate(mval=value_expression).values("mkey", "mval").order_by()
-    rows = [(key, value, n) for key, (value, n) in percentiles_by_key(base, fraction).items()]
-    return cells(by, rows, places)
+def percentile_cells(query: Query, name: str, source: Callable, dims: dict, value_expression, fraction: float,
+                     places: int = 1) -> list[Cell]:
+    """The ``fraction`` percentile of ``value_expression`` over ``source(query)`` per key (see
+    ``sql.percentile_sql``), in one query."""
+
+    def compile_rows(q):
+        label = label_path(q.by, dims)
+        extra = {"mlabel": F(label)} if label else {}
+        base = (with_key(source(q), q.by, dims).annotate(mval=value_expression, **extra)
+                .values("mkey", "mval", *extra).order_by())
+        inner_sql, params = base.query.sql_with_params()
+        sql, params = percentile_sql(inner_sql, params, fraction, labelled=bool(label))
+        return sql, params, {}, None
+
+    return cells(query.by, rows(name, query, compile_rows), places)
+
+
+def per_1000_by_comune(query: Query, name: str, persons: Callable, comune_path: str, age_from: int = 0,
+                       age_to: int | None = None) -> list[Cell]:
+    """Distinct persons of ``persons(query)`` (counted by ``comune_path``) × 1,000 / residents aged
+    ``age_from``–``age_to`` of the latest population year not after the period, for every Comune of the
+    query (no value where nobody was counted). One query: the Comuni, their residents and their persons
+    joined in SQL."""
+    from django.db.models import Subquery, Sum
+
+    from ambito.territory.models import Comune, PopulationRecord
+
+    def compile_rows(q):
+        latest = Subquery(PopulationRecord.objects.filter(comune_id__in=q.comune_ids, year__lte=q.period.end.year)
+                          .order_by("-year").values("year")[:1])
+        population = PopulationRecord.objects.filter(year=latest, age__gte=age_from, comune_id__in=q.comune_ids)
+        if age_to is not None:
+            population = population.filter(age__lte=age_to)
+        parts = [
+            compiled(Comune.objects.filter(pk__in=q.comune_ids).order_by()
+                     .values(mcid=F("pk"), mkey=F("istat_code"), mlabel=F("name"))
+                     .values_list("mcid", "mkey", "mlabel")),
+            compiled(population.order_by().values(mcid=F("comune_id")).annotate(mtotal=Sum("count"))
+                     .values_list("mcid", "mtotal")),
+            compiled(persons(q).order_by().values(mcid=F(comune_path))
+                     .annotate(mn=Count("person_id", distinct=True)).values_list("mcid", "mn")),
+        ]
+        # each part grouped once, joined on the Comune (a correlated subquery would scan once per Comune)
+        sql = ("SELECT c.mkey, c.mlabel, r.mtotal, k.mn FROM ({}) c LEFT JOIN ({}) r ON r.mcid = c.mcid"
+               " LEFT JOIN ({}) k ON k.mcid = c.mcid").format(*(part[0] for part in parts))
+        return sql, tuple(param for part in parts for param in part[1]), {}, None
+
+    return [
+        Cell(key=istat, label=label, n=n or 0, value=rounded(ratio(n, residents, 1000), 2) if n else None)
+        for istat, label, residents, n in rows(f"{name}.{age_from}.{age_to}", query, compile_rows)
+    ]
 
 
 def ratio(numerator, denominator, scale) -> Decimal | None:
     if numerator is None or not denominator:
         return None
     return Decimal(numerator) * Decimal(scale) / Decimal(denominator)
+
+
+# --- SQL built once per process -------------------------------------------------------------------------
+# Building and compiling an indicator's queryset costs several times what the database spends answering it
+# (a few aggregated rows). The SQL depends only on the query's shape (breakdown, filters present, number of
+# Comuni, time zone): it is compiled once per shape with stand-in values, which are then swapped for the
+# query's own at each call. The first call of each shape checks the swap against a real compile and, if
+# they differ, that shape is simply always compiled.
+
+_PROBE_COMUNE = 1_900_000_000
+_PROBE_SERVICE = 1_900_100_000
+_PROBE_AREA = "probe-area-7f3c1e"
+_PROBE_PERIOD = Period(dt.date(1907, 3, 5), dt.date(1911, 8, 9))  # years no SQL literal uses
+_UNCACHEABLE = object()
+_EMPTY = object()
+
+
+def compiled(queryset) -> tuple:
+    """``(sql, params, converters, column count)`` of a ``values_list`` queryset, as its iterator runs it."""
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    if not sql:
+        raise EmptyResultSet
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    return sql, params, converters, compiler.col_count
+
+
+def _shape(name: str, query: Query) -> tuple:
+    return (name, query.by, query.service_id is not None, query.area is not None, len(query.comune_ids),
+            get_current_timezone_name())
+
+
+def _probe(query: Query) -> Query:
+    return Query(period=_PROBE_PERIOD, by=query.by,
+                 comune_ids=frozenset(range(_PROBE_COMUNE, _PROBE_COMUNE + len(query.comune_ids))),
+                 service_id=None if query.service_id is None else _PROBE_SERVICE,
+                 area=None if query.area is None else _PROBE_AREA)
+
+
+def _slots(probe: Query) -> dict:
+    """Each stand-in value, as it may appear among compiled parameters (raw or adapted by the backend),
+    → (how to read the real value from a query and its ordered Comuni, how to adapt it)."""
+    ops = connection.ops
+    # PostgreSQL passes integers of integer fields typed (psycopg Int2, Int4, Int8)
+    integer = (None, str, *(partial(ops.adapt_integerfield_value, internal_type=kind) for kind in (
+        "SmallIntegerField", "PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField",
+        "BigIntegerField", "PositiveBigIntegerField")))
+    readers = [
+        (lambda q, c: q.period.start, (None, ops.adapt_datefield_value)),
+        (lambda q, c: q.period.end, (None, ops.adapt_datefield_value)),
+        (lambda q, c: q.period.start_at, (None, ops.adapt_datetimefield_value)),
+        (lambda q, c: q.period.end_before, (None, ops.adapt_datetimefield_value)),
+        (lambda q, c: q.period.start.year, integer),
+        (lambda q, c: q.period.end.year, integer),
+    ]
+    if probe.service_id is not None:
+        readers.append((lambda q, c: q.service_id, integer))
+    if probe.area is not None:
+        readers.append((lambda q, c: q.area, (None,)))
+    readers += [((lambda q, c, i=i: c[i]), integer) for i in range(len(probe.comune_ids))]
+    probe_comuni = list(probe.comune_ids)
+    slots = {}
+    for read, adapters in readers:
+        raw = read(probe, probe_comuni)
+        for adapt in adapters:
+            shown = raw if adapt is None else adapt(raw)
+            slots.setdefault((type(shown), shown), (read, adapt))
+    return slots
+
+
+def _template(params, slots) -> tuple:
+    template = []
+    for param in params:
+        try:
+            slot = slots.get((type(param), param))
+        except TypeError:  # unhashable: a constant
+            slot = None
+        template.append(slot if slot is not None else (None, param))
+    return tuple(template)
+
+
+def _fill(template, query: Query) -> tuple:
+    comuni = list(query.comune_ids)  # the order Django writes an IN list of this frozenset in
+    return tuple(
+        value if read is None else (read(query, comuni) if value is None else value(read(query, comuni)))
+        for read, value in template
+    )
+
+
+def _compile_or_empty(compile_rows, query):
+    try:
+        return compile_rows(query)
+    except EmptyResultSet:
+        return _EMPTY
+
+
+def _entry(name: str, query: Query, compile_rows: Callable):
+    """The cached ``(sql, template, converters, column count)`` of this shape, compiling it on first use."""
+    # on the thread's own connection object: its backend, its adapters and converters
+    cache = connections[DEFAULT_DB_ALIAS].__dict__.setdefault("_ambito_indicator_sql", {})
+    shape = _shape(name, query)
+    entry = cache.get(shape)
+    if entry is None:
+        probe = _probe(query)
+        built = _compile_or_empty(compile_rows, probe)
+        real = _compile_or_empty(compile_rows, query)
+        if built is _EMPTY or real is _EMPTY:
+            entry = _EMPTY if built is real else _UNCACHEABLE
+        else:
+            template = _template(built[1], _slots(probe))
+            same = built[0] == real[0] and _fill(template, query) == tuple(real[1])
+            entry = (built[0], template, built[2], built[3]) if same else _UNCACHEABLE
+        cache[shape] = entry
+    return entry
+
+
+def rows(name: str, query: Query, compile_rows: Callable) -> list[tuple]:
+    """The rows of the SQL ``compile_rows(query)`` builds (``(sql, params, converters, column count)``, a
+    pure function of the query: it must read nothing from the database), built once per shape of query."""
+    entry = _entry(name, query, compile_rows)
+    if entry is _EMPTY:
+        return []
+    if entry is _UNCACHEABLE:
+        built = _compile_or_empty(compile_rows, query)
+        if built is _EMPTY:
+            return []
+        sql, params, converters, col_count = built
+    else:
+        sql, template, converters, col_count = entry
+        params = _fill(template, query)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if col_count is not None:
+        fetched = [row[:col_count] for row in fetched]
+    if not converters:
+        return [tuple(row) for row in fetched]
+    result = []
+    for row in map(list, fetched):
+        for pos, (convs, expression) in converters.items():
+            value = row[pos]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[pos] = value
+        result.append(tuple(row))
+    return result

@@ -35,12 +35,15 @@ def responses(query):
 def satisfaction_mean(query):
     from ambito.monitoring.models import QuestionKind
 
-    qs = responses(query).filter(answers__question__kind=QuestionKind.SCALE, answers__score__isnull=False)
-    return grouped(qs, query.by, DIMS, Avg("answers__score"), n=Count("pk", distinct=True), places=2)
+    def scale_answers(q):
+        return responses(q).filter(answers__question__kind=QuestionKind.SCALE, answers__score__isnull=False)
+
+    return grouped(query, "feedback.satisfaction_mean", scale_answers, DIMS, Avg("answers__score"),
+                   n=Count("pk", distinct=True), places=2)
 
 
 def survey_responses(query):
-    return grouped(responses(query), query.by, DIMS, Count("pk"), n=Count("pk"), places=0)
+    return grouped(query, "feedback.survey_responses", responses, DIMS, Count("pk"), n=Count("pk"), places=0)
 
 
 register(IndicatorDefinition(

@@ -25,16 +25,19 @@ def _presence(leps_code, service_type):
     from ambito.network.models import Service
     from ambito.territory.models import Comune
 
-    def compute(query):
+    def comuni(query):
         services = Service.objects.filter(comuni=OuterRef("pk"), active=True).filter(
             JsonListHas("leps", leps_code) | (Q(service_type=service_type) if service_type else Q(pk__in=[]))
         )
-        comuni = Comune.objects.filter(id__in=query.comune_ids).annotate(
+        return Comune.objects.filter(id__in=query.comune_ids).annotate(
             present=Case(When(Exists(services), then=Value(100.0)), default=Value(0.0), output_field=FloatField())
         )
+
+    def compute(query):
         from django.db.models import Avg
 
-        return grouped(comuni, query.by, {Breakdown.COMUNE: "istat_code"}, Avg("present"), places=1)
+        return grouped(query, f"network.presence.{leps_code}.{service_type}", comuni,
+                       {Breakdown.COMUNE: "istat_code"}, Avg("present"), places=1)
 
     return compute
 

@@ -16,7 +16,7 @@ from ambito.monitoring.indicators import (
     models_available,
     register,
 )
-from ambito.monitoring.indicators.common import grouped
+from ambito.monitoring.indicators.common import compiled, grouped, rows
 from ambito.monitoring.sql import rounded
 
 LEPS_RESIDENTS_PER_SOCIAL_WORKER = Decimal(5000)
@@ -30,7 +30,11 @@ def _ambito_ids(query):
     return Comune.objects.filter(pk__in=query.comune_ids).values("ambito_id")
 
 
-def budget_planned(query):
+BUDGET_DIMS = {Breakdown.SOURCE: "source", Breakdown.AREA: "intervention__area", Breakdown.YEAR: ("int", "year"),
+               Breakdown.COMUNE: "comune__istat_code"}
+
+
+def budget_lines(query):
     from django.db.models import Q
 
     from ambito.planning.models import BudgetLine
@@ -45,14 +49,17 @@ def budget_planned(query):
         qs = qs.filter(intervention__service_id=query.service_id)
     if query.by == Breakdown.COMUNE:
         qs = qs.filter(comune__isnull=False)
-    dims = {Breakdown.SOURCE: "source", Breakdown.AREA: "intervention__area", Breakdown.YEAR: ("int", "year"),
-            Breakdown.COMUNE: "comune__istat_code"}
-    return grouped(qs, query.by, dims, Sum("amount"), places=2)
+    return qs
 
 
-def residents_per_social_worker(query):
-    """Residents (latest population year not after the period) per full-time-equivalent social worker on a
-    permanent contract (the ones c. 797 counts) staffed by the plans covering the period's last year."""
+def budget_planned(query):
+    return grouped(query, "planning.budget_planned", budget_lines, BUDGET_DIMS, Sum("amount"), places=2)
+
+
+def _residents_and_fte(query):
+    """One row: full-time-equivalent social workers and residents (two scalar subqueries, one round trip)."""
+    from django.db.models import F, Func
+
     from ambito.planning.models import StaffPosition, StaffProfile
     from ambito.territory.models import PopulationRecord
 
@@ -60,10 +67,23 @@ def residents_per_social_worker(query):
     fte = StaffPosition.objects.filter(
         profile=StaffProfile.SOCIAL_WORKER, permanent=True, intervention__plan__ambito_id__in=_ambito_ids(query),
         intervention__plan__start_year__lte=year, intervention__plan__end_year__gte=year,
-    ).aggregate(fte=Sum("fte"))["fte"]
+    )
     population = PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=year)
     latest = Subquery(population.order_by("-year").values("year")[:1])
-    residents = population.filter(year=latest).aggregate(total=Sum("count"))["total"]
+    residents = population.filter(year=latest)
+    # an ungrouped SUM (Func, not an aggregate: no GROUP BY), typed like the column for its converter
+    parts = [compiled(qs.order_by().annotate(total=Func(F(field), function="SUM")).values_list("total"))
+             for qs, field in ((fte, "fte"), (residents, "count"))]
+    sql = "SELECT " + ", ".join(f"({part_sql})" for part_sql, *_ in parts)
+    params = tuple(param for _, part_params, *_ in parts for param in part_params)
+    converters = {pos: part[2][0] for pos, part in enumerate(parts) if 0 in part[2]}
+    return sql, params, converters, None
+
+
+def residents_per_social_worker(query):
+    """Residents (latest population year not after the period) per full-time-equivalent social worker on a
+    permanent contract (the ones c. 797 counts) staffed by the plans covering the period's last year."""
+    [(fte, residents)] = rows("planning.residents_per_social_worker", query, _residents_and_fte)
     value = Decimal(residents) / fte if fte and residents else None
     return [Cell(key=TOTAL_KEY, value=rounded(value, 0))]
 

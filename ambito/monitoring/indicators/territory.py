@@ -29,8 +29,8 @@ def population(query):
     return qs.filter(year=Subquery(qs.order_by("-year").values("year")[:1]))
 
 
-def _grouped(query, value, places=1):
-    return grouped(population(query), query.by, DIMS, value, n=Sum("count"), places=places)
+def _grouped(name, query, value, places=1):
+    return grouped(query, f"territory.{name}", population, DIMS, value, n=Sum("count"), places=places)
 
 
 def _share(condition: Q, scale=100.0, base: Q | None = None):
@@ -40,19 +40,20 @@ def _share(condition: Q, scale=100.0, base: Q | None = None):
 
 
 def residents(query):
-    return _grouped(query, Sum("count"), places=0)
+    return _grouped("residents", query, Sum("count"), places=0)
 
 
 def share_65_plus(query):
-    return _grouped(query, _share(Q(age__gte=65)))
+    return _grouped("share_65_plus", query, _share(Q(age__gte=65)))
 
 
 def old_age_index(query):
-    return _grouped(query, _share(Q(age__gte=65), base=Q(age__lte=14)))
+    return _grouped("old_age_index", query, _share(Q(age__gte=65), base=Q(age__lte=14)))
 
 
 def dependency_ratio(query):
-    return _grouped(query, _share(Q(age__lte=14) | Q(age__gte=65), base=Q(age__gte=15, age__lte=64)))
+    return _grouped("dependency_ratio", query,
+                    _share(Q(age__lte=14) | Q(age__gte=65), base=Q(age__gte=15, age__lte=64)))
 
 
 register(IndicatorDefinition(
