@@ -594,7 +594,10 @@ def waiting_list_top(*, waiting_list: WaitingList) -> WaitingListEntry | None:
 
 
 def _waiting(waiting_list_id):
-    return WaitingListEntry.objects.filter(waiting_list_id=waiting_list_id, status=EntryStatus.WAITING).order_by(
+    """Entries still waiting, best first; a person whose processing is restricted (GDPR art. 18) is never
+    admitted while the restriction lasts."""
+    return WaitingListEntry.objects.filter(waiting_list_id=waiting_list_id, status=EntryStatus.WAITING,
+                                           person__restricted_at__isnull=True).order_by(
         "-priority_score", "entered_at", "id")
 
 

@@ -490,7 +490,8 @@ def referral_link_resolve(*, token: str, at=None) -> ReferralLink:
     except signing.BadSignature:
         raise invalid from None
     link_id, _sep, nonce = value.partition(":")
-    link = ReferralLink.objects.select_related("referral").filter(pk=link_id, nonce_hash=hash_nonce(nonce)).first()
+    link = ReferralLink.objects.select_related("referral").filter(
+        pk=link_id, nonce_hash=hash_nonce(nonce), referral__person__restricted_at__isnull=True).first()
     if link is None:
         raise invalid
     max_age = datetime.timedelta(days=link.referral.response_days)
@@ -538,7 +539,8 @@ def referral_link_answer(*, token: str, accept: bool, reason: str = "", note: st
 
 def referrals_overdue(*, today: datetime.date):
     """Referrals still unanswered after their agreed days, not yet reminded today."""
-    return (Referral.objects.filter(status=ReferralStatus.SENT, answer_due_on__lt=today)
+    return (Referral.objects.filter(status=ReferralStatus.SENT, answer_due_on__lt=today,
+                                    person__restricted_at__isnull=True)  # GDPR art. 18: no processing
             .filter(Q(last_reminder_at__isnull=True) | Q(last_reminder_at__date__lt=today))
             .select_related("provider", "sent_by", "service"))
 

@@ -111,3 +111,16 @@ def test_one_person_waits_once_per_list(pua, sad):
     entry = add(pua, sad)
     with pytest.raises(ValidationError):
         services.waiting_list_entry_add(actor=pua.users["sw.monza"], waiting_list=sad, person=entry.person)
+
+
+def test_a_person_whose_processing_is_restricted_is_never_admitted(pua, sad):
+    """GDPR art. 18: while the restriction lasts the entry stays, but the next person is admitted."""
+    from ambito.access.models import Person
+
+    top = add(pua, sad, urgency=4)
+    second = add(pua, sad, urgency=1)
+    Person.objects.filter(pk=top.person_id).update(restricted_at=T0)
+    admitted = services.waiting_list_admit(actor=pua.users["sw.monza"], waiting_list=sad,
+                                           at=T0 + datetime.timedelta(days=3))
+    assert admitted == second
+    assert WaitingListEntry.objects.get(pk=top.pk).status == EntryStatus.WAITING

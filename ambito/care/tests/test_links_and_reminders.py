@@ -87,3 +87,19 @@ def test_reminders_go_to_referrals_unanswered_after_the_agreed_days_once_a_day(c
 def test_the_reminder_command_runs(care_demo, capsys):
     call_command("care_send_referral_reminders")
     assert "0 referral reminder(s) sent" in capsys.readouterr().out
+
+
+def test_no_reminder_and_no_link_for_a_person_whose_processing_is_restricted(care_demo):
+    """GDPR art. 18: a restricted person's referral is not processed: no reminder e-mail, the link is refused."""
+    from ambito.access.models import Person
+
+    sw = care_demo.users["sw.monza"]
+    sent = timezone.make_aware(datetime.datetime(2026, 3, 2, 10, 0))
+    _plan, late = signed_plan(care_demo, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))
+    referral = services.referral_send(actor=sw, intervention=late, response_days=5, at=sent)
+    token = services.referral_link_create(referral=referral, email="ets@example.org", at=sent)
+    Person.objects.filter(pk=referral.person_id).update(restricted_at=sent)
+    day_after = timezone.make_aware(datetime.datetime(2026, 3, 8, 9, 0))
+    assert services.referral_reminders_send(at=day_after) == []
+    with pytest.raises(ValidationError):
+        services.referral_link_resolve(token=token, at=sent + datetime.timedelta(days=1))
