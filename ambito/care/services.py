@@ -783,6 +783,8 @@ def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
         text = read_text(data)
     except UnicodeDecodeError:
         raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))]) from None
+    if "\x00" in text:  # a binary file, and PostgreSQL text cannot hold NUL
+        raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))])
     dialect = ";" if text.splitlines()[0:1] and text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") \
         else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect)

@@ -123,8 +123,21 @@ def _extension_validator():
 
 
 def extension_errors(document: dict, row: int) -> list[RowError]:
-    return [RowError(row, error.message, ".".join(str(p) for p in error.absolute_path))
-            for error in sorted(_extension_validator().iter_errors(document), key=lambda e: list(e.absolute_path))]
+    errors = [RowError(row, error.message, ".".join(str(p) for p in error.absolute_path))
+              for error in sorted(_extension_validator().iter_errors(document), key=lambda e: list(e.absolute_path))]
+    if _has_nul(document):  # PostgreSQL text cannot hold NUL
+        errors.append(RowError(row, "text contains a NUL character (U+0000)"))
+    return errors
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def schema_errors(document: dict, row: int) -> list[RowError]:

@@ -115,6 +115,8 @@ def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulatio
         text = read_text(data)
     except UnicodeDecodeError:
         raise ImportRejected([RowError(0, _("The file is not a text (CSV) file."))]) from None
+    if "\x00" in text:  # a binary file, and PostgreSQL text cannot hold NUL
+        raise ImportRejected([RowError(0, _("The file is not a text (CSV) file."))])
     lines = text.splitlines()
     errors: list[RowError] = []
     header_index = None

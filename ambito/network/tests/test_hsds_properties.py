@@ -19,7 +19,7 @@ BOUNDED = settings(max_examples=40, deadline=None, derandomize=True, database=No
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=10) | st.sampled_from(["", "NaN", "25:99", "MO,XX", "108033", "Z9.99", "active", "x" * 400]),
+    | st.text(max_size=10) | st.sampled_from(["", "NaN", "25:99", "MO,XX", "108033", "Z9.99", "active", "x" * 400, "a\x00b"]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=6,
 )
