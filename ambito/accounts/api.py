@@ -18,7 +18,7 @@ from ambito.accounts.services import access_log_record, access_log_records
 class AccessLogEntryOutput(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", default=None, help_text="Who (null: no signed-in user).")
     user_name = serializers.SerializerMethodField()
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
     role = serializers.ChoiceField(choices=Role.choices, allow_blank=True)
     action = serializers.ChoiceField(choices=AccessAction.choices)
     purpose_code = serializers.ChoiceField(choices=AccessPurpose.choices)

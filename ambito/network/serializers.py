@@ -30,7 +30,7 @@ class ScheduleOutputSerializer(serializers.ModelSerializer):
 class ServiceOutputSerializer(serializers.ModelSerializer):
     provider = serializers.CharField(source="provider.name")
     provider_id = serializers.IntegerField()
-    nomenclatore_code = serializers.CharField(source="taxonomy_term.code", default=None)
+    nomenclatore_code = serializers.CharField(source="taxonomy_term.code", default=None, allow_null=True)
     comuni = serializers.SerializerMethodField()
 
     class Meta:

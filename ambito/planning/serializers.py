@@ -71,9 +71,9 @@ class PlanStaffPositionSerializer(serializers.ModelSerializer):
 
 
 class PlanInterventionSerializer(serializers.ModelSerializer):
-    objective = serializers.CharField(source="objective.code", default=None)
+    objective = serializers.CharField(source="objective.code", default=None, allow_null=True)
     comuni = serializers.SerializerMethodField()
-    lead_organisation = serializers.CharField(source="lead_organisation.name", default=None)
+    lead_organisation = serializers.CharField(source="lead_organisation.name", default=None, allow_null=True)
     partners = serializers.SerializerMethodField()
     indicators = PlanIndicatorSerializer(many=True)
     budget_lines = PlanBudgetLineSerializer(many=True)
@@ -113,9 +113,9 @@ class PlanInterventionUpdateSerializer(serializers.Serializer):
 
 class PlanContributionSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name")
-    table = serializers.CharField(source="table.name", default=None)
-    objective = serializers.CharField(source="objective.code", default=None)
-    intervention = serializers.CharField(source="intervention.code", default=None)
+    table = serializers.CharField(source="table.name", default=None, allow_null=True)
+    objective = serializers.CharField(source="objective.code", default=None, allow_null=True)
+    intervention = serializers.CharField(source="intervention.code", default=None, allow_null=True)
 
     class Meta:
         model = Contribution

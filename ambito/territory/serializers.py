@@ -19,7 +19,7 @@ class IndicatorsSerializer(serializers.Serializer):
 
 
 class ComuneOutputSerializer(serializers.ModelSerializer):
-    ambito = serializers.CharField(source="ambito.name", default=None)
+    ambito = serializers.CharField(source="ambito.name", default=None, allow_null=True)
     population = serializers.SerializerMethodField()
 
     class Meta:
