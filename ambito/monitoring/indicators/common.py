@@ -161,21 +161,49 @@ def comune_dims(path: str) -> str:
     return f"{path}__istat_code"
 
 
+def _named_after(queryset, by: str | None, dims: dict):
+    """For a service or provider breakdown keyed by a foreign key id: ``(table, id column, name column)`` of
+    the model it points to, to name the few aggregated rows after grouping (a join on every source row
+    costs more than the grouping itself). None otherwise: a Comune's name rides on its existing join."""
+    spec = dims.get(by) if by in (Breakdown.SERVICE, Breakdown.PROVIDER) else None
+    if not isinstance(spec, str) or not spec.endswith("_id"):
+        return None
+    model = queryset.model
+    *path, last = spec.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model
+    target = model._meta.get_field(last).related_model
+    quote = connection.ops.quote_name
+    return (quote(target._meta.db_table), quote(target._meta.pk.column),
+            quote(target._meta.get_field("name").column))
+
+
+def _with_names(sql: str, named) -> str:
+    table, pk, name = named
+    return f"SELECT g.*, l.{name} FROM ({sql}) g LEFT JOIN {table} l ON l.{pk} = g.mkey"
+
+
 def grouped(query: Query, name: str, source: Callable, dims: dict, value, n=None, places: int = 1) -> list[Cell]:
     """One aggregate ``value`` (and optional person count ``n``) per key of ``query.by``, in one query over
-    ``source(query)``. ``name`` names the SQL (see ``rows``): one name, one way of building it."""
+    ``source(query)``, with the keys' names. ``name`` names the SQL (see ``rows``): one name, one way of
+    building it."""
 
     def compile_rows(q):
-        label = label_path(q.by, dims)
+        base = source(q)
+        named = _named_after(base, q.by, dims)
+        label = None if named else label_path(q.by, dims)
         extra = {"mlabel": Max(label)} if label else {}
         qs = (
-            with_key(source(q), q.by, dims)
+            with_key(base, q.by, dims)
             .values("mkey")
             .annotate(v=value, n=n if n is not None else Count("pk"), **extra)
             .values_list("mkey", "v", "n", *extra)
             .order_by()
         )
-        return compiled(qs)
+        sql, params, converters, col_count = compiled(qs)
+        if named:
+            return _with_names(sql, named), params, converters, None
+        return sql, params, converters, col_count
 
     return cells(query.by, rows(name, query, compile_rows), places)
 
@@ -183,16 +211,18 @@ def grouped(query: Query, name: str, source: Callable, dims: dict, value, n=None
 def percentile_cells(query: Query, name: str, source: Callable, dims: dict, value_expression, fraction: float,
                      places: int = 1) -> list[Cell]:
     """The ``fraction`` percentile of ``value_expression`` over ``source(query)`` per key (see
-    ``sql.percentile_sql``), in one query."""
+    ``sql.percentile_sql``), with the keys' names, in one query."""
 
     def compile_rows(q):
-        label = label_path(q.by, dims)
+        source_qs = source(q)
+        named = _named_after(source_qs, q.by, dims)
+        label = None if named else label_path(q.by, dims)
         extra = {"mlabel": F(label)} if label else {}
-        base = (with_key(source(q), q.by, dims).annotate(mval=value_expression, **extra)
+        base = (with_key(source_qs, q.by, dims).annotate(mval=value_expression, **extra)
                 .values("mkey", "mval", *extra).order_by())
         inner_sql, params = base.query.sql_with_params()
         sql, params = percentile_sql(inner_sql, params, fraction, labelled=bool(label))
-        return sql, params, {}, None
+        return (_with_names(sql, named) if named else sql), params, {}, None
 
     return cells(query.by, rows(name, query, compile_rows), places)
 

@@ -93,3 +93,15 @@ def test_a_reused_call_runs_only_the_value_query(data, django_assert_num_queries
     with django_assert_num_queries(1):
         result = compute("discharges_services_active", actor=actor, period=SPRING, by=Breakdown.COMUNE)
     assert [(c.key, c.label, c.value) for c in result.cells] == [("999001", "Alfa", Decimal("50.0"))]
+
+
+def test_service_and_provider_breakdowns_are_named_in_the_value_query(data, django_assert_num_queries):
+    actor = data.users["t.case"]
+    s1 = data.services["s1"]
+    for code in ("hours_delivered", "referral_response_days_median"):  # a sum and a percentile
+        for by, name in ((Breakdown.SERVICE, "Servizio s1"), (Breakdown.PROVIDER, "Coop Prova")):
+            compute(code, actor=actor, period=YEAR, by=by)
+            with django_assert_num_queries(2 if by == Breakdown.SERVICE else 1):  # + plan links by service
+                cells = compute(code, actor=actor, period=YEAR, by=by).cells
+            key = str(s1.pk if by == Breakdown.SERVICE else s1.provider_id)
+            assert [(c.key, c.label) for c in cells] == [(key, name)], (code, by)
