@@ -20,7 +20,7 @@ from django.db import connection, reset_queries
 from django.test import Client
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
-WARMUP = 3
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 
 
 def _percentile(values: list[float], q: float) -> float:
