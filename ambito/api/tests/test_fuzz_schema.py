@@ -3,7 +3,7 @@
 Checks on every generated request: no 5xx, the status code, the content type and the body all as the schema
 documents them. Requests run in-process through Django's test handler, each inside a savepoint that is
 rolled back, so unsafe methods are fuzzed too and nothing leaks between cases or out of the module.
-``FUZZ_EXAMPLES`` (default 2) sets the examples per operation and role; the totals land in
+``FUZZ_EXAMPLES`` (default 3) sets the examples per operation and role; the totals land in
 ``var/fuzz-report.json``.
 """
 
@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 ROLES = ["anonymous", "planner", "sw.monza", "asl.operator", "gp", "ets.operator", "observer", "admin", "dpo"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The marker also makes pytest-django create the test database before the module fixture runs.
