@@ -77,6 +77,9 @@ class Person(VersionedModel):
         indexes = [
             models.Index(fields=["last_name", "first_name", "birth_date"]),
             models.Index(fields=["residence_comune", "last_name"]),
+            # The few restricted persons, read once per request by the authorisation matrix.
+            models.Index(fields=["restricted_at"], condition=models.Q(restricted_at__isnull=False),
+                         name="person_restricted_idx"),
         ]
 
     def __str__(self):

@@ -96,6 +96,18 @@ def _shared_person_ids(user, organisation_ids) -> list:
     return cache[key]
 
 
+def _restricted_person_ids(user) -> list:
+    """Persons whose processing is restricted, read once per request through a partial index: usually none,
+    and a literal list keeps the filters free of a join to the persons table."""
+    from ambito.access.models import Person
+
+    holder = user.__dict__ if user is not None else {}
+    if "_ambito_restricted_persons" not in holder:
+        holder["_ambito_restricted_persons"] = list(
+            Person.objects.filter(restricted_at__isnull=False).values_list("id", flat=True))
+    return holder["_ambito_restricted_persons"]
+
+
 def _relation_q(kind: Kind, relation: str, user, roles, prefix: str) -> Q:
     scope = scope_for(user)
     if relation == PUBLIC:
@@ -348,8 +360,9 @@ def allowed_q(user, kind: str, action: str, prefix: str = "") -> Q:
         if not granted:
             continue
         q = _any(granted)
-        if spec.person is not None:  # a restricted person (GDPR art. 18) leaves every list
-            q = Q(**{_join(prefix, spec.person, "restricted_at__isnull"): True}) & q
+        restricted = _restricted_person_ids(user) if spec.person is not None else []
+        if restricted:  # a restricted person (GDPR art. 18) leaves every list
+            q = ~Q(**{_join(prefix, spec.person, "id__in"): restricted}) & q
         if base in spec.conditions:
             condition = spec.conditions[base][0]
             q = Q(**{_join(prefix, k): v for k, v in condition.children}) & q
