@@ -104,7 +104,7 @@ def _restricted_person_ids(user) -> list:
     holder = user.__dict__ if user is not None else {}
     if "_ambito_restricted_persons" not in holder:
         holder["_ambito_restricted_persons"] = list(
-            Person.objects.filter(restricted_at__isnull=False).values_list("id", flat=True))
+            Person.objects.filter(restricted_at__isnull=False).order_by().values_list("id", flat=True))
     return holder["_ambito_restricted_persons"]
 
 
