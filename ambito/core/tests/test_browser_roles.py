@@ -14,6 +14,7 @@ ROLES = {
     "ets.operator": ("Operatore di ente erogatore / Terzo Settore", "Provider / Third-Sector operator"),
     "observer": ("Osservatore regionale", "Regional observer"),
     "admin": ("Amministratore", "Administrator"),
+    "dpo": ("Responsabile della protezione dei dati (RPD/DPO)", "Data protection officer (DPO)"),
 }
 
 
