@@ -155,7 +155,8 @@ def managed_person_ids_q(user) -> Q:
     if not scope_for(user).by_role or not apps.is_installed("ambito.care"):
         return NOTHING
     CarePlan = apps.get_model("care", "CarePlan")
-    return Q(pk__in=CarePlan.objects.filter(case_manager=user, status__in=["draft", "active"]).values("person_id"))
+    return Q(pk__in=CarePlan.objects.filter(case_manager=user, status__in=["draft", "active"],
+                                            person__restricted_at__isnull=True).values("person_id"))
 
 
 def person_access_log_q(user) -> Q:

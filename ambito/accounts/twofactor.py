@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from ambito.accounts.selectors import scope_for
 
@@ -161,6 +162,8 @@ def enrolment_confirm(request, code: str) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    # An API token issued before enrolment would keep working without a code: revoke it.
+    Token.objects.filter(user=user).delete()
     django_otp.login(request, device)
     request.session.pop(PENDING_SESSION_KEY, None)
     logger.info("two-factor enrolled for user id %s", user.pk)

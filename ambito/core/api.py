@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ambito.accounts.selectors import scope_for
 from ambito.core.models import Job
+from ambito.core.selectors import job_visible_to
 
 
 class JobOutputSerializer(serializers.ModelSerializer):
@@ -36,6 +36,6 @@ class JobDetailApi(APIView):
 
     def get(self, request, pk):
         job = get_object_or_404(Job, pk=pk)
-        if job.requested_by_id != request.user.id and not scope_for(request.user).has("administrator"):
+        if not job_visible_to(actor=request.user, job=job):
             return Response({"detail": "Not found."}, status=404)
         return job_response(request, job, status=200)

@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ambito.accounts.selectors import scope_for
 from ambito.core.models import Job
-from ambito.core.selectors import home_context
+from ambito.core.selectors import home_context, job_visible_to
 
 
 def home(request):
@@ -30,7 +29,7 @@ def healthz(request):
 
 def _job_for(request, job_id) -> Job:
     job = get_object_or_404(Job, pk=job_id)
-    if job.requested_by_id != request.user.id and not scope_for(request.user).has("administrator"):
+    if not job_visible_to(actor=request.user, job=job):
         raise Http404
     return job
 

@@ -11,7 +11,6 @@ tests/test_rules.py checks that the two agree for every demo persona.
 import rules
 from django.db.models import Q
 
-from ambito.access import rules as access_rules
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 
@@ -39,20 +38,17 @@ def is_dpo_of_person(user, person) -> bool:
     return person is not None and person.ambito_id in dpo_ambito_ids(user)
 
 
-# --- Export (art. 15) and change history (art. 16): DPO, or the case team while not restricted ---------------
+# --- Export (art. 15) and change history (art. 16): the DPO of the person's Ambito ---------------------------
+# The export and the history gather every source without the matrix's per-kind limits (an ASL operator does
+# not read the social service's notes, a provider sees only its referral): only the DPO, who answers the
+# request, reads them whole.
 
 def person_privacy_q(user) -> Q:
     """Persons whose data the user may export and whose change history the user may read."""
-    return dpo_person_q(user) | (access_rules.person_editable_q(user) & Q(restricted_at__isnull=True))
+    return dpo_person_q(user)
 
 
-@rules.predicate
-def can_read_person_privacy(user, person) -> bool:
-    if person is None:
-        return False
-    if is_dpo_of_person(user, person):
-        return True
-    return person.restricted_at is None and access_rules.can_edit_person(user, person)
+can_read_person_privacy = is_dpo_of_person
 
 
 # --- Privacy requests: the DPO of the Ambito ---------------------------------------------------------------

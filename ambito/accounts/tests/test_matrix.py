@@ -329,6 +329,10 @@ def test_a_restricted_person_leaves_every_list_and_page(world, client):
             for action in authz.actions_of(kind) - set(authz.ROLE_ACTIONS.get(kind, {})):
                 assert not authz.allows(sw, kind, action, obj), (kind, action)
                 assert not model.objects.filter(authz.allowed_q(sw, kind, action), pk=obj.pk).exists(), kind
+    # sw.monza is also the case manager of the person's PAI: not even the access log stays open to them.
+    from ambito.accounts import rules as accounts_rules
+
+    assert not accounts_rules.can_view_person_access_log(sw, monza_person)
     client.force_login(sw)
     assert client.get(f"/pua/persone/{monza_person.pseudonym}/").status_code == 404
     assert monza_person.last_name.encode() not in client.get("/casi/").content

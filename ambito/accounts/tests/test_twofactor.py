@@ -162,3 +162,12 @@ def test_a_misspelt_required_role_is_a_system_check_error(settings):
     assert check_required_roles() == []
     settings.AMBITO_REQUIRE_2FA_ROLES = ["administrator", "admins"]
     assert [e.id for e in check_required_roles()] == ["ambito.E2FA1"]
+
+
+def test_enrolling_revokes_an_api_token_issued_before(client, demo, no_throttle):
+    """A token from before enrolment would open the API without a code."""
+    from rest_framework.authtoken.models import Token
+
+    old = Token.objects.create(user=demo.users["planner"])
+    enrol(client, "planner")
+    assert not Token.objects.filter(key=old.key).exists()

@@ -73,3 +73,17 @@ def test_a_result_written_to_a_temporary_file_is_stored_and_the_file_removed(dem
     assert job.status == JobStatus.DONE
     assert job.result_file.read().decode().splitlines()[-1] == "9999"
     assert not Path(job.result_data["tmp"]).exists()
+
+
+def test_an_administrator_sees_others_jobs_but_never_a_persons_whole_record(client_as, demo):
+    """The art. 15 export holds everything on a person: only the DPO who asked for it reads it."""
+    report = Job.objects.create(kind="tests.echo", params={}, params_key="r", requested_by=demo.users["planner"],
+                                title="report")
+    export = Job.objects.create(kind="privacy.subject_access", params={}, params_key="e",
+                                requested_by=demo.users["dpo"], title="export")
+    admin = client_as("admin")
+    assert admin.get(f"/lavori/{report.pk}/").status_code == 200
+    assert admin.get(f"/lavori/{export.pk}/").status_code == 404
+    assert admin.get(f"/lavori/{export.pk}/scarica/").status_code == 404
+    assert admin.get(f"/api/v1/jobs/{export.pk}/").status_code == 404
+    assert client_as("dpo").get(f"/lavori/{export.pk}/").status_code == 200

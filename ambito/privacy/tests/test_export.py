@@ -34,10 +34,9 @@ def _export(client, pseudonym, fmt, run_jobs, capture):
     return job, b"".join(download.streaming_content)
 
 
-@pytest.mark.parametrize("username", ["dpo", "sw.monza"])
-def test_the_export_holds_every_record_of_the_person_in_pdf_and_json(subject, client_as, run_jobs, username,
+def test_the_export_holds_every_record_of_the_person_in_pdf_and_json(subject, client_as, run_jobs,
                                                                      django_capture_on_commit_callbacks):
-    client = client_as(username)
+    client = client_as("dpo")
     job, raw = _export(client, subject.pseudonym, "json", run_jobs, django_capture_on_commit_callbacks)
     document = json.loads(raw)
     assert document["schema"] == EXPORT_SCHEMA and document["version"] == 1
@@ -68,7 +67,7 @@ def test_the_export_holds_every_record_of_the_person_in_pdf_and_json(subject, cl
             assert source["name"][:1].upper() + source["name"][1:] in text, source["key"]
     assert "Igiene personale tre mattine" in text and "San Gerardo" in text and "Progetto abitare" in text
     assert "039 7654321 → 039 1111111" in text
-    assert AccessLog.objects.filter(user__username=username, action="export", person_ref=subject.pseudonym,
+    assert AccessLog.objects.filter(user__username="dpo", action="export", person_ref=subject.pseudonym,
                                     purpose__startswith="gdpr_request").count() == 2
 
 
@@ -80,14 +79,27 @@ def test_only_the_dpo_and_the_case_team_may_export(subject, client_as):
     assert not Job.objects.filter(kind="privacy.subject_access").exists()
 
 
+def test_the_case_team_cannot_export_a_whole_record(subject, world, client_as):
+    """The export gathers every source without the matrix's limits: only the DPO answers an art. 15 request."""
+    from django.core.exceptions import PermissionDenied
+
+    from ambito.privacy.services import subject_access_export_start
+
+    for username in ("sw.monza", "asl.operator"):
+        with pytest.raises(PermissionDenied):
+            subject_access_export_start(actor=world.users[username], person=subject, fmt="json")
+        response = client_as(username).post(f"/privacy/persone/{subject.pseudonym}/esporta/", {"format": "json"})
+        assert response.status_code in (403, 404) and subject.last_name.encode() not in response.content
+
+
 def test_a_requester_who_lost_access_gets_a_failed_job(subject, world, run_jobs, django_capture_on_commit_callbacks):
     from ambito.accounts.models import Membership
     from ambito.privacy.services import subject_access_export_start
 
-    sw = world.users["sw.monza"]
+    dpo = world.users["dpo"]
     with django_capture_on_commit_callbacks(execute=True):
-        job = subject_access_export_start(actor=sw, person=subject, fmt="pdf")
-    Membership.objects.filter(user=sw).update(active=False)
+        job = subject_access_export_start(actor=dpo, person=subject, fmt="pdf")
+    Membership.objects.filter(user=dpo).update(active=False)
     run_jobs()
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.result_file
