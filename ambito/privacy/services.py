@@ -8,6 +8,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,7 +226,7 @@ def _scrub_rows(queryset, scrubber: Scrubber) -> int:
                 if value and new_name != value.name:
                     with value.open("rb") as handle:
                         stored = value.storage.save(new_name, ContentFile(handle.read()))
-                    value.storage.delete(value.name)
+                    _delete_file_on_commit(value.storage, value.name)
                     setattr(row, field.attname, stored)
                     dirty = True
                     touched.add(field.name)
@@ -256,13 +257,20 @@ def _scrub_change_log(person: Person, scrubber: Scrubber) -> int:
     return len(entries)
 
 
+def _delete_file_on_commit(storage, name: str) -> None:
+    """Files are not transactional: the old file goes only once the erasure commits, so a rollback leaves
+    the rows pointing at files that still exist (at worst a scrubbed copy is left unreferenced)."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _drop_exports(person: Person) -> int:
     """Earlier art. 15 exports hold the identity: their files go (the job rows stay, without a result)."""
     from ambito.core.models import Job
 
     jobs = list(Job.objects.filter(kind=EXPORT_JOB, params__person_id=person.pk).exclude(result_file=""))
     for job in jobs:
-        job.result_file.delete(save=False)
+        _delete_file_on_commit(job.result_file.storage, job.result_file.name)
+        job.result_file = ""
         job.result_name = ""
         job.save(update_fields=["result_file", "result_name"])
     return len(jobs)

@@ -112,11 +112,18 @@ def test_a_failing_erasure_leaves_everything_as_it_was(world, subject, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    from ambito.care.models import CaseAttachment
+
+    attachments = list(CaseAttachment.objects.filter(note__person=subject))
+    assert attachments, "the subject has an attachment whose name the erasure would change"
     monkeypatch.setattr(services, "_drop_exports", boom)
     with pytest.raises(RuntimeError):
         services.privacy_request_complete(actor=dpo, request=request)
     subject.refresh_from_db()
     assert subject.last_name == LAST and subject.restricted_at is None and _counts(subject) == before
+    for attachment in attachments:  # files are not transactional: the originals must still be there
+        attachment.refresh_from_db()
+        assert attachment.file.storage.exists(attachment.file.name), attachment.file.name
     request.refresh_from_db()
     assert request.status == "received" and request.result == {}
 
