@@ -512,6 +512,8 @@ class _FileRestorer:
         self.fields = {label: f for label, f, _table in _file_fields(tables)}
         self.replace = replace
         self.created: list[tuple[object, str]] = []
+        # Files overwritten under --replace: (storage, name, side copy), put back if the restore fails.
+        self.set_aside: list[tuple[object, str, str]] = []
         self.current = None
         self.spool = None
         self.count = 0
@@ -544,6 +546,9 @@ class _FileRestorer:
                 if not self.replace:  # the label, not the name: file names may carry a person's name
                     raise BackupError(f"A stored file of {label} already exists with other content; "
                                       "pass --replace to overwrite it.")
+                with storage.open(name, "rb") as existing:
+                    side = storage.save(f"{name}.pre-restore", File(existing, name=name))
+                self.set_aside.append((storage, name, side))
                 storage.delete(name)
             spool.seek(0)
             saved = storage.save(name, File(spool, name=name))
@@ -556,6 +561,16 @@ class _FileRestorer:
         for storage, name in self.created:
             storage.delete(name)
         self.created.clear()
+        for storage, name, side in self.set_aside:  # the database rolled back to rows that point at these
+            with storage.open(side, "rb") as kept:
+                storage.save(name, File(kept, name=name))
+            storage.delete(side)
+        self.set_aside.clear()
+
+    def commit(self) -> None:
+        for storage, _name, side in self.set_aside:
+            storage.delete(side)
+        self.set_aside.clear()
 
 
 def _same_bytes(first, second) -> bool:
@@ -587,6 +602,7 @@ def backup_restore(*, path, key: str, replace: bool = False, using: str = DEFAUL
     except BaseException:
         files.undo()
         raise
+    files.commit()
     summary = RestoreSummary(tables=found, created_at=header["created_at"], source_vendor=header["vendor"],
                              seconds=time.monotonic() - started, files=files.count)
     logger.info("backup restored: %d tables, %d rows, %d files", len(found), summary.rows, files.count)

@@ -257,3 +257,33 @@ def test_rows_committed_while_the_backup_runs_are_not_in_it(key, tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT (SELECT COUNT(*) FROM django_session), (SELECT COUNT(*) FROM auth_group)")
         assert cursor.fetchone() == (1, 1)
+
+
+@pytest.mark.parametrize("outcome", ["fails", "commits"])
+def test_a_file_overwritten_by_replace_comes_back_if_the_restore_fails(db, outcome):
+    """Files are not transactional: under --replace an existing file is set aside, put back when the restore
+    fails (the database rolls back to rows pointing at it) and removed once it succeeds."""
+    import base64
+
+    from django.core.files.base import ContentFile
+
+    restorer = backup._FileRestorer(backup._tables("default"), replace=True)
+    field = restorer.fields["care.CaseAttachment.file"]
+    name = field.storage.save("care/attachments/test-restore.txt", ContentFile(b"what the database points at"))
+    try:
+        restorer.start({"field": "care.CaseAttachment.file", "name": name})
+        restorer.data({"b64": base64.b64encode(b"the backup's copy").decode()})
+        restorer.finish()
+        with field.storage.open(name, "rb") as handle:
+            assert handle.read() == b"the backup's copy"
+        if outcome == "fails":
+            restorer.undo()
+            expected = b"what the database points at"
+        else:
+            restorer.commit()
+            expected = b"the backup's copy"
+        with field.storage.open(name, "rb") as handle:
+            assert handle.read() == expected
+        assert not field.storage.exists(f"{name}.pre-restore")
+    finally:
+        field.storage.delete(name)
