@@ -13,7 +13,15 @@ from ambito.care import services
 from ambito.care.models import CarePlan, CarePlanStatus, ReferralStatus
 from ambito.care.tests.factories import person, signed_plan, uvm
 from ambito.core.concurrency import StaleEditError
-from ambito.core.tests.parallel import THREADS, api_session, colleagues, fire, requires_postgresql, summary
+from ambito.core.tests.parallel import (
+    THREADS,
+    api_session,
+    colleagues,
+    fire,
+    one_winner,
+    requires_postgresql,
+    summary,
+)
 from ambito.network.taxonomy import Area
 
 
@@ -138,17 +146,15 @@ def test_parallel_acceptances_of_one_referral_record_exactly_one(demo_with, live
     for trial in range(1, TRIALS + 1):
         _plan, intervention = signed_plan(ctx, who=person(ctx, first=f"Prova{trial}", last="Parallela"))
         referral = services.referral_send(actor=ctx.users["sw.monza"], intervention=intervention)
-        outcomes = fire(sessions, "POST", f"/api/v1/referrals/{referral.pk}/accept/", [None] * THREADS)
-        won = [o for o in outcomes if o.status == 200]
-        lost = [o for o in outcomes if o.status != 200]
-        assert len(won) == 1, [(o.status, o.body) for o in outcomes]
-        assert {o.status for o in lost} == {409}, [(o.status, o.body) for o in lost]
+        payloads = [None] * THREADS
+        _winner, lost = one_winner(fire(sessions, "POST", f"/api/v1/referrals/{referral.pk}/accept/", payloads),
+                                   payloads)
         assert all(o.body["code"] == "already_answered" and "due volte" in o.body["detail"][0] for o in lost)
         referral.refresh_from_db()
         assert referral.status == ReferralStatus.ACCEPTED and referral.answered_at is not None
         assert referral.status_changes.filter(to_status=ReferralStatus.ACCEPTED).count() == 1
         assert referral.status_changes.count() == 2  # sent, accepted
-        trials.append({"accepted_200": len(won), "refused_409": len(lost)})
+        trials.append({"accepted_200": 1, "refused_409": len(lost)})
     summary("referral acceptance", trials)
 
 
@@ -164,14 +170,9 @@ def test_parallel_patches_of_one_care_plan_leave_exactly_one_winner(demo_with, l
         version = CarePlan.objects.get(pk=plan.pk).version
         payloads = [{"version": version, "title": f"PAI {trial}.{n}", "summary": f"Scritto da {n}"}
                     for n in range(THREADS)]
-        outcomes = fire(sessions, "PATCH", url, payloads)
-        won = [o for o in outcomes if o.status == 200]
-        lost = [o for o in outcomes if o.status != 200]
-        assert len(won) == 1, [(o.status, o.body) for o in outcomes]
-        assert {o.status for o in lost} == {409}, [(o.status, o.body) for o in lost]
-        winner = payloads[won[0].index]
+        winner, lost = one_winner(fire(sessions, "PATCH", url, payloads), payloads)
         saved = CarePlan.objects.get(pk=plan.pk)
         assert (saved.title, saved.summary, saved.version) == (winner["title"], winner["summary"], version + 1)
         assert all(o.body["current"]["title"] == winner["title"] for o in lost)
-        trials.append({"saved_200": len(won), "refused_409": len(lost)})
+        trials.append({"saved_200": 1, "refused_409": len(lost)})
     summary("care plan PATCH", trials)

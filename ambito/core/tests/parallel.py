@@ -87,3 +87,13 @@ def summary(name: str, trials: list[dict]) -> str:
         f"{key}={value}" for key, value in sorted(totals.items()))
     print(line)
     return line
+
+
+def one_winner(outcomes: list[Outcome], payloads: list[dict]) -> tuple[dict, list[Outcome]]:
+    """Parallel edits of one version: exactly one 200, every other one told 409. Returns the winner's
+    payload and the refused outcomes."""
+    won = [o for o in outcomes if o.status == 200]
+    lost = [o for o in outcomes if o.status != 200]
+    assert len(won) == 1, [(o.status, o.body) for o in outcomes]
+    assert {o.status for o in lost} == {409}, [(o.status, o.body) for o in lost]
+    return payloads[won[0].index], lost

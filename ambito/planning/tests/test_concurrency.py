@@ -6,7 +6,15 @@ import re
 import pytest
 
 from ambito.core.concurrency import StaleEditError
-from ambito.core.tests.parallel import THREADS, api_session, colleagues, fire, requires_postgresql, summary
+from ambito.core.tests.parallel import (
+    THREADS,
+    api_session,
+    colleagues,
+    fire,
+    one_winner,
+    requires_postgresql,
+    summary,
+)
 from ambito.planning import services
 from ambito.planning.models import Intervention, Plan
 from ambito.planning.tests.conftest import approve
@@ -164,16 +172,11 @@ def test_parallel_patches_of_one_intervention_leave_exactly_one_winner(demo, liv
         version = Intervention.objects.get(pk=intervention.pk).version
         payloads = [{"version": version, "title": f"Prova {trial} di {n}", "target_group": f"gruppo {n}"}
                     for n in range(THREADS)]
-        outcomes = fire(sessions, "PATCH", url, payloads)
-        won = [o for o in outcomes if o.status == 200]
-        lost = [o for o in outcomes if o.status != 200]
-        assert len(won) == 1, [(o.status, o.body) for o in outcomes]
-        assert {o.status for o in lost} == {409}, [(o.status, o.body) for o in lost]
-        winner = payloads[won[0].index]
+        winner, lost = one_winner(fire(sessions, "PATCH", url, payloads), payloads)
         saved = Intervention.objects.get(pk=intervention.pk)
         assert (saved.title, saved.target_group, saved.version) == (winner["title"], winner["target_group"],
                                                                     version + 1)
         assert all(o.body["current_version"] == version + 1 and o.body["current"]["title"] == winner["title"]
                    for o in lost)
-        trials.append({"saved_200": len(won), "refused_409": len(lost)})
+        trials.append({"saved_200": 1, "refused_409": len(lost)})
     summary("intervention PATCH", trials)
