@@ -10,7 +10,6 @@ from the same cells; tests/test_rules.py checks that the two agree for every dem
   here (aggregates elsewhere; ETS receive referrals in the ``care`` app)."""
 
 import rules
-from django.db.models import Q
 
 from ambito.accounts import authorization as authz
 from ambito.accounts.roles import Role
@@ -33,10 +32,6 @@ person_q = authz.q_function("person", "view")
 can_view_person = authz.predicate("person", "view")
 person_editable_q = authz.q_function("person", "change")
 can_edit_person = authz.predicate("person", "change")
-
-
-def person_editable_q_prefixed(user, prefix: str) -> Q:
-    return person_editable_q(user, prefix)
 
 
 @rules.predicate
@@ -67,7 +62,6 @@ can_work_on_assessment = authz.predicate("assessment", "work")
 
 waiting_list_q = authz.q_function("waiting_list", "view")
 can_view_waiting_list = authz.predicate("waiting_list", "view")
-waiting_list_manageable_q = authz.q_function("waiting_list", "manage")
 can_manage_waiting_list = authz.predicate("waiting_list", "manage")
 waiting_list_entry_q = authz.q_function("waiting_list_entry", "view")
 can_view_waiting_list_entry = authz.predicate("waiting_list_entry", "view")

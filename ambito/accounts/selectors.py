@@ -173,7 +173,7 @@ def person_access_log_q(user) -> Q:
     if ambiti:
         q |= Q(ambito_id__in=ambiti)
     if scope.has(*access_rules.PERSON_ROLES):
-        q |= access_rules.person_editable_q_prefixed(user, "")
+        q |= access_rules.person_editable_q(user)
     return q | managed_person_ids_q(user)
 
 
