@@ -129,12 +129,13 @@ def test_hsds_a_bad_last_service_is_named_and_nothing_changes(demo_with):
 
 def test_hsds_a_failure_after_some_services_were_written_leaves_none(demo_with, monkeypatch):
     from ambito.network import hsds
+    from ambito.network.hsds import importer
     from ambito.network.models import Service
 
     ctx = demo_with("network")
     documents = _fresh_documents()
     before = _hsds_snapshot()
-    real, saved, seen = hsds._save_service, [], []
+    real, saved, seen = importer._save_service, [], []
 
     def save_then_fail(doc, *args):
         if len(saved) == len(documents) // 2:
@@ -143,7 +144,7 @@ def test_hsds_a_failure_after_some_services_were_written_leaves_none(demo_with, 
         saved.append(real(doc, *args))
         return saved[-1]
 
-    monkeypatch.setattr(hsds, "_save_service", save_then_fail)
+    monkeypatch.setattr(importer, "_save_service", save_then_fail)
     with pytest.raises(DatabaseError):
         hsds.import_documents(documents, ambito=ctx.ambito)
     assert seen == [before["services"] + len(documents) // 2]  # half the new services were in the table

@@ -1,0 +1,45 @@
+"""Writes of the PUA (*Punto Unico di Accesso*, LEPS of L. 234/2021 c. 163), one module per concern: persons and
+consent, requests and their lifecycle, triage, UVM assessments, waiting lists; ``fiscal_code`` decodes the
+codice fiscale. Each function checks the actor's permission, runs in one transaction and records the touch in
+the access log (GDPR art. 5(2))."""
+
+from ambito.access.services.assessments import (  # noqa: F401
+    DECISION_STATUS,
+    assessment_complete,
+    assessment_schedule,
+    assessment_score,
+)
+from ambito.access.services.fiscal_code import (  # noqa: F401
+    FiscalCodeCheck,
+    fiscal_code_check,
+)
+from ambito.access.services.persons import (  # noqa: F401
+    PERSON_FIELDS,
+    consent_record,
+    person_create,
+    person_duplicates,
+    person_share,
+    person_update,
+)
+from ambito.access.services.requests import (  # noqa: F401
+    TIMESTAMP_FIELD,
+    request_create,
+    request_transition,
+)
+from ambito.access.services.triage import (  # noqa: F401
+    TriageProposal,
+    request_triage,
+    triage_evaluate,
+)
+from ambito.access.services.waiting_lists import (  # noqa: F401
+    DEFAULT_POINTS,
+    priority_compute,
+    priority_criteria,
+    priority_criteria_ensure_defaults,
+    waiting_list_admit,
+    waiting_list_ensure,
+    waiting_list_entry_add,
+    waiting_list_entry_remove,
+    waiting_list_set_slots,
+    waiting_list_top,
+)
