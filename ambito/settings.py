@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "ambito.portal",
     "ambito.privacy",
     "ambito.api",
+    # Developer tooling (make bench, seed_synthetic): no runtime app imports it.
+    "ambito.devtools",
 ]
 
 MIDDLEWARE = [

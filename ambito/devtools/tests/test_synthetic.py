@@ -3,7 +3,7 @@ from django.db import transaction
 
 from ambito.access.models import AccessRequest, Person
 from ambito.care.models import Delivery
-from ambito.core.synthetic import Scale, seed
+from ambito.devtools.synthetic import Scale, seed
 from ambito.planning.models import BudgetLine
 from ambito.territory.models import Ambito, PopulationRecord
 from ambito.territory.selectors import needs_indicators

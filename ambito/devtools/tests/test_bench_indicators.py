@@ -3,7 +3,7 @@ one, and the check that both agree must catch a wrong value or a wrong person co
 
 from decimal import Decimal
 
-from ambito.core.bench_indicators import TWINS, same
+from ambito.devtools.bench_indicators import TWINS, same
 from ambito.monitoring.indicators import definitions
 
 

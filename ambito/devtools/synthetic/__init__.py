@@ -152,9 +152,9 @@ def seed(scale: Scale, *, stdout=None, parts: list[str] | None = None) -> Genera
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for part in parts or PARTS:
         try:
-            module = import_module(f"ambito.core.synthetic.{part}")
+            module = import_module(f"ambito.devtools.synthetic.{part}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"ambito.core.synthetic.{part}":
+            if exc.name != f"ambito.devtools.synthetic.{part}":
                 raise
             continue
         started = time.monotonic()

@@ -13,7 +13,7 @@ from ambito.access.models import (
     WaitingList,
     WaitingListEntry,
 )
-from ambito.core.synthetic import as_json
+from ambito.devtools.synthetic import as_json
 from ambito.network.taxonomy import Area, ServiceType
 
 PERSON_SHARE = 0.065

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ambito.core.synthetic import SYNTHETIC_PREFIX
+from ambito.devtools.synthetic import SYNTHETIC_PREFIX
 from ambito.territory.models import OPEN_AGE, Ambito, Comune, PopulationRecord
 from ambito.territory.services import _official_comuni
 

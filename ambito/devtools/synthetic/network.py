@@ -1,6 +1,6 @@
 """A catalogue per synthetic Ambito: the service types every Ambito runs, one provider each."""
 
-from ambito.core.synthetic import as_json
+from ambito.devtools.synthetic import as_json
 from ambito.network.models import CapacityUnit, Service
 from ambito.network.taxonomy import Area, ServiceType
 

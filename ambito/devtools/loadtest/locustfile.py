@@ -1,6 +1,6 @@
 """Social workers, providers and planners working at once (run by `make bench`, group ``load``).
 
-Started by the bench as ``locust -f ambito/core/loadtest/locustfile.py --headless ...`` against gunicorn on
+Started by the bench as ``locust -f ambito/devtools/loadtest/locustfile.py --headless ...`` against gunicorn on
 loopback. Everything it needs (signed-in sessions, API tokens, URLs, records to read, referrals to answer,
 referrals to log deliveries on) comes from the JSON file named by ``AMBITO_LOAD_CONFIG``, which the bench
 writes from the synthetic Ambito: this file knows no URL and imports nothing from Django.

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ambito.core import synthetic
-from ambito.core.synthetic import Scale, seeded_ambiti
+from ambito.devtools import synthetic
+from ambito.devtools.synthetic import Scale, seeded_ambiti
 
 
 class Command(BaseCommand):

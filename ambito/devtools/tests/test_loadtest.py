@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ambito.core.loadtest import stats
+from ambito.devtools.loadtest import stats
 
 LOCUSTFILE = Path(__file__).resolve().parents[1] / "loadtest" / "locustfile.py"
 # Written by locust 2.47 (3 users, 4 s, one page that answered 404) on this machine.

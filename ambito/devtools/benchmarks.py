@@ -4,7 +4,7 @@ import os
 
 from django.test import Client
 
-from ambito.core.bench import run_sql
+from ambito.devtools.bench import run_sql
 
 
 class NotAvailable(Exception):
@@ -104,7 +104,7 @@ def indicators(bench, ctx):
         from ambito.monitoring.indicators import compute, definitions
     except ImportError:
         raise NotAvailable("no monitoring app") from None
-    from ambito.core.bench_indicators import TWINS, app_cells, same, sql_cells
+    from ambito.devtools.bench_indicators import TWINS, app_cells, same, sql_cells
     from ambito.territory.models import Comune
 
     period = _period(ctx)
@@ -158,7 +158,7 @@ def api_throughput(bench, ctx):
     from rest_framework.authtoken.models import Token
 
     from ambito.access.models import Person
-    from ambito.core.bench import Server, wrk
+    from ambito.devtools.bench import Server, wrk
 
     if shutil.which("wrk") is None:
         raise NotAvailable("wrk is not installed (make bench installs it)")
@@ -238,8 +238,8 @@ def load(bench, ctx):
 
     from ambito.access.models import AccessRequest, Person
     from ambito.care.models import Referral, ReferralStatus
-    from ambito.core.bench import Server
-    from ambito.core.loadtest import stats
+    from ambito.devtools.bench import Server
+    from ambito.devtools.loadtest import stats
     from ambito.planning.models import Plan
 
     locust = Path(sys.executable).parent / "locust"

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 
-from ambito.core import benchmarks
-from ambito.core.bench import Bench
-from ambito.core.synthetic import SYNTHETIC_PREFIX, seeded_ambiti
+from ambito.devtools import benchmarks
+from ambito.devtools.bench import Bench
+from ambito.devtools.synthetic import SYNTHETIC_PREFIX, seeded_ambiti
 
 
 class Command(BaseCommand):
