@@ -7,6 +7,7 @@ import random
 from codicefiscale import codicefiscale
 from django.utils import timezone
 
+from ambito.access import rules as access_rules
 from ambito.access import services
 from ambito.access.models import (
     AssessmentDecision,
@@ -164,7 +165,7 @@ def load(ctx):
             assessed += 1
             if service is not None:
                 waiting_list = service.waiting_list
-                if not services.access_rules.can_manage_waiting_list(worker, waiting_list):
+                if not access_rules.can_manage_waiting_list(worker, waiting_list):
                     continue
                 entry = services.waiting_list_entry_add(
                     actor=worker, waiting_list=waiting_list, person=person, assessment=assessment,
