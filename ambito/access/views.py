@@ -15,7 +15,7 @@ from ambito.access.models import TRANSITIONS, ConsentKind, RequestStatus, Scale
 from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
 from ambito.accounts.services import access_log_record, access_log_records
-from ambito.core.forms import add_service_errors
+from ambito.core.forms import add_service_errors, call_service
 from ambito.network.models import Service
 
 
@@ -76,14 +76,11 @@ def waiting_list_admit(request, pk):
     if request.POST.get("entry"):
         entry = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list).filter(
             pk=request.POST["entry"]).first()
-    try:
-        admitted = services.waiting_list_admit(actor=request.user, waiting_list=waiting_list, entry=entry,
-                                               skip_reason=request.POST.get("skip_reason", ""))
+    admitted = call_service(request, lambda: services.waiting_list_admit(
+        actor=request.user, waiting_list=waiting_list, entry=entry, skip_reason=request.POST.get("skip_reason", "")))
+    if admitted is not None:
         messages.success(request, _("%(pseudonym)s admitted to the service.") % {
             "pseudonym": admitted.person.pseudonym})
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
     return redirect("access-waiting-list", pk=waiting_list.pk)
 
 
@@ -93,12 +90,9 @@ def waiting_list_entry_remove(request, pk):
     entry = selectors.waiting_list_entries(actor=request.user).filter(pk=pk).first()
     if entry is None:
         raise Http404
-    try:
-        services.waiting_list_entry_remove(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
-        messages.success(request, _("Entry removed from the list."))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    call_service(request, lambda: services.waiting_list_entry_remove(
+        actor=request.user, entry=entry, reason=request.POST.get("reason", "")),
+        success=_("Entry removed from the list."))
     return redirect("access-waiting-list", pk=entry.waiting_list_id)
 
 
@@ -129,12 +123,8 @@ def person_consent(request, pseudonym):
         raise Http404
     form = forms.ConsentForm(request.POST)
     if form.is_valid():
-        try:
-            services.consent_record(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Recorded."))
+        call_service(request, lambda: services.consent_record(actor=request.user, person=person, **form.cleaned_data),
+                     success=_("Recorded."))
     else:
         messages.error(request, _("The consent was not recorded: check the fields."))
     return redirect("access-person", pseudonym=person.pseudonym)
@@ -240,13 +230,9 @@ def request_triage(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         screening = {"barthel": data["barthel"]} if data["barthel"] is not None else None
-        try:
-            services.request_triage(actor=request.user, request=item, screening=screening,
-                                    triage_kind=data["triage_kind"], outcome=data["outcome"], note=data["note"])
-            messages.success(request, _("Request triaged."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        call_service(request, lambda: services.request_triage(
+            actor=request.user, request=item, screening=screening, triage_kind=data["triage_kind"],
+            outcome=data["outcome"], note=data["note"]), success=_("Request triaged."))
     else:
         messages.error(request, _("Check the values typed."))
     return redirect("access-request", pk=item.pk)
@@ -256,12 +242,9 @@ def request_triage(request, pk):
 @require_POST
 def request_transition(request, pk):
     item = _workable_request(request, pk)
-    try:
-        services.request_transition(actor=request.user, request=item, to_status=request.POST.get("to_status", ""),
-                                    note=request.POST.get("note", ""))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    call_service(request, lambda: services.request_transition(
+        actor=request.user, request=item, to_status=request.POST.get("to_status", ""),
+        note=request.POST.get("note", "")))
     return redirect("access-request", pk=item.pk)
 
 
@@ -274,12 +257,9 @@ def assessment_schedule(request, pk):
         messages.error(request, _("Choose the date of the UVM."))
         return redirect("access-request", pk=item.pk)
     team = [t.strip() for t in form.cleaned_data["team"].split(",") if t.strip()]
-    try:
-        assessment = services.assessment_schedule(actor=request.user, request=item,
-                                                  scheduled_for=form.cleaned_data["scheduled_for"], team=team)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    assessment = call_service(request, lambda: services.assessment_schedule(
+        actor=request.user, request=item, scheduled_for=form.cleaned_data["scheduled_for"], team=team))
+    if assessment is None:
         return redirect("access-request", pk=item.pk)
     return redirect("access-assessment", pk=assessment.pk)
 
@@ -367,7 +347,7 @@ def assessment_enlist(request, pk):
                 "score": entry.priority_score.normalize()})
             return redirect("access-waiting-list", pk=entry.waiting_list_id)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_service_errors(form, error)
     return render(request, "access/assessment.html",
                   _assessment_context(request, assessment, entry_form=form), status=400)
 

@@ -24,17 +24,8 @@ from ambito.care.models import (
 )
 from ambito.core.charts import chart
 from ambito.core.concurrency import StaleEditError
-from ambito.core.forms import add_stale_error
+from ambito.core.forms import add_service_errors, add_stale_error, call_service
 from ambito.core.imports import ImportRejected
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # --- The social worker's side ------------------------------------------------------------------------------
 
@@ -62,13 +53,10 @@ def care_plan_create(request):
         initial["assessment"] = int(request.GET["uvm"])
     form = forms.CarePlanForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.care_plan_create(actor=request.user, **data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Care plan opened: add goals and interventions, then record the agreement."))
+        plan = call_service(request, lambda: services.care_plan_create(actor=request.user, **form.cleaned_data),
+                            form=form,
+                            success=_("Care plan opened: add goals and interventions, then record the agreement."))
+        if plan is not None:
             return redirect("care-plan-detail", pk=plan.pk)
     return render(request, "care/plan_form.html", {"form": form})
 
@@ -135,7 +123,7 @@ def care_plan_edit(request, pk):
             status = 409
         except ValidationError as exc:
             plan.refresh_from_db()
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Care plan saved."))
             return redirect("care-plan-detail", pk=plan.pk)
@@ -148,14 +136,9 @@ def _plan_post(request, pk, form_name, form, action, success):
     if not rules.can_edit_care_plan(request.user, plan):  # a GP reads the plan, never changes it
         raise PermissionDenied
     if form.is_valid():
-        try:
-            action(plan, form.cleaned_data)
-        except ValidationError as exc:
-            plan.refresh_from_db()  # the service may have set values that were rolled back
-            _add_errors(form, exc)
-        else:
-            messages.success(request, success)
+        if call_service(request, lambda: action(plan, form.cleaned_data), form=form, success=success) is not None:
             return redirect("care-plan-detail", pk=plan.pk)
+        plan.refresh_from_db()  # the service may have set values that were rolled back
     return render(request, "care/plan_detail.html", _plan_context(request, plan, **{form_name: form}), status=400)
 
 
@@ -258,12 +241,9 @@ def health_budget_create(request):
     form = forms.HealthBudgetForm(request.POST or None, actor=request.user,
                                   initial={"start_date": today, "end_date": today.replace(year=today.year + 1)})
     if request.method == "POST" and form.is_valid():
-        try:
-            budget = services.health_budget_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Project opened: add the co-design team and the budget lines."))
+        budget = call_service(request, lambda: services.health_budget_create(actor=request.user, **form.cleaned_data),
+                              form=form, success=_("Project opened: add the co-design team and the budget lines."))
+        if budget is not None:
             return redirect("care-budget-detail", pk=budget.pk)
     return render(request, "care/budget_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -290,7 +270,7 @@ def health_budget_detail(request, pk):
                 else:
                     services.health_budget_member_add(actor=request.user, budget=budget, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Budget di salute updated."))
                 return redirect("care-budget-detail", pk=budget.pk)
@@ -382,10 +362,7 @@ def _answered(request, referral, message):
 @require_POST
 def referral_accept(request, pk):
     referral = _referral_for_post(request, pk)
-    try:
-        services.referral_accept(actor=request.user, referral=referral)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if call_service(request, lambda: services.referral_accept(actor=request.user, referral=referral)) is None:
         return redirect("care-referral-detail", pk=pk)
     return _answered(request, referral, _("Referral accepted."))
 
@@ -395,13 +372,9 @@ def referral_accept(request, pk):
 def referral_decline(request, pk):
     referral = _referral_for_post(request, pk)
     form = forms.DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_decline(actor=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return _answered(request, referral, _("Referral declined."))
+    if form.is_valid() and call_service(request, lambda: services.referral_decline(
+            actor=request.user, referral=referral, **form.cleaned_data), form=form) is not None:
+        return _answered(request, referral, _("Referral declined."))
     return render(request, "care/referral_detail.html", _referral_context(request, referral, decline_form=form),
                   status=400)
 
@@ -421,7 +394,7 @@ def referral_move(request, pk, action):
         else:
             raise PermissionDenied
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        add_service_errors(request, exc)
     else:
         messages.success(request, _("Referral updated."))
     return redirect("care-referral-detail", pk=pk)
@@ -432,14 +405,10 @@ def referral_move(request, pk, action):
 def delivery_add(request, pk):
     referral = _referral_for_delivery(request, pk)
     form = forms.DeliveryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.delivery_create(actor=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Delivery logged."))
-            return redirect("care-referral-detail", pk=pk)
+    if form.is_valid() and call_service(request, lambda: services.delivery_create(
+            actor=request.user, referral=referral, **form.cleaned_data),
+            form=form, success=_("Delivery logged.")) is not None:
+        return redirect("care-referral-detail", pk=pk)
     return render(request, "care/referral_detail.html", _referral_context(request, referral, delivery_form=form),
                   status=400)
 
@@ -523,12 +492,10 @@ def discharge_list(request):
     selectors.log_list(actor=request.user, records=discharges, purpose="protected discharge list")
     form = forms.DischargeForm(request.POST or None, actor=request.user, initial={"planned_on": today})
     if request.method == "POST" and form.is_valid():
-        try:
-            discharge = services.discharge_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Discharge planned: add the services that must be active on the day."))
+        discharge = call_service(request, lambda: services.discharge_create(actor=request.user, **form.cleaned_data),
+                                 form=form,
+                                 success=_("Discharge planned: add the services that must be active on the day."))
+        if discharge is not None:
             return redirect("care-discharge-detail", pk=discharge.pk)
     return render(request, "care/discharge_list.html", {"discharges": discharges, "flagged": flagged, "form": form},
                   status=400 if form.errors else 200)
@@ -561,7 +528,7 @@ def discharge_detail(request, pk):
             else:
                 raise ValidationError(_("Check the data entered."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(request, exc)
         else:
             messages.success(request, _("Discharge updated."))
         return redirect("care-discharge-detail", pk=discharge.pk)

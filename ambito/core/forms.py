@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -19,13 +21,40 @@ class StyledFormMixin:
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
-def add_service_errors(form, error) -> None:
-    """Show a service's domain ValidationError on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+def add_service_errors(target, error) -> None:
+    """Show a service's refusal, where the user is looking. ``target`` is the form that was submitted — each
+    error goes on the field it names, else above the form — or, for a page without one, the request: each
+    message becomes an error message. ``error`` is the service's ``ValidationError``, or a ``PermissionDenied``
+    the view chose to show rather than answer 403 (its text, or a general one)."""
+    if isinstance(error, ValidationError):
+        texts = error.messages
     else:
-        form.add_error(None, error.messages)
+        texts = [str(error) or _("You may not do this.")]
+    if not isinstance(target, forms.BaseForm):
+        for text in texts:
+            messages.error(target, text)
+    elif hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            target.add_error(field if field in target.fields else None, field_messages)
+    else:
+        target.add_error(None, texts)
+
+
+def call_service(request, call, *, form=None, success="", show_denied=False):
+    """Run ``call`` (a service, in a lambda) and report on it, so that a view says it in one statement. When the
+    service refuses (a ``ValidationError``, and a ``PermissionDenied`` too with ``show_denied``) nothing was
+    saved: the refusal is shown by ``add_service_errors`` on ``form`` or, without one, as messages, and the
+    answer is None. Otherwise ``success`` (if any) is shown and the service's result returned — True when it
+    returns nothing, so the answer is None only for a refusal."""
+    refusals = (ValidationError, PermissionDenied) if show_denied else ValidationError
+    try:
+        result = call()
+    except refusals as error:
+        add_service_errors(form if form is not None else request, error)
+        return None
+    if success:
+        messages.success(request, success)
+    return True if result is None else result
 
 
 def _shown(field, value) -> str:

@@ -16,7 +16,7 @@ from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.core.charts import chart
 from ambito.core.concurrency import MISSING_VERSION, StaleEditError
-from ambito.core.forms import add_service_errors, add_stale_error
+from ambito.core.forms import add_service_errors, add_stale_error, call_service
 from ambito.core.imports import ImportRejected
 from ambito.planning import forms, rules, services
 from ambito.planning.api import start_document
@@ -67,22 +67,15 @@ def _intervention(request, pk) -> Intervention:
         Intervention.objects.select_related("plan__ambito").filter(plan__in=plan_list(actor=request.user)), pk=pk)
 
 
-def _handle(request, call, success_message=""):
-    """Run a service; on a rule violation show the Italian message and return None (nothing saved)."""
-    try:
-        result = call()
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None
-    except StaleEditError:
-        raise  # the caller shows its form again with the user's values and the saved ones
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return None
-    if success_message:
-        messages.success(request, success_message)
-    return result if result is not None else True
+def _submit(request, form, call, *, success="", invalid=""):
+    """A small form posted from one of the plan's pages, which go back to the page afterwards: run the service
+    on the cleaned data, showing ``success`` or the refusal as a message (a rule the plan's state or the user's
+    role breaks, too); or, if the form is not valid, say ``invalid``. The service's result, None if nothing ran."""
+    if form.is_valid():
+        return call_service(request, lambda: call(form.cleaned_data), success=success, show_denied=True)
+    if invalid:
+        messages.error(request, invalid)
+    return None
 
 
 def login_post(view):
@@ -159,15 +152,18 @@ def plan_text_update(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            _handle(request, lambda: services.plan_update(
-                actor=request.user, plan=plan, expected_version=data["version"], title=data["title"],
-                needs_narrative=data["needs_narrative"]), _("Saved."))
+            services.plan_update(actor=request.user, plan=plan, expected_version=data["version"],
+                                 title=data["title"], needs_narrative=data["needs_narrative"])
         except StaleEditError:
             # Show the form again with the user's text and what the other person saved: nothing is lost.
             saved = Plan.objects.get(pk=plan.pk)
             add_stale_error(form, version=saved.version,
                             saved={"title": saved.title, "needs_narrative": saved.needs_narrative})
             return _plan_detail_page(request, plan.pk, text_form=form, status=409)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(request, exc)
+        else:
+            messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Check the title of the plan."))
     return redirect("planning-plan-detail", plan.pk)
@@ -176,25 +172,19 @@ def plan_text_update(request, pk):
 @login_post
 def plan_transition(request, pk):
     plan = _plan(request, pk, edit=True)
-    form = forms.TransitionForm(request.POST)
-    if form.is_valid():
-        result = _handle(request, lambda: services.plan_transition(
-            actor=request.user, plan=plan, action=form.cleaned_data["action"], reason=form.cleaned_data["reason"]))
-        if result:
-            plan.refresh_from_db()
-            messages.success(request, _("The plan is now “%(state)s”.") % {"state": plan.get_state_display()})
+    if _submit(request, forms.TransitionForm(request.POST), lambda data: services.plan_transition(
+            actor=request.user, plan=plan, action=data["action"], reason=data["reason"])):
+        plan.refresh_from_db()
+        messages.success(request, _("The plan is now “%(state)s”.") % {"state": plan.get_state_display()})
     return redirect("planning-plan-detail", plan.pk)
 
 
 @login_post
 def objective_create(request, pk):
     plan = _plan(request, pk, edit=True)
-    form = forms.ObjectiveForm(request.POST)
-    if form.is_valid():
-        _handle(request, lambda: services.objective_save(actor=request.user, plan=plan, **form.cleaned_data),
-                _("Objective added."))
-    else:
-        messages.error(request, _("Give the objective a code and a title."))
+    _submit(request, forms.ObjectiveForm(request.POST),
+            lambda data: services.objective_save(actor=request.user, plan=plan, **data),
+            success=_("Objective added."), invalid=_("Give the objective a code and a title."))
     return redirect(reverse("planning-plan-detail", args=[plan.pk]) + "#obiettivi")
 
 
@@ -307,24 +297,19 @@ def _intervention_detail_page(request, pk, progress_form=None, status=200):
 def indicator_create(request, pk):
     intervention = _intervention(request, pk)
     form = forms.IndicatorForm(request.POST, years=intervention.plan.years)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("target_")}
-        _handle(request, lambda: services.indicator_save(actor=request.user, intervention=intervention,
-                                                         targets=form.targets(), **data), _("Indicator added."))
-    else:
-        messages.error(request, _("Check the indicator: name and numbers."))
+    _submit(request, form, lambda data: services.indicator_save(
+        actor=request.user, intervention=intervention, targets=form.targets(),
+        **{k: v for k, v in data.items() if not k.startswith("target_")}),
+        success=_("Indicator added."), invalid=_("Check the indicator: name and numbers."))
     return redirect("planning-intervention-detail", intervention.pk)
 
 
 @login_post
 def staff_create(request, pk):
     intervention = _intervention(request, pk)
-    form = forms.StaffForm(request.POST, plan=intervention.plan)
-    if form.is_valid():
-        _handle(request, lambda: services.staff_position_add(actor=request.user, intervention=intervention,
-                                                             **form.cleaned_data), _("Staff added."))
-    else:
-        messages.error(request, _("Check the staff position."))
+    _submit(request, forms.StaffForm(request.POST, plan=intervention.plan),
+            lambda data: services.staff_position_add(actor=request.user, intervention=intervention, **data),
+            success=_("Staff added."), invalid=_("Check the staff position."))
     return redirect("planning-intervention-detail", intervention.pk)
 
 
@@ -334,15 +319,18 @@ def intervention_progress(request, pk):
     form = forms.ProgressForm(request.POST)
     if form.is_valid():
         try:
-            _handle(request, lambda: services.intervention_progress_update(
+            services.intervention_progress_update(
                 actor=request.user, intervention=intervention, expected_version=form.cleaned_data["version"],
-                progress=form.cleaned_data["progress"], note=form.cleaned_data["progress_note"]),
-                _("Progress saved."))
+                progress=form.cleaned_data["progress"], note=form.cleaned_data["progress_note"])
         except StaleEditError:
             saved = Intervention.objects.get(pk=intervention.pk)
             add_stale_error(form, version=saved.version,
                             saved={"progress": saved.progress, "progress_note": saved.progress_note})
             return _intervention_detail_page(request, intervention.pk, progress_form=form, status=409)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(request, exc)
+        else:
+            messages.success(request, _("Progress saved."))
     else:
         messages.error(request, _("Progress is a percentage between 0 and 100."))
     return redirect("planning-intervention-detail", intervention.pk)
@@ -443,9 +431,10 @@ def staffing(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             names = [line for line in data["participants"].splitlines() if line.strip()]
-            done = _handle(request, lambda: services.training_session_record(
+            done = call_service(request, lambda: services.training_session_record(
                 actor=request.user, plan=plan, kind=data["kind"], title=data["title"], on=data["date"],
-                hours=data["hours"], participants=[(n, data["organisation"]) for n in names]), _("Session recorded."))
+                hours=data["hours"], participants=[(n, data["organisation"]) for n in names]),
+                success=_("Session recorded."), show_denied=True)
             if done:
                 return redirect(reverse("planning-staffing", args=[plan.pk]) + f"?anno={data['date'].year}")
     context = {
@@ -477,10 +466,11 @@ def coprogramming(request, pk):
             data = contribution_form.cleaned_data
             if organisation is None:
                 raise PermissionDenied
-            done = _handle(request, lambda: services.contribution_submit(
+            done = call_service(request, lambda: services.contribution_submit(
                 actor=request.user, plan=plan, organisation=organisation, title=data["title"], text=data["text"],
                 table=data["table"], objective=data["objective"], intervention=data["intervention"],
-                attachment=data["attachment"]), _("Thank you: your contribution was sent to the planning office."))
+                attachment=data["attachment"]),
+                success=_("Thank you: your contribution was sent to the planning office."), show_denied=True)
             if done:
                 return redirect("planning-coprogramming", plan.pk)
     contributions = Contribution.objects.filter(plan=plan).select_related(
@@ -496,35 +486,28 @@ def coprogramming(request, pk):
 @login_post
 def table_create(request, pk):
     plan = _plan(request, pk, edit=True)
-    form = forms.TableForm(request.POST, plan=plan)
-    if form.is_valid():
-        _handle(request, lambda: services.table_create(actor=request.user, plan=plan, **form.cleaned_data),
-                _("Thematic table created."))
+    _submit(request, forms.TableForm(request.POST, plan=plan),
+            lambda data: services.table_create(actor=request.user, plan=plan, **data),
+            success=_("Thematic table created."))
     return redirect("planning-coprogramming", plan.pk)
 
 
 @login_post
 def meeting_create(request, pk):
     table = get_object_or_404(CoprogrammingTable.objects.filter(plan__in=plan_list(actor=request.user)), pk=pk)
-    form = forms.MeetingForm(request.POST, table=table)
-    if form.is_valid():
-        data = form.cleaned_data
-        _handle(request, lambda: services.meeting_record(actor=request.user, table=table, on=data["date"],
-                                                         place=data["place"], attendees=data["attendees"],
-                                                         people_present=data["people_present"],
-                                                         minutes=data["minutes"]), _("Meeting recorded."))
-    else:
-        messages.error(request, _("Give at least the date of the meeting."))
+    _submit(request, forms.MeetingForm(request.POST, table=table), lambda data: services.meeting_record(
+        actor=request.user, table=table, on=data["date"], place=data["place"], attendees=data["attendees"],
+        people_present=data["people_present"], minutes=data["minutes"]),
+        success=_("Meeting recorded."), invalid=_("Give at least the date of the meeting."))
     return redirect("planning-coprogramming", table.plan_id)
 
 
 @login_post
 def contribution_decide(request, pk):
     contribution = get_object_or_404(Contribution.objects.filter(plan__in=plan_list(actor=request.user)), pk=pk)
-    form = forms.DecisionForm(request.POST, plan=contribution.plan)
-    if form.is_valid():
-        _handle(request, lambda: services.contribution_decide(actor=request.user, contribution=contribution,
-                                                              **form.cleaned_data), _("Decision recorded."))
+    _submit(request, forms.DecisionForm(request.POST, plan=contribution.plan),
+            lambda data: services.contribution_decide(actor=request.user, contribution=contribution, **data),
+            success=_("Decision recorded."))
     return redirect("planning-coprogramming", contribution.plan_id)
 
 
@@ -546,22 +529,17 @@ def agreement(request, pk):
 @login_post
 def party_create(request, pk):
     plan = _plan(request, pk, edit=True)
-    form = forms.PartyForm(request.POST, plan=plan)
-    if form.is_valid():
-        _handle(request, lambda: services.party_add(actor=request.user, plan=plan, **form.cleaned_data),
-                _("Party added."))
+    _submit(request, forms.PartyForm(request.POST, plan=plan),
+            lambda data: services.party_add(actor=request.user, plan=plan, **data), success=_("Party added."))
     return redirect("planning-agreement", plan.pk)
 
 
 @login_post
 def party_sign(request, pk):
     party = get_object_or_404(AgreementParty.objects.filter(plan__in=plan_list(actor=request.user)), pk=pk)
-    form = forms.SignatureForm(request.POST)
-    if form.is_valid():
-        _handle(request, lambda: services.party_sign(actor=request.user, party=party, **form.cleaned_data),
-                _("Signature recorded."))
-    else:
-        messages.error(request, _("Give the signatory and the date of signature."))
+    _submit(request, forms.SignatureForm(request.POST),
+            lambda data: services.party_sign(actor=request.user, party=party, **data),
+            success=_("Signature recorded."), invalid=_("Give the signatory and the date of signature."))
     return redirect("planning-agreement", party.plan_id)
 
 
@@ -581,9 +559,10 @@ def consultation_detail(request, pk):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
         if form.is_valid():
-            done = _handle(request, lambda: services.comment_submit(actor=request.user, plan=plan,
-                                                                    **form.cleaned_data),
-                           _("Thank you. Your comment will be published after moderation."))
+            done = call_service(request, lambda: services.comment_submit(actor=request.user, plan=plan,
+                                                                         **form.cleaned_data),
+                                success=_("Thank you. Your comment will be published after moderation."),
+                                show_denied=True)
             if done:
                 return redirect("planning-consultation-detail", plan.pk)
     year = plan.start_year
@@ -604,10 +583,7 @@ def moderation(request, pk):
 @login_post
 def comment_moderate(request, pk):
     comment = get_object_or_404(ConsultationComment.objects.filter(plan__in=plan_list(actor=request.user)), pk=pk)
-    form = forms.ModerationForm(request.POST)
-    if form.is_valid():
-        _handle(request, lambda: services.comment_moderate(actor=request.user, comment=comment,
-                                                           publish=form.cleaned_data["publish"] == "1",
-                                                           answer=form.cleaned_data["answer"]),
-                _("Comment moderated."))
+    _submit(request, forms.ModerationForm(request.POST), lambda data: services.comment_moderate(
+        actor=request.user, comment=comment, publish=data["publish"] == "1", answer=data["answer"]),
+        success=_("Comment moderated."))
     return redirect("planning-moderation", comment.plan_id)
