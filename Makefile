@@ -77,7 +77,7 @@ worker: install
 
 # make bench: PostgreSQL at $(DATABASE_URL), default the local server; BENCH_ARGS="--ambiti 100" for a region.
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ambito_bench)
-BENCH_ENV := DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 SECRET_KEY=bench-only-secret SECURE_SSL_REDIRECT=0 \
+BENCH_ENV := DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 SECRET_KEY=bench-only-secret-key-never-used-in-production-8c1f2a7e SECURE_SSL_REDIRECT=0 \
 	ALLOWED_HOSTS=127.0.0.1,localhost,testserver LOG_LEVEL=WARNING
 
 bench: install

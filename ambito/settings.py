@@ -4,7 +4,9 @@ Defaults are for a local checkout only (SQLite under var/, DEBUG on); production
 SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import ipaddress
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -45,10 +47,23 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 DEBUG = envbool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if os.environ.get("SECRET_KEY_FILE"):  # e.g. a systemd credential or a Docker secret, kept out of the environment
+    if SECRET_KEY:
+        raise ImproperlyConfigured("Set SECRET_KEY or SECRET_KEY_FILE, not both")
+    try:
+        SECRET_KEY = Path(os.environ["SECRET_KEY_FILE"]).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE cannot be read: {exc.strerror}") from exc
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-local-development-key-change-me"  # noqa: S105 - local default only
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+                  or SECRET_KEY.startswith(("django-insecure", "insecure"))):
+    # Django's own check (security.W009) only warns, and only under `check --deploy`: refuse to start instead.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for DEBUG=0: use at least 50 characters, 5 of them different, not starting "
+        "with 'django-insecure' or 'insecure' (python -c 'import secrets; print(secrets.token_urlsafe(64))')")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -72,6 +87,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes for two-factor sign-in
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -92,7 +108,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer gets Cache-Control: no-store and the Permissions-Policy (ambito.core.middleware).
+    "ambito.core.middleware.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ambito.core.middleware.RequestHygieneMiddleware",
+    "ambito.api.query.QueryParametersMiddleware",  # unknown query parameters on the API: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +121,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "ambito.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ambito.core.middleware.SessionIdleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -151,6 +172,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Persistent connections suit gunicorn (one per worker, reused); runserver serves each request on a new thread
+# and every thread kept its own connection until PostgreSQL's 100 were gone, so under runserver none persists.
+# Health checks make a persistent connection that the database dropped (a restart) reconnect, not fail.
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,11 +195,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout after repeated failures (django-axes), by username and address together.
+# Lockout after repeated failures (django-axes), by username and address together: by username alone, anyone
+# could lock a colleague out from anywhere with five wrong passwords; by address alone, an office behind one
+# NAT would lock out everyone. The address is the real client's (client_ip, TRUSTED_PROXIES below): behind a
+# proxy axes saw the proxy's address, so the pair was the username alone. The cost: a guesser rotating
+# addresses gets five tries an hour from each; the password rules (10+ characters, not common) and two-factor
+# sign-in are the answer to that, not a lockout any stranger can trigger.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# "Account bloccato fino alle HH:MM" on the sign-in page and as JSON on the API token endpoint.
+AXES_LOCKOUT_CALLABLE = "ambito.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ambito.core.client_ip.client_ip"
 # Reset by ambito.accounts.twofactor once sign-in is complete (after the code, for two-factor users), so a
 # known password cannot reset the count of wrong codes.
 AXES_RESET_ON_SUCCESS = False
@@ -274,6 +309,33 @@ SPECTACULAR_SETTINGS = {
         "ConsentKindEnum": "ambito.access.models.ConsentKind",
         "PrivacyRequestKindEnum": "ambito.privacy.models.PrivacyRequestKind",
     },
+}
+
+# --- Trust at the edges ---------------------------------------------------------------------------------------
+# Proxies whose X-Forwarded-For is believed (IPs or CIDR networks, e.g. "10.0.0.5,192.168.10.0/24"); empty: the
+# header is ignored and the client is REMOTE_ADDR. Used for axes' lockout and the API throttles alike
+# (ambito.core.client_ip.client_ip).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "ambito.api.parsers.JSONParser",  # refuses JSON nested deeper than API_JSON_MAX_DEPTH and control characters
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+API_JSON_MAX_DEPTH = 32
+# Signed-in sessions end after SESSION_IDLE_MINUTES without a request and at the latest SESSION_COOKIE_AGE
+# after sign-in (ambito.core.middleware.SessionIdleMiddleware); Django's default was 14 days.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = envint("SESSION_MAX_HOURS", 12) * 3600
+# Browser features no page uses (ambito.core.middleware.ResponseHeadersMiddleware).
+PERMISSIONS_POLICY = {
+    feature: "()" for feature in ("accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+                                  "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+                                  "xr-spatial-tracking")
 }
 
 # Tasks API (django-tasks backport) on the database backend; `manage.py db_worker` runs them.

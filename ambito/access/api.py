@@ -5,7 +5,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -20,6 +20,7 @@ from ambito.access.models import (
     Channel,
     Consent,
     ConsentKind,
+    EntryStatus,
     IseeBand,
     Person,
     RequestStatus,
@@ -33,6 +34,7 @@ from ambito.access.models import (
 )
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.api.query import query_value
 from ambito.network.taxonomy import Area
 from ambito.territory.models import Comune
 
@@ -461,6 +463,9 @@ class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(EntryOutput(admitted).data)
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("waiting_list", int, description="Only the entries of this waiting list."),
+    OpenApiParameter("status", str, enum=EntryStatus.values, description="Only entries in this status.")]))
 class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                               viewsets.GenericViewSet):
     """Waiting-list entries the caller may see (all statuses), in priority order."""
@@ -470,8 +475,9 @@ class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.Ret
 
     def get_queryset(self):
         queryset = selectors.waiting_list_entries(actor=self.request.user, status=None)
-        if self.request.query_params.get("waiting_list"):
-            queryset = queryset.filter(waiting_list_id=self.request.query_params["waiting_list"])
+        waiting_list = query_value(self.request, "waiting_list", serializers.IntegerField(min_value=1))
+        if waiting_list:
+            queryset = queryset.filter(waiting_list_id=waiting_list)
         if self.request.query_params.get("status"):
             queryset = queryset.filter(status=self.request.query_params["status"])
         return queryset

@@ -5,12 +5,17 @@ enrol one TOTP device: the account page shows a QR code, the user confirms with 
 password is not enough: after it, the session stays *pending* until the code is given. Roles listed in
 ``AMBITO_REQUIRE_2FA_ROLES`` must enrol before they can use the application.
 
+Enrolling also gives ten single-use *recovery codes* (django-otp's static device), shown once: each one
+replaces the app's code at sign-in if the phone is lost; new ones can be generated from the account page
+(with a current code), which invalidates the old. Using one is logged, never the code itself.
+
 What a session still owes is decided once, at sign-in, and kept in the session, so ordinary requests cost
 no query. Wrong codes are failed sign-ins for django-axes: they count towards the lockout like wrong
 passwords, and the counter is reset only once sign-in is complete (password and, when due, code).
 """
 
 import logging
+import secrets
 
 import django_otp
 import segno
@@ -26,6 +31,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -37,6 +43,10 @@ PENDING_SESSION_KEY = "ambito_2fa_pending"
 VERIFY = "verify"  # a confirmed device exists: the code is due after the password
 ENROL = "enrol"  # the user's role requires two-factor and no device is confirmed yet
 DEVICE_NAME = "Ambito"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+RECOVERY_CODE_COUNT = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper without mistakes
+RECOVERY_CODE_LENGTH = 10  # ~49 bits each; wrong tries count for axes' lockout like wrong codes
 
 
 # --- Selectors ------------------------------------------------------------------------------------------------
@@ -67,6 +77,10 @@ def pending_step(request) -> str:
 def qr_data_uri(device: TOTPDevice) -> str:
     """The ``otpauth://`` address as an SVG QR code in a ``data:`` URI (allowed by the CSP's img-src)."""
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def secret_base32(device: TOTPDevice) -> str:
@@ -118,8 +132,61 @@ def _on_login(sender, request, user, **kwargs):
     _reset_failures(request, user)
 
 
+def _normalise_recovery_code(code: str) -> str:
+    return "".join(char for char in (code or "").lower() if char not in " -")
+
+
+def _format_recovery_code(code: str) -> str:
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+@transaction.atomic
+def recovery_codes_generate(user) -> list[str]:
+    """Ten new single-use recovery codes for ``user``, replacing any earlier ones; returned once, to be shown
+    once (they are stored as django-otp keeps them, which the TOTP key already is too)."""
+    if confirmed_device(user) is None:
+        raise PermissionDenied
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _i in range(RECOVERY_CODE_LENGTH))
+             for _n in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    logger.info("two-factor recovery codes generated for user id %s", user.pk)
+    return [_format_recovery_code(code) for code in codes]
+
+
+def _use_recovery_code(user, code: str) -> StaticDevice | None:
+    """The user's recovery device when ``code`` is one of their unused codes, which is used up; the delete is
+    the check, so two requests cannot both spend the same code."""
+    normalised = _normalise_recovery_code(code)
+    if len(normalised) != RECOVERY_CODE_LENGTH:
+        return None
+    token = (StaticToken.objects.filter(device__user=user, device__confirmed=True, token=normalised)
+             .select_related("device").first())
+    if token is None or StaticToken.objects.filter(pk=token.pk).delete()[0] != 1:
+        return None
+    token.device.set_last_used_timestamp(commit=True)
+    return token.device
+
+
+def recovery_codes_regenerate(request, code: str) -> list[str]:
+    """New recovery codes from the account page, proving possession with a current code from the app (a
+    recovery code is not enough: it would let a lost code mint new ones)."""
+    user = request.user
+    device = confirmed_device(user)
+    if device is None:
+        raise PermissionDenied
+    if not device.verify_token((code or "").replace(" ", "")):
+        if _record_failure(request, user):
+            raise PermissionDenied
+        raise ValidationError({"code": _("The code is not valid. Check the phone's clock and try again.")})
+    return recovery_codes_generate(user)
+
+
 def verify(request, code: str) -> bool:
-    """Second step of sign-in: the code of the user's confirmed device. Wrong codes count for axes."""
+    """Second step of sign-in: the code of the user's confirmed device, or one of their recovery codes. Wrong
+    codes count for axes."""
     user = request.user
     device = confirmed_device(user)
     if device is None:
@@ -128,8 +195,16 @@ def verify(request, code: str) -> bool:
         logout(request)
         request.axes_locked_out, request.axes_credentials = True, _credentials(user)
         return False
-    if device.verify_token((code or "").replace(" ", "")):
-        django_otp.login(request, device)
+    typed = (code or "").replace(" ", "")
+    if typed.isdigit():
+        verified = device if device.verify_token(typed) else None
+    else:
+        verified = _use_recovery_code(user, typed)
+        if verified is not None:
+            logger.warning("two-factor recovery code used for user id %s (%d left)", user.pk,
+                           recovery_codes_left(user))
+    if verified is not None:
+        django_otp.login(request, verified)
         request.session.pop(PENDING_SESSION_KEY, None)
         _reset_failures(request, user)
         logger.info("two-factor code accepted for user id %s", user.pk)
@@ -184,6 +259,7 @@ def disable(request, code: str) -> None:
             raise PermissionDenied
         raise ValidationError({"code": _("The code is not valid. Check the phone's clock and try again.")})
     TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     logger.info("two-factor turned off for user id %s", user.pk)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("profilo/sicurezza/", views_2fa.account_security, name="account-security"),
     path("profilo/sicurezza/due-fattori/", views_2fa.twofactor_enrol, name="account-2fa-enrol"),
     path("profilo/sicurezza/due-fattori/disattiva/", views_2fa.twofactor_disable, name="account-2fa-disable"),
+    path("profilo/sicurezza/codici-di-recupero/", views_2fa.twofactor_recovery, name="account-2fa-recovery"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),

@@ -20,16 +20,18 @@ class ErrorDetail(serializers.Serializer):
 VALIDATION_ERROR = OpenApiResponse(
     response={"type": "object", "additionalProperties": {},
               "description": "Messages by field name; ``detail`` or ``non_field_errors`` for the whole request."},
-    description="Invalid input or a business rule refused it (the messages say why).",
+    description="Invalid input, a query parameter the operation does not take, or a business rule refused it "
+                "(the messages say why).",
 )
 # A local time of day as DRF writes it ("09:30:00"): JSON Schema's "time" format wants an offset we never send.
 LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema plus the error answers DRF gives on every operation: 400 where there is input,
-    401/403 where a caller must be signed in, 404 where a record is addressed or a page asked for, 429 where
-    a throttle applies. An answer a view documents itself (e.g. 409 with its own body) is kept."""
+    """drf-spectacular's schema plus the error answers DRF gives on every operation: 400 (invalid input, an
+    unknown query parameter), 401/403 where a caller must be signed in, 404 where a record is addressed or a
+    page asked for, 429 where a throttle applies. An answer a view documents itself (e.g. 409 with its own
+    body) is kept."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -37,9 +39,9 @@ class AutoSchema(SpectacularAutoSchema):
             return None
         parameters = operation.get("parameters", [])
         query = {p["name"] for p in parameters if p.get("in") == "query"}
-        errors = {}
-        if "requestBody" in operation or query:
-            errors["400"] = VALIDATION_ERROR
+        # 400 everywhere: besides invalid input, a query parameter the operation does not take is refused
+        # (ambito.api.query), and so is a control character in the address (core.middleware).
+        errors = {"400": VALIDATION_ERROR}
         if self.view.authentication_classes:
             errors["401"] = OpenApiResponse(ErrorDetail, description="Credentials given but not valid.")
         errors["403"] = OpenApiResponse(ErrorDetail, description="Not signed in, or not allowed to do this.")

@@ -4,7 +4,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+
+from ambito.api.throttling import AnonRateThrottle  # keyed by the real client address (TRUSTED_PROXIES)
 
 
 class TokenThrottle(AnonRateThrottle):

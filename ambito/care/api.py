@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_serializer,
@@ -19,16 +20,19 @@ from rest_framework.views import APIView
 from ambito.access.models import Assessment, Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record
+from ambito.api.query import query_value
 from ambito.api.schema import ErrorDetail
 from ambito.care import rules, selectors, services
 from ambito.care.fhir import person_bundle
 from ambito.care.models import (
     CarePlan,
+    CarePlanStatus,
     DeclineReason,
     Delivery,
     DeliverySource,
     DeliveryType,
     Referral,
+    ReferralStatus,
 )
 from ambito.core.concurrency import StaleEditError, stale_conflict
 from ambito.core.imports import ImportRejected
@@ -93,6 +97,8 @@ class CarePlanInput(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_view(get=extend_schema(parameters=[
+    OpenApiParameter("status", str, enum=CarePlanStatus.values, description="Only care plans in this status.")]))
 class CarePlanListApi(generics.ListCreateAPIView):
     """Care plans (PAI) the caller may read; POST opens one for a person of the caller's territory."""
 
@@ -270,7 +276,8 @@ def referral_data(user, referral) -> dict:
 
 @extend_schema_view(get=extend_schema(responses=PolymorphicProxySerializer(
     component_name="ReferralView", resource_type_field_name=None, many=True,
-    serializers=[ReferralOutput, ReferralProviderOutput])))
+    serializers=[ReferralOutput, ReferralProviderOutput]), parameters=[
+    OpenApiParameter("status", str, enum=ReferralStatus.values, description="Only referrals in this status.")]))
 class ReferralListApi(generics.ListAPIView):
     """Referrals the caller may read: the case side sees the loop, a provider only its own referrals with the
     minimum data to deliver. ``?status=sent`` filters."""
@@ -395,16 +402,22 @@ class DeliveryBulkInput(serializers.Serializer):
     rows = DeliveryRowInput(many=True)
 
 
-@extend_schema_view(post=extend_schema(request=DeliveryInput, responses={201: DeliveryOutput, 404: ErrorDetail}))
+@extend_schema_view(post=extend_schema(request=DeliveryInput, responses={201: DeliveryOutput, 404: ErrorDetail}),
+                   get=extend_schema(parameters=[
+                       OpenApiParameter("referral", int, description="Only the deliveries of this referral."),
+                       OpenApiParameter("from", OpenApiTypes.DATE, description="Delivered on or after this day."),
+                       OpenApiParameter("to", OpenApiTypes.DATE, description="Delivered on or before this day.")]))
 class DeliveryListApi(generics.ListCreateAPIView):
     """Deliveries the caller may read (provider: its own; case team: its persons'). POST logs one delivery."""
 
     serializer_class = DeliveryOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.delivery_list(actor=self.request.user, referral_id=params.get("referral"),
-                                       date_from=params.get("from"), date_to=params.get("to"))
+        request = self.request
+        return selectors.delivery_list(
+            actor=request.user, referral_id=query_value(request, "referral", serializers.IntegerField(min_value=1)),
+            date_from=query_value(request, "from", serializers.DateField()),
+            date_to=query_value(request, "to", serializers.DateField()))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())

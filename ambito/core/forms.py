@@ -4,9 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from ambito.core.text import protect_form_fields
+
 
 class StyledFormMixin:
-    """Bootstrap Italia classes on every widget, so templates render fields with ``core/_field.html``."""
+    """Bootstrap Italia classes on every widget, so templates render fields with ``core/_field.html``; and,
+    since every form of the project uses it, the check of every text field for control and text-direction
+    characters (``ambito.core.text``), added at validation so fields a form adds later are covered too."""
+
+    def full_clean(self):
+        protect_form_fields(self)
+        super().full_clean()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from ambito.accounts.models import OrganisationKind
 from ambito.network import services as network_services
 from ambito.network.hsds import export_queryset, service_to_hsds
 from ambito.network.models import Service
@@ -67,6 +68,8 @@ class ServiceDetailApi(generics.GenericAPIView):
         return Response(ServiceOutputSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
 
+@extend_schema(parameters=[OpenApiParameter("kind", str, enum=OrganisationKind.values,
+                                            description="Only organisations of this kind.")])
 class OrganisationListApi(generics.ListAPIView):
     """Providers: organisations delivering services, with legal form, RUNTS data and accreditation."""
 

@@ -183,7 +183,7 @@ class SignatureForm(StyledFormMixin, forms.Form):
     signed_on = forms.DateField(label=_("signed on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(StyledFormMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(required=False)
 

@@ -2,7 +2,7 @@
 addressed by pseudonym only."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -45,6 +45,8 @@ class DecisionInput(serializers.Serializer):
 
 
 @extend_schema(tags=["privacy"])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter(
+    "status", str, enum=PrivacyRequestStatus.values, description="Only requests in this status.")]))
 class PrivacyRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                             viewsets.GenericViewSet):
     """Requests of data subjects (GDPR art. 15–21), for the DPO of the Ambito."""

@@ -1,5 +1,5 @@
 """In a real browser: the enrolment page shows the QR code (a data: image the CSP allows), the key typed from
-the page confirms the device, and the next sign-in asks for the code."""
+the page confirms the device and the recovery codes are shown, and the next sign-in asks for the code."""
 
 from base64 import b32decode
 
@@ -30,7 +30,10 @@ def test_a_planner_enrols_from_the_qr_page_and_is_asked_for_the_code_next_time(p
     secret = page.locator("#totp-secret").inner_text()
     page.fill("#id_code", code_from_page_key(secret))
     page.get_by_role("button", name="Conferma").click()
-    expect(page.get_by_role("alert")).to_contain_text("Accesso a due fattori attivo")
+    expect(page.get_by_role("alert").filter(has_text="Accesso a due fattori attivo")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)  # the recovery codes, shown once
+    screenshot(page, "twofactor-recovery-codes-it")
+    page.get_by_role("link", name="Li ho salvati: continua").click()
 
     page.get_by_role("button", name="Esci").click()
     browser_login(page, "planner")

@@ -57,7 +57,7 @@ def test_a_staff_user_enrols_by_scanning_the_qr_and_confirming_a_code(client, de
     assert not device.confirmed
 
     done = client.post("/profilo/sicurezza/due-fattori/", {"code": code(device)})
-    assert done.status_code == 302 and done.url == "/profilo/sicurezza/"
+    assert done.status_code == 302 and done.url == "/profilo/sicurezza/codici-di-recupero/", "recovery codes next"
     device.refresh_from_db()
     assert device.confirmed
     security = client.get("/profilo/sicurezza/").content.decode()

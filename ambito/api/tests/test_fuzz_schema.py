@@ -251,3 +251,53 @@ def test_every_operation_conforms_to_the_schema(fuzz, role):
     fuzz.failures.extend(failures)
     summary = Counter((f["operation"], f["title"]) for f in failures)
     assert not failures, "\n".join(f"{n}× {op}: {title}" for (op, title), n in summary.most_common())
+
+
+def _nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# Malformed bodies the generator does not think of: nesting past the parser's limit (ambito.api.parsers), NUL and
+# other control characters (PostgreSQL refuses NUL), text-direction overrides (refused by every CharField).
+MALFORMED = {
+    "deep": lambda names: {(names or ["x"])[0]: _nested(100)},
+    "nul": lambda names: {name: "a\u0000b" for name in names or ["x"]},
+    "control": lambda names: {name: "a\u0007b\u001bc" for name in names or ["x"]},
+    "bidi": lambda names: {name: "Mario\u202eissoR\u2066" for name in names or ["x"]},
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "sw.monza", "planner", "dpo"])
+def test_malformed_bodies_are_refused_as_documented(fuzz, role):
+    headers = {} if role == "anonymous" else {"Authorization": f"Token {fuzz.tokens[role]}"}
+    failures = []
+    for operation in (result.ok() for result in fuzz.schema.get_all_operations()):
+        content = operation.definition.raw.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            continue
+        properties = list(content["application/json"].get("schema", {}).get("properties", {}))
+        if not properties:
+            ref = content["application/json"].get("schema", {}).get("$ref", "")
+            component = fuzz.schema.raw_schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+            properties = list(component.get("properties", {}))
+        prefix = next((p for p in fuzz.ids if operation.path.startswith(p)), None)
+        path_parameters = {p["name"]: (fuzz.ids[prefix][0] if prefix else "1")
+                           for p in operation.definition.raw.get("parameters", []) if p.get("in") == "path"}
+        for kind, make in MALFORMED.items():
+            case = operation.Case(body=make(properties), media_type="application/json",
+                                  path_parameters=path_parameters)
+            response = case.call(headers=headers)
+            fuzz.statuses[response.status_code] += 1
+            fuzz.cases[(role, f"{operation.method.upper()} {operation.path} [{kind}]")] += 1
+            if kind in ("deep", "nul", "control") and response.status_code in (200, 201):
+                failures.append(f"{kind}: {operation.method.upper()} {operation.path} accepted it")
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except FailureGroup as group:
+                failures += [f"{kind}: {operation.method.upper()} {operation.path}: {failure.title}"
+                             + (f"\n{(fuzz.app.last_exception or '')[-1500:]}" if response.status_code >= 500 else "")
+                             for failure in group.exceptions]
+    assert not failures, "\n".join(failures)

@@ -41,3 +41,12 @@ def days(value):
     if value is None:
         return "—"
     return _("%(n)s d") % {"n": number_format(value, decimal_pos=0, use_l10n=True)}
+
+
+@register.simple_tag
+def max_body_bytes():
+    """The largest request body the server reads (``DATA_UPLOAD_MAX_MEMORY_SIZE``), for the check made before
+    a form is sent (core/js/app.js)."""
+    from django.conf import settings
+
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE

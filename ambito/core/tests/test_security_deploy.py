@@ -27,13 +27,14 @@ def test_check_deploy_reports_nothing_in_production(tmp_path):
     assert "WARNING" not in result.stderr
 
 
-def test_check_deploy_notices_a_weak_secret_key(tmp_path):
-    """The test above can fail: a short key is flagged (security.W009)."""
+def test_production_refuses_to_start_with_a_weak_secret_key(tmp_path):
+    """The test above can fail: a short key, which `check --deploy` only flagged (security.W009), now stops
+    every command before it starts."""
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=_production_env(tmp_path, SECRET_KEY="short"), capture_output=True,
                             text=True, timeout=300)
     assert result.returncode != 0
-    assert "security.W009" in result.stderr
+    assert "SECRET_KEY is too weak" in result.stderr
 
 
 PROBE = (

@@ -47,6 +47,42 @@
     (root || document).querySelectorAll("canvas[data-chart]").forEach(draw);
   }
 
+  /* Before a form is sent: a field longer than its maxlength, or more text than the server accepts
+     (DATA_UPLOAD_MAX_MEMORY_SIZE, data-max-body), stops the submission with a message, keeping what was typed.
+     The server answers 413 anyway if this is bypassed (errors/413.html). */
+  function sentSize(form, field) {
+    var value = field.name + "=" + field.value;
+    if ((form.enctype || "").indexOf("multipart") === 0) { return new TextEncoder().encode(value).length + 100; }
+    return encodeURIComponent(value).length + 1;
+  }
+
+  function checkLength(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") { return; }
+    var limit = parseInt(document.body.dataset.maxBody || "0", 10);
+    var total = 0, tooLong = null;
+    form.querySelectorAll("textarea, input").forEach(function (field) {
+      if (!field.name || field.disabled || field.type === "file" || field.type === "password") { return; }
+      if (field.maxLength > 0 && field.value.length > field.maxLength && !tooLong) { tooLong = field; }
+      total += sentSize(form, field);
+    });
+    if (!tooLong && (!limit || total <= limit)) { return; }
+    event.preventDefault();
+    event.stopPropagation();
+    var alert = form.querySelector(".js-too-long");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert alert-danger js-too-long";
+      alert.setAttribute("role", "alert");
+      form.insertBefore(alert, form.firstChild);
+    }
+    alert.textContent = document.body.dataset.tooLong || "";
+    var target = tooLong || form.querySelector("textarea") || form;
+    if (tooLong) { tooLong.classList.add("is-invalid"); }
+    if (target.focus) { target.focus(); }
+  }
+
+  document.addEventListener("submit", checkLength, true);
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.body.addEventListener("htmx:load", function (event) { drawAll(event.target); });
 })();
