@@ -4,8 +4,8 @@ from ambito.core.backup import BackupError, backup_create, backup_key_from_envir
 
 
 class Command(BaseCommand):
-    help = ("Write an encrypted, compressed, consistent dump of the whole database to FILE "
-            "(key from AMBITO_BACKUP_KEY). --generate-key prints a new key.")
+    help = ("Write an encrypted backup of the database (pg_dump -Fc, or SQLite's backup API) and the stored files "
+            "to FILE (key from AMBITO_BACKUP_KEY or AMBITO_BACKUP_KEY_FILE). --generate-key prints a new key.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", metavar="FILE", help="where to write the backup")
@@ -18,20 +18,14 @@ class Command(BaseCommand):
             return
         if not path:
             raise CommandError("Name the file to write: manage.py backup FILE")
-        verbose = options["verbosity"] > 1
         try:
-            summary = backup_create(
-                path=path, key=backup_key_from_environment(), using=database,
-                progress=(lambda table, rows: self.stdout.write(f"  {table}: {rows:,} rows")) if verbose else None,
-            )
+            summary = backup_create(path=path, key=backup_key_from_environment(), using=database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] > 1:
+            for table, rows in summary.manifest["tables"].items():
+                self.stdout.write(f"  {table}: {rows:,} rows")
         self.stdout.write(self.style.SUCCESS(
-            f"Backup written to {summary.path}: {len(summary.tables)} tables, {summary.rows:,} rows, "
-            f"{summary.files:,} stored files, {summary.size:,} bytes in {summary.chunks} encrypted chunks, "
-            f"{summary.seconds:.1f}s."
+            f"Backup written to {path}: {len(summary.manifest['tables'])} tables, {summary.rows:,} rows, "
+            f"{summary.files:,} stored files, {summary.size:,} bytes, {summary.seconds:.1f}s."
         ))
-        if summary.missing_files:
-            self.stderr.write(self.style.WARNING(
-                f"{summary.missing_files} stored files named by rows were missing on disk and are not in the backup."
-            ))
