@@ -137,7 +137,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        env = {**os.environ, "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret"),
+        env = {**os.environ, "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-never-used-in-production-8c1f2a7e"),
                "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
                "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
         gunicorn = Path(sys.executable).parent / "gunicorn"
