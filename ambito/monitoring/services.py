@@ -138,14 +138,11 @@ def siuss_export_start(*, actor, ambito, year: int, flow: str):
     from ambito.accounts.roles import Role
     from ambito.accounts.selectors import scope_for
     from ambito.core.services import job_start
-    from ambito.monitoring.indicators import models_available
 
     if not scope_for(actor).has(Role.PLANNER, Role.SOCIAL_WORKER):
         raise PermissionDenied
     if flow not in ("psa", "sina", "sinba"):
         raise ValidationError(_("Choose PS-PSA, SINA or SINBA."))
-    if flow == "psa" and not models_available("care", "Delivery"):
-        raise ValidationError(_("No deliveries are recorded in Ambito yet."))
     return job_start(kind="monitoring.siuss", actor=actor,
                      params={"ambito": ambito.pk, "year": int(year), "flow": flow},
                      title=_("SIUSS export %(flow)s %(year)s") % {"flow": flow.upper(), "year": year})

@@ -10,36 +10,26 @@ from django.db.models import FloatField, Func, IntegerField
 
 
 class DaysBetween(Func):
-    """Days (with fractions) from ``start`` to ``end``, two timestamp expressions."""
+    """Days from ``start`` to ``end``: with fractions between two timestamps, or calendar days between two
+    dates with ``dates=True`` (on PostgreSQL a date difference, not an interval of timestamps)."""
 
     output_field = FloatField()
     arity = 2
+
+    def __init__(self, end, start, *, dates: bool = False, **extra):
+        super().__init__(end, start, **extra)
+        self.dates = dates
 
     def as_sql(self, compiler, conn, **extra):
         end, start = self.source_expressions
         end_sql, end_params = compiler.compile(end)
         start_sql, start_params = compiler.compile(start)
-        if conn.vendor == "postgresql":
-            sql = f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 86400.0)"
-        else:
+        if conn.vendor != "postgresql":
             sql = f"(julianday({end_sql}) - julianday({start_sql}))"
-        return sql, (*end_params, *start_params)
-
-
-class DaysBetweenDates(Func):
-    """Calendar days from date ``start`` to date ``end``."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sql(self, compiler, conn, **extra):
-        end, start = self.source_expressions
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        if conn.vendor == "postgresql":
+        elif self.dates:
             sql = f"CAST(({end_sql})::date - ({start_sql})::date AS double precision)"
         else:
-            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
+            sql = f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 86400.0)"
         return sql, (*end_params, *start_params)
 
 

@@ -6,18 +6,15 @@ source app, allowed breakdowns, direction, target) plus one SQL-backed function 
 database and return one ``Cell`` per breakdown key; "no data" is ``None``, never 0.
 
 Each source app has its own module here (``territory``, ``network``, ``planning``, ``access``, ``care``,
-``feedback``). A module registers its indicators only when the source models it reads exist, so an
-indicator whose source app has not been built is simply absent from the catalogue."""
+``feedback``)."""
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -213,23 +210,6 @@ _loaded = False
 SOURCE_MODULES = ["territory", "network", "planning", "access", "care", "feedback"]
 
 
-@functools.cache
-def models_available(app_label: str, *model_names: str) -> bool:
-    """True when every named model of the app exists (and so has been built and migrated with it). The
-    answer cannot change while the process runs: it is looked up (a directory listing) once."""
-    try:
-        config = apps.get_app_config(app_label)
-    except LookupError:
-        return False
-    names = {model.__name__ for model in config.get_models()}
-    if not all(name in names for name in model_names):
-        return False
-    # A model whose app has no migration yet has no table: its indicators would fail, not show "no data".
-    from pathlib import Path
-
-    return any(Path(config.path, "migrations").glob("0*.py"))
-
-
 def register(definition: IndicatorDefinition) -> IndicatorDefinition:
     if definition.code in _registry:
         raise ValueError(f"indicator {definition.code!r} registered twice")
@@ -315,8 +295,6 @@ def _plan_targets(code: str, query: Query) -> dict:
     this code (``PlanIndicatorLink``): keyed by service for a service breakdown, else the total's
     (a link without a service, or with the service the query is filtered on). One query when the code has
     no link, two when it has."""
-    if not models_available("planning", "Indicator", "IndicatorTarget"):
-        return {}
     from ambito.monitoring.indicators.common import compiled, rows
     from ambito.monitoring.models import PlanIndicatorLink
     from ambito.planning.models import IndicatorTarget

@@ -8,16 +8,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ambito.monitoring.indicators import (
-    TOTAL_KEY,
     Breakdown,
-    Cell,
     Direction,
     IndicatorDefinition,
-    models_available,
     register,
 )
-from ambito.monitoring.indicators.common import grouped, per_1000_by_comune, percentile_cells, ratio
-from ambito.monitoring.sql import DaysBetween, rounded
+from ambito.monitoring.indicators.common import grouped, percentile_cells, persons_per_1000, scoped
+from ambito.monitoring.sql import DaysBetween
 
 
 def _entries():
@@ -39,14 +36,6 @@ ENTRY_DIMS = {
 ENTRY_BREAKDOWNS = tuple(ENTRY_DIMS)
 
 
-def _filtered(qs, query, service_path, area_path):
-    if query.service_id:
-        qs = qs.filter(**{service_path: query.service_id})
-    if query.area:
-        qs = qs.filter(**{area_path: query.area})
-    return qs
-
-
 def admissions(query):
     """Admissions from a waiting list in the period, of persons living in the Comuni of the query."""
     from ambito.access.models import EntryStatus
@@ -57,7 +46,7 @@ def admissions(query):
         admitted_at__lt=query.period.end_before,
         person__residence_comune_id__in=query.comune_ids,
     )
-    return _filtered(qs, query, "waiting_list__service_id", "waiting_list__service__area")
+    return scoped(qs, query, service="waiting_list__service_id", area="waiting_list__service__area")
 
 
 WAIT = DaysBetween(F("admitted_at"), Coalesce(F("request__received_at"), F("entered_at")))
@@ -89,31 +78,9 @@ def service_targets(query, cells):
 
 
 def persons_admitted_per_1000(query):
-    """Distinct persons admitted in the period per 1,000 residents of the service's age group (the whole
-    population when no service, or a service without age limits, is chosen), by Comune of residence.
-    The denominator is the latest population year not after the period's end."""
-    from django.db.models import Subquery
-
-    from ambito.territory.models import PopulationRecord
-    from ambito.territory.selectors import residents_by_comune
-
-    # the latest population year as a subquery of the residents query: one round trip fewer
-    year = Subquery(PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=query.period.end.year)
-                    .order_by("-year").values("year")[:1])
-    age_from, age_to = 0, None
-    if query.service_id:
-        from ambito.network.models import Service
-
-        limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
-        if limits:
-            age_from, age_to = limits[0] or 0, limits[1]
-    if query.by:
-        return per_1000_by_comune(query, "access.persons_admitted_per_1000", admissions,
-                                  "person__residence_comune_id", age_from, age_to)
-    residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from, age_to=age_to)
-    persons = admissions(query).aggregate(n=Count("person_id", distinct=True))["n"]
-    value = ratio(persons, sum(residents.values()), 1000) if persons else None
-    return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
+    """Distinct persons admitted in the period per 1,000 residents of the service's age group, by Comune of
+    residence."""
+    return persons_per_1000(query, "access.persons_admitted_per_1000", admissions, "person__residence_comune_id")
 
 
 REQUEST_DIMS = {
@@ -130,9 +97,7 @@ def access_requests(query):
         comune_id__in=query.comune_ids, received_at__gte=query.period.start_at,
         received_at__lt=query.period.end_before,
     )
-    if query.area:
-        qs = qs.filter(area=query.area)
-    return qs
+    return scoped(qs, query, service=None, area="area")
 
 
 def requests_received(query):
@@ -151,7 +116,7 @@ def waiting(query):
     qs = _entries().filter(person__residence_comune_id__in=query.comune_ids, entered_at__lt=end).filter(
         Q(admitted_at__isnull=True) | Q(admitted_at__gte=end), Q(removed_at__isnull=True) | Q(removed_at__gte=end),
     )
-    return _filtered(qs, query, "waiting_list__service_id", "waiting_list__service__area")
+    return scoped(qs, query, service="waiting_list__service_id", area="waiting_list__service__area")
 
 
 def persons_waiting(query):
@@ -160,40 +125,39 @@ def persons_waiting(query):
                    n=Count("person_id", distinct=True), places=0)
 
 
-if models_available("access", "AccessRequest", "WaitingListEntry", "WaitingList"):
-    register(IndicatorDefinition(
-        code="waiting_days_median", name=_("Waiting days, median"), unit="days", source="access",
-        formula=_("Median of the days from the request (or entry on the list) to admission to the service, "
-                  "for admissions in the period."),
-        breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.5), direction=Direction.LOWER_IS_BETTER,
-        person_based=True, target=service_targets,
-        target_description=_("Target waiting days of the service in the catalogue."), order=40,
-    ))
-    register(IndicatorDefinition(
-        code="waiting_days_p90", name=_("Waiting days, 90th percentile"), unit="days", source="access",
-        formula=_("90th percentile (linear interpolation) of the days from the request to admission."),
-        breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.9), direction=Direction.LOWER_IS_BETTER,
-        person_based=True, target=service_targets,
-        target_description=_("Target waiting days of the service in the catalogue."), order=41,
-    ))
-    register(IndicatorDefinition(
-        code="persons_admitted_per_1000", name=_("Persons admitted per 1,000 residents"), unit="per_1000",
-        source="access",
-        formula=_("Distinct persons admitted to a service in the period × 1,000 / residents of the service's "
-                  "age group (latest population year)."),
-        breakdowns=(Breakdown.COMUNE,), compute=persons_admitted_per_1000, direction=Direction.HIGHER_IS_BETTER,
-        person_based=True, order=42,
-    ))
-    register(IndicatorDefinition(
-        code="requests_received", name=_("Requests received at the PUA"), unit="requests", source="access",
-        formula=_("Access requests received in the period, by the responsible Comune."),
-        breakdowns=(Breakdown.COMUNE, Breakdown.AREA, Breakdown.MONTH, Breakdown.QUARTER, Breakdown.YEAR,
-                    Breakdown.SEX, Breakdown.AGE_BAND),
-        compute=requests_received, person_based=True, order=43,
-    ))
-    register(IndicatorDefinition(
-        code="persons_waiting", name=_("Persons on waiting lists"), unit="persons", source="access",
-        formula=_("Persons on a waiting list on the last day of the period."),
-        breakdowns=(Breakdown.COMUNE, Breakdown.SERVICE, Breakdown.AREA, Breakdown.SEX, Breakdown.AGE_BAND),
-        compute=persons_waiting, direction=Direction.LOWER_IS_BETTER, person_based=True, order=44,
-    ))
+register(IndicatorDefinition(
+    code="waiting_days_median", name=_("Waiting days, median"), unit="days", source="access",
+    formula=_("Median of the days from the request (or entry on the list) to admission to the service, "
+              "for admissions in the period."),
+    breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.5), direction=Direction.LOWER_IS_BETTER,
+    person_based=True, target=service_targets,
+    target_description=_("Target waiting days of the service in the catalogue."), order=40,
+))
+register(IndicatorDefinition(
+    code="waiting_days_p90", name=_("Waiting days, 90th percentile"), unit="days", source="access",
+    formula=_("90th percentile (linear interpolation) of the days from the request to admission."),
+    breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.9), direction=Direction.LOWER_IS_BETTER,
+    person_based=True, target=service_targets,
+    target_description=_("Target waiting days of the service in the catalogue."), order=41,
+))
+register(IndicatorDefinition(
+    code="persons_admitted_per_1000", name=_("Persons admitted per 1,000 residents"), unit="per_1000",
+    source="access",
+    formula=_("Distinct persons admitted to a service in the period × 1,000 / residents of the service's "
+              "age group (latest population year)."),
+    breakdowns=(Breakdown.COMUNE,), compute=persons_admitted_per_1000, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, order=42,
+))
+register(IndicatorDefinition(
+    code="requests_received", name=_("Requests received at the PUA"), unit="requests", source="access",
+    formula=_("Access requests received in the period, by the responsible Comune."),
+    breakdowns=(Breakdown.COMUNE, Breakdown.AREA, Breakdown.MONTH, Breakdown.QUARTER, Breakdown.YEAR,
+                Breakdown.SEX, Breakdown.AGE_BAND),
+    compute=requests_received, person_based=True, order=43,
+))
+register(IndicatorDefinition(
+    code="persons_waiting", name=_("Persons on waiting lists"), unit="persons", source="access",
+    formula=_("Persons on a waiting list on the last day of the period."),
+    breakdowns=(Breakdown.COMUNE, Breakdown.SERVICE, Breakdown.AREA, Breakdown.SEX, Breakdown.AGE_BAND),
+    compute=persons_waiting, direction=Direction.LOWER_IS_BETTER, person_based=True, order=44,
+))

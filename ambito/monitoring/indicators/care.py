@@ -7,16 +7,13 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from ambito.monitoring.indicators import (
-    TOTAL_KEY,
     Breakdown,
-    Cell,
     Direction,
     IndicatorDefinition,
-    models_available,
     register,
 )
-from ambito.monitoring.indicators.common import grouped, per_1000_by_comune, percentile_cells, ratio
-from ambito.monitoring.sql import DaysBetween, DaysBetweenDates, rounded
+from ambito.monitoring.indicators.common import grouped, percentile_cells, persons_per_1000, scoped
+from ambito.monitoring.sql import DaysBetween
 
 DELIVERY_DIMS = {
     Breakdown.COMUNE: "comune__istat_code",
@@ -53,11 +50,7 @@ def deliveries(query):
 
     qs = Delivery.objects.filter(comune_id__in=query.comune_ids, delivered_on__gte=query.period.start,
                                  delivered_on__lte=query.period.end)
-    if query.service_id:
-        qs = qs.filter(service_id=query.service_id)
-    if query.area:
-        qs = qs.filter(service__area=query.area)
-    return qs
+    return scoped(qs, query)
 
 
 def hours_delivered(query):
@@ -76,28 +69,8 @@ def spending_delivered(query):
 
 def persons_served_per_1000(query):
     """Distinct persons with at least one delivery in the period per 1,000 residents of the service's age
-    group (all residents without a service filter), by Comune of residence at the time of delivery."""
-    from django.db.models import Subquery
-
-    from ambito.territory.models import PopulationRecord
-    from ambito.territory.selectors import residents_by_comune
-
-    # the latest population year as a subquery of the residents query: one round trip fewer
-    year = Subquery(PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=query.period.end.year)
-                    .order_by("-year").values("year")[:1])
-    age_from, age_to = 0, None
-    if query.service_id:
-        from ambito.network.models import Service
-
-        limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
-        if limits:
-            age_from, age_to = limits[0] or 0, limits[1]
-    if query.by:
-        return per_1000_by_comune(query, "care.persons_served_per_1000", deliveries, "comune_id", age_from, age_to)
-    residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from, age_to=age_to)
-    persons = deliveries(query).aggregate(n=Count("person_id", distinct=True))["n"]
-    value = ratio(persons, sum(residents.values()), 1000) if persons else None
-    return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=persons)]
+    group, by Comune of residence at the time of delivery."""
+    return persons_per_1000(query, "care.persons_served_per_1000", deliveries, "comune_id")
 
 
 def referrals(query):
@@ -105,11 +78,7 @@ def referrals(query):
 
     qs = Referral.objects.filter(comune_id__in=query.comune_ids, sent_at__gte=query.period.start_at,
                                  sent_at__lt=query.period.end_before)
-    if query.service_id:
-        qs = qs.filter(service_id=query.service_id)
-    if query.area:
-        qs = qs.filter(service__area=query.area)
-    return qs
+    return scoped(qs, query)
 
 
 def referral_answer_rate(query):
@@ -178,17 +147,13 @@ def first_deliveries(query):
                      .values("delivered_on")[:1], output_field=DateField())
     qs = Referral.objects.filter(comune_id__in=query.comune_ids, care_plan__request__isnull=False).annotate(
         first_delivery=first).filter(first_delivery__gte=query.period.start, first_delivery__lte=query.period.end)
-    if query.service_id:
-        qs = qs.filter(service_id=query.service_id)
-    if query.area:
-        qs = qs.filter(service__area=query.area)
-    return qs
+    return scoped(qs, query)
 
 
 def days_to_first_delivery(fraction):
     def compute(query):
         # calendar days: the delivery has a date, the request's timestamp is taken as its local date
-        wait = DaysBetweenDates(F("first_delivery"), TruncDate("care_plan__request__received_at"))
+        wait = DaysBetween(F("first_delivery"), TruncDate("care_plan__request__received_at"), dates=True)
         return percentile_cells(query, f"care.days_to_first_delivery.{fraction}", first_deliveries,
                                 FIRST_DELIVERY_DIMS, wait, fraction)
 
@@ -201,63 +166,62 @@ def _full(query, cells):
     return {cell.key: Decimal(100) for cell in cells}
 
 
-if models_available("care", "Delivery", "Referral", "Discharge", "DischargeService"):
-    register(IndicatorDefinition(
-        code="hours_delivered", name=_("Hours delivered"), unit="hours", source="care",
-        formula=_("Sum of the hours of the deliveries recorded by providers in the period."),
-        breakdowns=tuple(DELIVERY_DIMS), compute=hours_delivered, direction=Direction.HIGHER_IS_BETTER,
-        person_based=True, order=50,
-    ))
-    register(IndicatorDefinition(
-        code="days_to_first_delivery_median", name=_("Days from request to first delivery, median"),
-        unit="days", source="care",
-        formula=_("Median of the days from the PUA request behind the care plan to the first delivery of each "
-                  "referral, for first deliveries in the period."),
-        breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.5),
-        direction=Direction.LOWER_IS_BETTER, person_based=True, order=48,
-    ))
-    register(IndicatorDefinition(
-        code="days_to_first_delivery_p90", name=_("Days from request to first delivery, 90th percentile"),
-        unit="days", source="care",
-        formula=_("90th percentile (linear interpolation) of the days from the PUA request to the first "
-                  "delivery."),
-        breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.9),
-        direction=Direction.LOWER_IS_BETTER, person_based=True, order=49,
-    ))
-    register(IndicatorDefinition(
-        code="persons_served_per_1000", name=_("Persons served per 1,000 residents"), unit="per_1000",
-        source="care",
-        formula=_("Distinct persons with at least one delivery in the period × 1,000 / residents of the "
-                  "service's age group (latest population year)."),
-        breakdowns=(Breakdown.COMUNE,), compute=persons_served_per_1000, direction=Direction.HIGHER_IS_BETTER,
-        person_based=True, order=51,
-    ))
-    register(IndicatorDefinition(
-        code="spending_delivered", name=_("Spending on benefits delivered"), unit="eur", source="care",
-        formula=_("Sum of the amounts of the economic benefits delivered in the period."),
-        breakdowns=tuple(DELIVERY_DIMS), compute=spending_delivered, person_based=True, order=52,
-    ))
-    register(IndicatorDefinition(
-        code="referral_answer_rate", name=_("Referrals answered by the provider (closed loop)"), unit="percent",
-        source="care",
-        formula=_("Referrals sent in the period that the provider accepted or declined × 100 / referrals sent."),
-        breakdowns=tuple(REFERRAL_DIMS), compute=referral_answer_rate, direction=Direction.HIGHER_IS_BETTER,
-        person_based=True, target=_full, target_description=_("Every referral answered."), order=53,
-    ))
-    register(IndicatorDefinition(
-        code="referral_response_days_median", name=_("Days for the provider to answer a referral, median"),
-        unit="days", source="care",
-        formula=_("Median of the days from sending a referral to the provider's answer, for referrals sent "
-                  "in the period."),
-        breakdowns=tuple(REFERRAL_DIMS), compute=referral_response_days_median,
-        direction=Direction.LOWER_IS_BETTER, person_based=True, order=54,
-    ))
-    register(IndicatorDefinition(
-        code="discharges_services_active", name=_("Protected discharges with services active on the day"),
-        unit="percent", source="care",
-        formula=_("Protected discharges completed in the period with every required service confirmed by the "
-                  "discharge day × 100 / protected discharges completed."),
-        breakdowns=tuple(DISCHARGE_DIMS), compute=discharges_with_services_active,
-        direction=Direction.HIGHER_IS_BETTER, person_based=True, target=_full,
-        target_description=_("Every protected discharge with its services in place (LEPS)."), order=55,
-    ))
+register(IndicatorDefinition(
+    code="hours_delivered", name=_("Hours delivered"), unit="hours", source="care",
+    formula=_("Sum of the hours of the deliveries recorded by providers in the period."),
+    breakdowns=tuple(DELIVERY_DIMS), compute=hours_delivered, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, order=50,
+))
+register(IndicatorDefinition(
+    code="days_to_first_delivery_median", name=_("Days from request to first delivery, median"),
+    unit="days", source="care",
+    formula=_("Median of the days from the PUA request behind the care plan to the first delivery of each "
+              "referral, for first deliveries in the period."),
+    breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.5),
+    direction=Direction.LOWER_IS_BETTER, person_based=True, order=48,
+))
+register(IndicatorDefinition(
+    code="days_to_first_delivery_p90", name=_("Days from request to first delivery, 90th percentile"),
+    unit="days", source="care",
+    formula=_("90th percentile (linear interpolation) of the days from the PUA request to the first "
+              "delivery."),
+    breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.9),
+    direction=Direction.LOWER_IS_BETTER, person_based=True, order=49,
+))
+register(IndicatorDefinition(
+    code="persons_served_per_1000", name=_("Persons served per 1,000 residents"), unit="per_1000",
+    source="care",
+    formula=_("Distinct persons with at least one delivery in the period × 1,000 / residents of the "
+              "service's age group (latest population year)."),
+    breakdowns=(Breakdown.COMUNE,), compute=persons_served_per_1000, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, order=51,
+))
+register(IndicatorDefinition(
+    code="spending_delivered", name=_("Spending on benefits delivered"), unit="eur", source="care",
+    formula=_("Sum of the amounts of the economic benefits delivered in the period."),
+    breakdowns=tuple(DELIVERY_DIMS), compute=spending_delivered, person_based=True, order=52,
+))
+register(IndicatorDefinition(
+    code="referral_answer_rate", name=_("Referrals answered by the provider (closed loop)"), unit="percent",
+    source="care",
+    formula=_("Referrals sent in the period that the provider accepted or declined × 100 / referrals sent."),
+    breakdowns=tuple(REFERRAL_DIMS), compute=referral_answer_rate, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, target=_full, target_description=_("Every referral answered."), order=53,
+))
+register(IndicatorDefinition(
+    code="referral_response_days_median", name=_("Days for the provider to answer a referral, median"),
+    unit="days", source="care",
+    formula=_("Median of the days from sending a referral to the provider's answer, for referrals sent "
+              "in the period."),
+    breakdowns=tuple(REFERRAL_DIMS), compute=referral_response_days_median,
+    direction=Direction.LOWER_IS_BETTER, person_based=True, order=54,
+))
+register(IndicatorDefinition(
+    code="discharges_services_active", name=_("Protected discharges with services active on the day"),
+    unit="percent", source="care",
+    formula=_("Protected discharges completed in the period with every required service confirmed by the "
+              "discharge day × 100 / protected discharges completed."),
+    breakdowns=tuple(DISCHARGE_DIMS), compute=discharges_with_services_active,
+    direction=Direction.HIGHER_IS_BETTER, person_based=True, target=_full,
+    target_description=_("Every protected discharge with its services in place (LEPS)."), order=55,
+))

@@ -119,11 +119,9 @@ def labels(by: str | None, keys) -> dict:
         from ambito.territory.models import Sex
 
         return {k: str(Sex(k).label) for k in keys if k in Sex.values}
-    if by == Breakdown.SOURCE and keys:
-        try:
-            from ambito.planning.models import FundingSource
-        except ImportError:
-            return {}
+    if by == Breakdown.SOURCE:
+        from ambito.planning.models import FundingSource
+
         return {k: str(FundingSource(k).label) for k in keys if k in FundingSource.values}
     if by == Breakdown.AGE_BAND:
         return {k: k.replace("-", "–") for k in keys}
@@ -154,6 +152,16 @@ def cells(by: str | None, rows, places: int = 1) -> list[Cell]:
         Cell(key=key, value=rounded(value, places), n=n, label=names.get(key, key) if by else "")
         for key, (value, n) in merged.items()
     ]
+
+
+def scoped(queryset, query: Query, *, service: str | None = "service_id", area: str = "service__area"):
+    """``queryset`` narrowed to the service and the area the query asks for, if any: ``service`` and ``area``
+    are the paths to the source's service id and area (``service`` None: the source has no service)."""
+    if query.service_id and service:
+        queryset = queryset.filter(**{service: query.service_id})
+    if query.area:
+        queryset = queryset.filter(**{area: query.area})
+    return queryset
 
 
 def comune_dims(path: str) -> str:
@@ -225,6 +233,33 @@ def percentile_cells(query: Query, name: str, source: Callable, dims: dict, valu
         return (_with_names(sql, named) if named else sql), params, {}, None
 
     return cells(query.by, rows(name, query, compile_rows), places)
+
+
+def persons_per_1000(query: Query, name: str, persons: Callable, comune_path: str) -> list[Cell]:
+    """Distinct persons of ``persons(query)`` per 1,000 residents of the service's age group (the whole
+    population when no service, or a service without age limits, is chosen); by Comune (``comune_path``,
+    see ``per_1000_by_comune``) with a breakdown. The denominator is the latest population year not after
+    the period's end."""
+    from django.db.models import Subquery
+
+    from ambito.network.models import Service
+    from ambito.territory.models import PopulationRecord
+    from ambito.territory.selectors import residents_by_comune
+
+    age_from, age_to = 0, None
+    if query.service_id:
+        limits = Service.objects.filter(pk=query.service_id).values_list("minimum_age", "maximum_age").first()
+        if limits:
+            age_from, age_to = limits[0] or 0, limits[1]
+    if query.by:
+        return per_1000_by_comune(query, name, persons, comune_path, age_from, age_to)
+    # the latest population year as a subquery of the residents query: one round trip fewer
+    year = Subquery(PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=query.period.end.year)
+                    .order_by("-year").values("year")[:1])
+    residents = residents_by_comune(year=year, comune_ids=query.comune_ids, age_from=age_from, age_to=age_to)
+    count = persons(query).aggregate(n=Count("person_id", distinct=True))["n"]
+    value = ratio(count, sum(residents.values()), 1000) if count else None
+    return [Cell(key=TOTAL_KEY, value=rounded(value, 2), n=count)]
 
 
 def per_1000_by_comune(query: Query, name: str, persons: Callable, comune_path: str, age_from: int = 0,

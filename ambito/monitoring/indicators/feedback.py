@@ -5,7 +5,7 @@ from django.db.models import Avg, Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ambito.monitoring.indicators import Breakdown, Direction, IndicatorDefinition, register
-from ambito.monitoring.indicators.common import grouped
+from ambito.monitoring.indicators.common import grouped, scoped
 
 DIMS = {
     Breakdown.SERVICE: "survey__service_id",
@@ -25,11 +25,7 @@ def responses(query):
     qs = SurveyResponse.objects.filter(
         Exists(covering), submitted_at__gte=query.period.start_at, submitted_at__lt=query.period.end_before,
     )
-    if query.service_id:
-        qs = qs.filter(survey__service_id=query.service_id)
-    if query.area:
-        qs = qs.filter(survey__service__area=query.area)
-    return qs
+    return scoped(qs, query, service="survey__service_id", area="survey__service__area")
 
 
 def satisfaction_mean(query):

@@ -7,7 +7,7 @@ holds the current state, so the value is read at the time of the request."""
 from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from ambito.monitoring.indicators import Breakdown, Direction, IndicatorDefinition, models_available, register
+from ambito.monitoring.indicators import Breakdown, Direction, IndicatorDefinition, register
 from ambito.monitoring.indicators.common import grouped
 from ambito.monitoring.sql import JsonListHas
 
@@ -48,12 +48,11 @@ def _full_coverage(query, cells):
     return {cell.key: Decimal(100) for cell in cells}
 
 
-if models_available("network", "Service"):
-    for code, name, leps_code, service_type, order in LEPS_PRESENCE:
-        register(IndicatorDefinition(
-            code=code, name=name, unit="percent", source="network",
-            formula=_("Comuni with at least one active service of this essential level × 100 / Comuni."),
-            breakdowns=(Breakdown.COMUNE,), compute=_presence(leps_code, service_type),
-            direction=Direction.HIGHER_IS_BETTER, target=_full_coverage,
-            target_description=_("Every Comune covered (LEPS, L. 234/2021)."), order=order,
-        ))
+for code, name, leps_code, service_type, order in LEPS_PRESENCE:
+    register(IndicatorDefinition(
+        code=code, name=name, unit="percent", source="network",
+        formula=_("Comuni with at least one active service of this essential level × 100 / Comuni."),
+        breakdowns=(Breakdown.COMUNE,), compute=_presence(leps_code, service_type),
+        direction=Direction.HIGHER_IS_BETTER, target=_full_coverage,
+        target_description=_("Every Comune covered (LEPS, L. 234/2021)."), order=order,
+    ))

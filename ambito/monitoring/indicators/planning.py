@@ -13,10 +13,9 @@ from ambito.monitoring.indicators import (
     Cell,
     Direction,
     IndicatorDefinition,
-    models_available,
     register,
 )
-from ambito.monitoring.indicators.common import compiled, grouped, rows
+from ambito.monitoring.indicators.common import compiled, grouped, rows, scoped
 from ambito.monitoring.sql import rounded
 
 LEPS_RESIDENTS_PER_SOCIAL_WORKER = Decimal(5000)
@@ -43,10 +42,7 @@ def budget_lines(query):
         intervention__plan__ambito_id__in=_ambito_ids(query),
         year__gte=query.period.start.year, year__lte=query.period.end.year,
     ).filter(Q(comune__isnull=True) | Q(comune_id__in=query.comune_ids))
-    if query.area:
-        qs = qs.filter(intervention__area=query.area)
-    if query.service_id:
-        qs = qs.filter(intervention__service_id=query.service_id)
+    qs = scoped(qs, query, service="intervention__service_id", area="intervention__area")
     if query.by == Breakdown.COMUNE:
         qs = qs.filter(comune__isnull=False)
     return qs
@@ -92,19 +88,18 @@ def _leps_target(query, cells):
     return {cell.key: LEPS_RESIDENTS_PER_SOCIAL_WORKER for cell in cells}
 
 
-if models_available("planning", "Plan", "Intervention", "BudgetLine", "StaffPosition"):
-    register(IndicatorDefinition(
-        code="budget_planned", name=_("Budget planned"), unit="eur", source="planning",
-        formula=_("Sum of the plan's budget lines for the years of the period (Comune breakdown: the "
-                  "Comuni's own funds)."),
-        breakdowns=(Breakdown.SOURCE, Breakdown.AREA, Breakdown.YEAR, Breakdown.COMUNE),
-        compute=budget_planned, order=20,
-    ))
-    register(IndicatorDefinition(
-        code="residents_per_social_worker", name=_("Residents per social worker"), unit="residents_per_fte",
-        source="planning",
-        formula=_("Residents / full-time-equivalent social workers on permanent contracts in the plan's staffing. "
-                  "LEPS: at most 5,000 (objective 4,000), L. 178/2020 art. 1 c. 797."),
-        breakdowns=(), compute=residents_per_social_worker, direction=Direction.LOWER_IS_BETTER,
-        target=_leps_target, target_description=_("LEPS: 1 social worker per 5,000 residents."), order=21,
-    ))
+register(IndicatorDefinition(
+    code="budget_planned", name=_("Budget planned"), unit="eur", source="planning",
+    formula=_("Sum of the plan's budget lines for the years of the period (Comune breakdown: the "
+              "Comuni's own funds)."),
+    breakdowns=(Breakdown.SOURCE, Breakdown.AREA, Breakdown.YEAR, Breakdown.COMUNE),
+    compute=budget_planned, order=20,
+))
+register(IndicatorDefinition(
+    code="residents_per_social_worker", name=_("Residents per social worker"), unit="residents_per_fte",
+    source="planning",
+    formula=_("Residents / full-time-equivalent social workers on permanent contracts in the plan's staffing. "
+              "LEPS: at most 5,000 (objective 4,000), L. 178/2020 art. 1 c. 797."),
+    breakdowns=(), compute=residents_per_social_worker, direction=Direction.LOWER_IS_BETTER,
+    target=_leps_target, target_description=_("LEPS: 1 social worker per 5,000 residents."), order=21,
+))
