@@ -437,10 +437,6 @@ class ScaleScore(models.Model):
     def __str__(self):
         return f"{self.scale.code} {self.score}"
 
-    @property
-    def person(self):
-        return self.assessment.person
-
 
 class PriorityFactor(models.TextChoices):
     UVM_INTENSITY = "uvm_intensity", _("UVM intensity level")

@@ -116,10 +116,6 @@ class CarePlanRevision(models.Model):
     def __str__(self):
         return f"{self.care_plan_id} v{self.number}"
 
-    @property
-    def person(self):
-        return self.care_plan.person
-
 
 class GoalStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -154,10 +150,6 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.description
-
-    @property
-    def person(self):
-        return self.care_plan.person
 
 
 class GoalReview(models.Model):
@@ -229,10 +221,6 @@ class PlannedIntervention(models.Model):
 
     def __str__(self):
         return self.description
-
-    @property
-    def person(self):
-        return self.care_plan.person
 
 
 # --- Budget di salute --------------------------------------------------------------------------------------
@@ -675,10 +663,6 @@ class DischargeService(models.Model):
     def __str__(self):
         return f"{self.discharge_id} · {self.service_id}"
 
-    @property
-    def person(self):
-        return self.discharge.person
-
 
 class DischargeTask(models.Model):
     """A checklist item of the discharge with its owner (e.g. aids delivered, caregiver trained, GP told)."""
@@ -701,10 +685,6 @@ class DischargeTask(models.Model):
 
     def __str__(self):
         return self.label
-
-    @property
-    def person(self):
-        return self.discharge.person
 
 
 # --- Case notes --------------------------------------------------------------------------------------------
@@ -771,4 +751,5 @@ class CaseAttachment(models.Model):
 
     @property
     def person(self):
+        """The person the access log files a download under (``accounts.services._person_of``)."""
         return self.note.person
