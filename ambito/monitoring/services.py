@@ -2,10 +2,10 @@
 free text, the narrative of the annual report, and the start of reports and exports as background jobs."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ambito.accounts.services import atomic_service
 from ambito.monitoring.models import (
     Moderation,
     QuestionKind,
@@ -18,7 +18,7 @@ from ambito.monitoring.models import (
 from ambito.monitoring.rules import can_manage_surveys, can_run_reports
 
 
-@transaction.atomic
+@atomic_service
 def survey_create(*, actor, service, title: str, introduction: str = "", questions: list) -> Survey:
     """A questionnaire for a service of the planning office's Ambito; ``questions`` are (text, kind) pairs."""
     from ambito.accounts.roles import Role
@@ -35,7 +35,7 @@ def survey_create(*, actor, service, title: str, introduction: str = "", questio
     return survey
 
 
-@transaction.atomic
+@atomic_service
 def survey_response_submit(*, survey: Survey, answers: dict, actor=None, channel=ResponseChannel.ONLINE,
                            submitted_at=None) -> SurveyResponse:
     """Store one anonymous response. ``answers`` maps question id → score (1–5) or text. Nothing about the
@@ -79,7 +79,7 @@ def survey_response_submit(*, survey: Survey, answers: dict, actor=None, channel
     return response
 
 
-@transaction.atomic
+@atomic_service
 def survey_answer_moderate(*, actor, answer: SurveyAnswer, approve: bool) -> SurveyAnswer:
     """Publish or hold back a free-text answer (it may name people or hold offensive words)."""
     if not can_manage_surveys(actor):
@@ -93,7 +93,7 @@ def survey_answer_moderate(*, actor, answer: SurveyAnswer, approve: bool) -> Sur
     return answer
 
 
-@transaction.atomic
+@atomic_service
 def report_narrative_save(*, actor, ambito, year: int, **texts) -> ReportNarrative:
     if not can_manage_surveys(actor):
         raise PermissionDenied

@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambito.accounts.services import access_deny
+from ambito.accounts.services import access_deny, atomic_service
 from ambito.core.concurrency import save_versioned
 from ambito.network.models import InfoPointContact, ProviderProfile, Service, TaxonomyTerm
 from ambito.network.rules import can_edit_provider, can_edit_service, can_log_info_point_contact
@@ -75,7 +74,7 @@ def service_update(*, actor, service: Service, expected_version: int | None = No
     return _service_save(actor=actor, service=service, expected_version=expected_version, fields=fields)
 
 
-@transaction.atomic
+@atomic_service
 def _service_save(*, actor, service, expected_version, fields):
     comuni = fields.pop("comuni", None)
     for name, value in fields.items():
@@ -89,7 +88,7 @@ def _service_save(*, actor, service, expected_version, fields):
     return service
 
 
-@transaction.atomic
+@atomic_service
 def service_update_availability(*, service: Service, vacancies: int | None, estimated_wait_days: int | None) -> Service:
     """Current vacancies and estimated wait (*posti disponibili*, *attesa stimata*), recomputed by the access
     app from the waiting lists so referrers see availability before referring. No actor: a system write."""
@@ -114,7 +113,7 @@ def provider_profile_update(*, actor, organisation, expected_version: int | None
     return _provider_save(organisation=organisation, expected_version=expected_version, fields=fields)
 
 
-@transaction.atomic
+@atomic_service
 def _provider_save(*, organisation, expected_version, fields):
     profile, _created = ProviderProfile.objects.get_or_create(organisation=organisation)
     for name, value in fields.items():
@@ -144,7 +143,7 @@ def info_point_contact_record(*, actor, info_point: Service, date: date, channel
                          referred_to=referred_to)
 
 
-@transaction.atomic
+@atomic_service
 def _contact_save(*, actor, info_point, date, channel, topic, referred_to):
     if date > timezone.localdate():
         raise ValidationError({"date": _("A contact cannot be logged in the future.")})

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambito.accounts.models import Organisation
+from ambito.accounts.services import atomic_service
 from ambito.core.concurrency import save_versioned
 from ambito.network.taxonomy import Area, Leps, ServiceType
 from ambito.planning import rules
@@ -111,7 +111,7 @@ def parse_amount(raw, *, allow_blank=False) -> Decimal | None:
 # --- Plan and lifecycle ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def plan_create(*, actor, ambito, title: str, start_year: int) -> Plan:
     """A new *Piano di Zona* for the triennium starting in ``start_year``, in draft, at version 1."""
     probe = Plan(ambito=ambito)
@@ -125,7 +125,7 @@ def plan_create(*, actor, ambito, title: str, start_year: int) -> Plan:
     return plan
 
 
-@transaction.atomic
+@atomic_service
 def plan_update(*, actor, plan, expected_version: int | None, title: str, needs_narrative: str) -> Plan:
     _edit(actor, plan)
     plan.title, plan.needs_narrative = title.strip(), needs_narrative
@@ -188,7 +188,7 @@ def _check_transition(plan, action: str) -> list[str]:
     return []
 
 
-@transaction.atomic
+@atomic_service
 def plan_transition(*, actor, plan, action: str, reason: str = "") -> Plan:
     """Move the plan along its lifecycle: draft → co-programming → public consultation → approved
     (Accordo di Programma signed by every required party) → in force → closed; or start a new version of
@@ -232,7 +232,7 @@ def plan_transition(*, actor, plan, action: str, reason: str = "") -> Plan:
 # --- Objectives and interventions --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def objective_save(*, actor, plan, code: str, title: str, description: str = "", priorities: str = "",
                    objective=None) -> Objective:
     plan = _edit(actor, plan)
@@ -250,7 +250,7 @@ def objective_save(*, actor, plan, code: str, title: str, description: str = "",
     return objective
 
 
-@transaction.atomic
+@atomic_service
 def objective_delete(*, actor, objective) -> None:
     _edit(actor, objective.plan)
     objective.delete()
@@ -306,7 +306,7 @@ def _validate_intervention(plan, data: dict, intervention=None, comuni=None):
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@atomic_service
 def intervention_create(*, actor, plan, comuni=None, partners=None, **data) -> Intervention:
     plan = _edit(actor, plan)
     data = {"leps": [], "lea": [], **data}
@@ -318,7 +318,7 @@ def intervention_create(*, actor, plan, comuni=None, partners=None, **data) -> I
     return intervention
 
 
-@transaction.atomic
+@atomic_service
 def intervention_update(*, actor, intervention, expected_version: int | None, comuni=None, partners=None,
                         **data) -> Intervention:
     """Save an intervention edited in a form; refused if someone else saved it since it was opened."""
@@ -339,13 +339,13 @@ def intervention_update(*, actor, intervention, expected_version: int | None, co
     return intervention
 
 
-@transaction.atomic
+@atomic_service
 def intervention_delete(*, actor, intervention) -> None:
     _edit(actor, intervention.plan)
     intervention.delete()
 
 
-@transaction.atomic
+@atomic_service
 def intervention_progress_update(*, actor, intervention, expected_version: int | None, progress: int,
                                  note: str = "") -> Intervention:
     """Progress (0–100%) is monitoring, not plan content: it is recorded while the plan is in force."""
@@ -359,7 +359,7 @@ def intervention_progress_update(*, actor, intervention, expected_version: int |
     return save_versioned(intervention, expected_version=expected_version, fields=["progress", "progress_note"])
 
 
-@transaction.atomic
+@atomic_service
 def indicator_save(*, actor, intervention, name: str, unit: str = "", baseline=None, baseline_year=None,
                    lower_is_better: bool = False, targets: dict | None = None, indicator=None) -> Indicator:
     """An indicator with its baseline and a target for each year of the triennium."""
@@ -395,7 +395,7 @@ def _set_cell(intervention, year: int, source: str, comune, amount: Decimal | No
         BudgetLine.objects.update_or_create(**lookup, defaults={"amount": amount})
 
 
-@transaction.atomic
+@atomic_service
 def budget_row_set(*, actor, intervention, year: int, amounts: dict) -> None:
     """Set one intervention's budget for one year: ``amounts`` maps a column key ("fnps", …,
     "comune:<ISTAT code>") to an amount, or to blank to remove the line. All cells are checked first."""
@@ -422,7 +422,7 @@ def budget_row_set(*, actor, intervention, year: int, amounts: dict) -> None:
         _set_cell(intervention, year, column.source, column.comune_id and Comune(pk=column.comune_id), amount)
 
 
-@transaction.atomic
+@atomic_service
 def carry_over_set(*, actor, plan, source: str, amount, comune=None, note: str = "") -> CarryOver | None:
     """Unspent funds of the previous plan (*residui*) by source; a blank amount removes it."""
     plan = _edit(actor, plan)
@@ -439,7 +439,7 @@ def carry_over_set(*, actor, plan, source: str, amount, comune=None, note: str =
     return carry
 
 
-@transaction.atomic
+@atomic_service
 def budget_import(*, actor, plan, data: bytes):
     """Import the budget spreadsheet (one sheet per year, rows interventions, columns sources): every
     sheet in the file replaces that year's budget. All or nothing: any bad cell rejects the whole file,
@@ -462,7 +462,7 @@ def budget_import(*, actor, plan, data: bytes):
 # --- Staffing, training and supervision --------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def staff_position_add(*, actor, intervention, profile: str, fte, employer: Organisation,
                        permanent: bool = True) -> StaffPosition:
     plan = _edit(actor, intervention.plan)
@@ -480,13 +480,13 @@ def staff_position_add(*, actor, intervention, profile: str, fte, employer: Orga
                                         employer=employer, permanent=permanent)
 
 
-@transaction.atomic
+@atomic_service
 def staff_position_remove(*, actor, position) -> None:
     _edit(actor, position.intervention.plan)
     position.delete()
 
 
-@transaction.atomic
+@atomic_service
 def training_session_record(*, actor, plan, kind: str, title: str, on: date, hours, participants,
                             led_by: str = "") -> TrainingSession:
     """A course or supervision session with its participants ``[(name, organisation), …]``; the LEPS
@@ -515,7 +515,7 @@ def training_session_record(*, actor, plan, kind: str, title: str, on: date, hou
 # --- Co-programming ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def table_create(*, actor, plan, name: str, area: str = "", description: str = "",
                  participants=()) -> CoprogrammingTable:
     """A thematic table (*tavolo di co-programmazione*, art. 55 D.Lgs. 117/2017)."""
@@ -525,7 +525,7 @@ def table_create(*, actor, plan, name: str, area: str = "", description: str = "
     return table
 
 
-@transaction.atomic
+@atomic_service
 def meeting_record(*, actor, table, on: date, place: str = "", attendees=(), people_present: int = 0,
                    minutes: str = "") -> Meeting:
     _edit(actor, table.plan)
@@ -535,7 +535,7 @@ def meeting_record(*, actor, table, on: date, place: str = "", attendees=(), peo
     return meeting
 
 
-@transaction.atomic
+@atomic_service
 def contribution_submit(*, actor, plan, organisation: Organisation, title: str, text: str, table=None,
                         objective=None, intervention=None, attachment=None) -> Contribution:
     """A proposal of an ETS, made on behalf of the organisation (several people of one entity) while
@@ -564,7 +564,7 @@ def contribution_submit(*, actor, plan, organisation: Organisation, title: str, 
     return contribution
 
 
-@transaction.atomic
+@atomic_service
 def contribution_decide(*, actor, contribution, status: str, reason: str = "", intervention=None) -> Contribution:
     """Accept, merge into an intervention, or decline (a reason is required) an ETS contribution."""
     plan = _edit(actor, contribution.plan)
@@ -589,7 +589,7 @@ def contribution_decide(*, actor, contribution, status: str, reason: str = "", i
 # --- Public consultation -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def comment_submit(*, actor, plan, section: str, text: str, on_behalf_of=None) -> ConsultationComment:
     """A comment of the public consultation; published only after moderation, never with its author."""
     plan = _locked_plan(plan)
@@ -606,7 +606,7 @@ def comment_submit(*, actor, plan, section: str, text: str, on_behalf_of=None) -
                                               on_behalf_of=on_behalf_of)
 
 
-@transaction.atomic
+@atomic_service
 def comment_moderate(*, actor, comment, publish: bool, answer: str = "") -> ConsultationComment:
     """Publish or reject a comment (rejected: offensive, off-topic or containing personal data), and
     optionally answer it on behalf of the planning office."""
@@ -623,7 +623,7 @@ def comment_moderate(*, actor, comment, publish: bool, answer: str = "") -> Cons
 # --- Accordo di Programma ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_service
 def party_add(*, actor, plan, organisation: Organisation, role: str = "", required: bool = True) -> AgreementParty:
     plan = _edit(actor, plan)
     if AgreementParty.objects.filter(plan=plan, organisation=organisation).exists():
@@ -631,7 +631,7 @@ def party_add(*, actor, plan, organisation: Organisation, role: str = "", requir
     return AgreementParty.objects.create(plan=plan, organisation=organisation, role=role, required=required)
 
 
-@transaction.atomic
+@atomic_service
 def party_sign(*, actor, party, signatory: str, signed_on: date) -> AgreementParty:
     """Record a party's signature of the Accordo di Programma on the text put to consultation."""
     plan = _locked_plan(party.plan)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
-from ambito.accounts.services import atomic_service as service
+from ambito.accounts.services import atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     CarePlan,
@@ -23,7 +23,7 @@ from ambito.care.services.common import _log
 # --- Budget di salute ----------------------------------------------------------------------------------------
 
 
-@service
+@atomic_service
 def health_budget_create(*, actor, person: Person, title: str, start_date: datetime.date, end_date: datetime.date,
                          area: str = "salute_mentale", care_plan: CarePlan | None = None) -> HealthBudget:
     """Open a *Budget di salute* project for a person (mental health or disability)."""
@@ -45,7 +45,7 @@ def _editable_budget(actor, budget, purpose):
         deny(actor=actor, record=budget, purpose=purpose)
 
 
-@service
+@atomic_service
 def health_budget_member_add(*, actor, budget: HealthBudget, role: str, name: str,
                              organisation=None) -> HealthBudgetMember:
     """Add a member of the co-design team (ASL service, social worker, ETS, the person, the family)."""
@@ -55,7 +55,7 @@ def health_budget_member_add(*, actor, budget: HealthBudget, role: str, name: st
     return member
 
 
-@service
+@atomic_service
 def health_budget_line_add(*, actor, budget: HealthBudget, axis: str, funder: str, description: str,
                            planned_amount: Decimal, organisation=None) -> HealthBudgetLine:
     """Plan an amount on one axis from one funder."""
@@ -70,7 +70,7 @@ def health_budget_line_add(*, actor, budget: HealthBudget, axis: str, funder: st
     return line
 
 
-@service
+@atomic_service
 def health_budget_expense_add(*, actor, line: HealthBudgetLine, spent_on: datetime.date, amount: Decimal,
                               description: str = "") -> HealthBudgetExpense:
     """Record money spent on a line, within the project's dates."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
 from ambito.accounts.services import access_note_denial as note_denial
-from ambito.accounts.services import atomic_service as service
+from ambito.accounts.services import atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     Delivery,
@@ -162,7 +162,7 @@ def _check_can_log(actor, referral):
         deny(actor=actor, record=referral, purpose="log a delivery on a referral not sent to the actor's organisation")
 
 
-@service
+@atomic_service
 def delivery_create(*, actor, referral: Referral, source: str = DeliverySource.FORM, **data) -> Delivery:
     """Log one delivery (*registrazione della prestazione*). Refused: a referral not accepted, a date outside
     the plan and intervention, a provider other than the referred one, overlapping times for one operator,
@@ -175,7 +175,7 @@ def delivery_create(*, actor, referral: Referral, source: str = DeliverySource.F
     return _save_deliveries(actor=actor, deliveries=[delivery], source=source)[0]
 
 
-@service
+@atomic_service
 def delivery_bulk_create(*, actor, referral: Referral, rows: list[dict],
                          source: str = DeliverySource.WEEK) -> list[Delivery]:
     """Log a week (or any batch) of deliveries on one referral, all or nothing: ``ImportRejected`` names every
@@ -218,7 +218,7 @@ def _parse_time(value, field, row, errors):
         return None
 
 
-@service
+@atomic_service
 def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
     """Import deliveries from a provider's own system (CSV, ``;`` or ``,`` separated, header
     ``referral;date;start;end;hours;type;operator;operator_code;quantity;amount;notes``), all or nothing.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
-from ambito.accounts.services import atomic_service as service
+from ambito.accounts.services import atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     CarePlan,
@@ -24,7 +24,7 @@ from ambito.care.services.common import _log
 # --- Protected discharges ----------------------------------------------------------------------------------
 
 
-@service
+@atomic_service
 def discharge_create(*, actor, person: Person, setting: str, facility: str, planned_on: datetime.date,
                      care_plan: CarePlan | None = None) -> Discharge:
     """Plan a protected discharge (*dimissione protetta*)."""
@@ -44,7 +44,7 @@ def _editable_discharge(actor, discharge, purpose):
         raise ValidationError(_("This discharge is no longer planned: it cannot change."))
 
 
-@service
+@atomic_service
 def discharge_service_require(*, actor, discharge: Discharge, service, referral: Referral | None = None):
     _editable_discharge(actor, discharge, "change a discharge outside the actor's territory")
     item = DischargeService.objects.create(discharge=discharge, service=service, referral=referral)
@@ -52,7 +52,7 @@ def discharge_service_require(*, actor, discharge: Discharge, service, referral:
     return item
 
 
-@service
+@atomic_service
 def discharge_service_confirm(*, actor, item: DischargeService, at=None) -> DischargeService:
     """The service (its provider, or the case team on its behalf) confirms it will be active on the day."""
     discharge = item.discharge
@@ -67,7 +67,7 @@ def discharge_service_confirm(*, actor, item: DischargeService, at=None) -> Disc
     return item
 
 
-@service
+@atomic_service
 def discharge_task_add(*, actor, discharge: Discharge, label: str, owner_organisation, due_on: datetime.date,
                        owner_name: str = "") -> DischargeTask:
     _editable_discharge(actor, discharge, "change a discharge outside the actor's territory")
@@ -79,7 +79,7 @@ def discharge_task_add(*, actor, discharge: Discharge, label: str, owner_organis
     return task
 
 
-@service
+@atomic_service
 def discharge_task_done(*, actor, task: DischargeTask, at=None) -> DischargeTask:
     _editable_discharge(actor, task.discharge, "change a discharge outside the actor's territory")
     task.done_at, task.done_by = at or timezone.now(), actor
@@ -88,7 +88,7 @@ def discharge_task_done(*, actor, task: DischargeTask, at=None) -> DischargeTask
     return task
 
 
-@service
+@atomic_service
 def discharge_complete(*, actor, discharge: Discharge, completed_on: datetime.date) -> Discharge:
     """Record the discharge and how many required services were active (confirmed) on the day."""
     _editable_discharge(actor, discharge, "complete a discharge outside the actor's territory")

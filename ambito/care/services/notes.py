@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
-from ambito.accounts.services import atomic_service as service
+from ambito.accounts.services import atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     CarePlan,
@@ -22,7 +22,7 @@ from ambito.core.uploads import ATTACHMENT_KINDS, validate_upload
 # --- Case notes --------------------------------------------------------------------------------------------
 
 
-@service
+@atomic_service
 def case_note_add(*, actor, person: Person, text: str, visibility: str = NoteVisibility.SOCIAL,
                   care_plan: CarePlan | None = None, referral: Referral | None = None, files=()) -> CaseNote:
     """Write a note on the case with its visibility; attachments go to private storage (outside the web root).

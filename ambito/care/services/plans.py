@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ambito.access.models import AssessmentDecision, Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
-from ambito.accounts.services import atomic_service as service
+from ambito.accounts.services import atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     ACTIVE_GOAL_STATUSES,
@@ -28,7 +28,7 @@ from ambito.care.services.common import _log
 # --- Care plan (PAI) -----------------------------------------------------------------------------------------
 
 
-@service
+@atomic_service
 def care_plan_create(*, actor, person: Person, title: str, area: str, start_date: datetime.date,
                      end_date: datetime.date, assessment=None, request=None, case_manager=None, summary: str = "",
                      next_review_on: datetime.date | None = None) -> CarePlan:
@@ -58,7 +58,7 @@ def _editable_plan(actor, plan: CarePlan, purpose: str) -> None:
         raise ValidationError(_("This plan is closed: it can no longer change."), code="closed")
 
 
-@service
+@atomic_service
 def care_plan_update(*, actor, plan: CarePlan, expected_version: int | None, title: str, summary: str,
                      start_date: datetime.date, end_date: datetime.date,
                      next_review_on: datetime.date | None = None) -> CarePlan:
@@ -83,7 +83,7 @@ def care_plan_update(*, actor, plan: CarePlan, expected_version: int | None, tit
     return plan
 
 
-@service
+@atomic_service
 def goal_add(*, actor, plan: CarePlan, description: str, indicator: str, target: str, review_on: datetime.date,
              baseline: str = "") -> Goal:
     """Add a measurable goal (*obiettivo misurabile*): what is measured, from where to where, reviewed when."""
@@ -99,7 +99,7 @@ def goal_add(*, actor, plan: CarePlan, description: str, indicator: str, target:
     return goal
 
 
-@service
+@atomic_service
 def intervention_add(*, actor, plan: CarePlan, service, description: str, intensity: Decimal, intensity_unit: str,
                      start_date: datetime.date, end_date: datetime.date, payer: str, provider=None,
                      person_share: Decimal | None = None) -> PlannedIntervention:
@@ -123,7 +123,7 @@ def intervention_add(*, actor, plan: CarePlan, service, description: str, intens
     return intervention
 
 
-@service
+@atomic_service
 def care_plan_sign(*, actor, plan: CarePlan, signed_on: datetime.date, signed_by: str,
                    expected_version: int | None = None) -> CarePlan:
     """Record the person's (or family's) agreement and make the plan active (*sottoscrizione del PAI*)."""
@@ -161,7 +161,7 @@ def _snapshot(plan: CarePlan) -> dict:
     }
 
 
-@service
+@atomic_service
 def care_plan_review(*, actor, plan: CarePlan, reviewed_on: datetime.date, outcomes: dict, summary: str = "",
                      next_review_on: datetime.date | None = None, close: bool = False) -> CarePlanRevision:
     """Review the plan (*verifica periodica del PAI*): an outcome for each goal, a new version of the plan with

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
-from ambito.accounts.services import access_log_record
-from ambito.accounts.services import atomic_service as service
+from ambito.accounts.services import access_log_record, atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     OPEN_REFERRAL_STATUSES,
@@ -42,7 +41,7 @@ def _add_days(day: datetime.date, days: int) -> datetime.date:
     return day + datetime.timedelta(days=days)
 
 
-@service
+@atomic_service
 def referral_send(*, actor, intervention: PlannedIntervention, what_to_deliver: str = "", response_days: int = 5,
                   contact_email: str = "", at=None) -> Referral:
     """Send a planned intervention to its provider (*invio al servizio*), closed loop: the provider must
@@ -114,7 +113,7 @@ def _answerable(actor, referral, purpose):
         deny(actor=actor, record=referral, purpose=purpose)
 
 
-@service
+@atomic_service
 def referral_accept(*, actor, referral: Referral, note: str = "", at=None,
                     via: str = AnswerChannel.ACCOUNT) -> Referral:
     """The provider takes the referral on (*presa in carico da parte dell'ente*)."""
@@ -132,7 +131,7 @@ def _check_decline(reason, note):
         raise ValidationError({"note": _("Explain the reason when you choose “Other”.")})
 
 
-@service
+@atomic_service
 def referral_decline(*, actor, referral: Referral, reason: str, note: str = "", at=None,
                      via: str = AnswerChannel.ACCOUNT) -> Referral:
     """The provider declines with a structured reason; the case team sees it and sends elsewhere."""
@@ -144,7 +143,7 @@ def referral_decline(*, actor, referral: Referral, reason: str, note: str = "", 
     return referral
 
 
-@service
+@atomic_service
 def referral_start(*, actor, referral: Referral, at=None) -> Referral:
     _answerable(actor, referral, "start a referral sent to another organisation")
     referral = _referral_move(actor=actor, referral=referral, to_status=ReferralStatus.IN_PROGRESS, at=at)
@@ -152,7 +151,7 @@ def referral_start(*, actor, referral: Referral, at=None) -> Referral:
     return referral
 
 
-@service
+@atomic_service
 def referral_complete(*, actor, referral: Referral, outcome_note: str = "", at=None) -> Referral:
     """The provider closes the loop: the intervention was delivered to its end."""
     _answerable(actor, referral, "complete a referral sent to another organisation")
@@ -162,7 +161,7 @@ def referral_complete(*, actor, referral: Referral, outcome_note: str = "", at=N
     return referral
 
 
-@service
+@atomic_service
 def referral_cancel(*, actor, referral: Referral, reason: str, at=None) -> Referral:
     """The case team withdraws a referral (the person moved, the need changed…)."""
     if not rules.can_manage_referral(actor, referral):
@@ -223,7 +222,7 @@ def referral_link_resolve(*, token: str, at=None) -> ReferralLink:
     return link
 
 
-@service
+@atomic_service
 def referral_link_open(*, token: str, at=None) -> Referral:
     """Opening the link is a read of person data by the provider: logged against the referral."""
     link = referral_link_resolve(token=token, at=at)
@@ -232,7 +231,7 @@ def referral_link_open(*, token: str, at=None) -> Referral:
     return link.referral
 
 
-@service
+@atomic_service
 def referral_link_answer(*, token: str, accept: bool, reason: str = "", note: str = "", at=None) -> Referral:
     """Answer through the link: accept, or decline with a structured reason. The link is then spent."""
     at = at or timezone.now()
