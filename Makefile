@@ -66,10 +66,12 @@ chromium:
 test: install chromium
 	$(PY) -m pytest -n 2 --dist loadfile -q
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 worker: install

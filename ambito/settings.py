@@ -82,7 +82,6 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "django_htmx",
-    "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
     "django_otp",
@@ -146,7 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "ambito.core.context_processors.navigation",
+                "ambito.accounts.context_processors.navigation",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -188,7 +187,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

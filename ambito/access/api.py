@@ -34,7 +34,8 @@ from ambito.access.models import (
 )
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
-from ambito.api.query import query_value
+from ambito.core.api import query_value
+from ambito.network.models import Service
 from ambito.network.taxonomy import Area
 from ambito.territory.models import Comune
 
@@ -356,8 +357,6 @@ class AssessmentViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListMod
         fields = dict(data.validated_data)
         service_id = fields.pop("decision_service", None)
         if service_id:
-            from ambito.network.models import Service
-
             fields["decision_service"] = Service.objects.filter(pk=service_id).first()
         assessment = services.assessment_complete(actor=request.user, assessment=self.get_object(), **fields)
         return Response(AssessmentOutput(selectors.assessment_get(actor=request.user, pk=assessment.pk)).data)

@@ -18,4 +18,8 @@ class AccessConfig(AppConfig):
     verbose_name = _("PUA access")
 
     def ready(self):
+        from ambito.access import rules
+        from ambito.accounts import authorization
+
+        authorization.register_persons(rules.PERSON_FACTS)  # the matrix's relations through persons
         post_migrate.connect(_ensure_standard_scales, sender=self, dispatch_uid="access_standard_scales")

@@ -1,6 +1,6 @@
 """Who may see and act on PUA records, derived from the authorisation matrix
-(``ambito.accounts.authorization.MATRIX``): each named predicate has the queryset filter (``*_q``) built
-from the same cells; tests/test_rules.py checks that the two agree for every demo persona.
+(``ambito.accounts.authorization.MATRIX``): each named predicate asks the queryset filter (``*_q``) of the
+same cells about one object; tests/test_rules.py checks that the two agree for every demo persona.
 
 - Social workers and ASL district operators: persons resident in the Comuni of their organisation (a
   Comune's social service: that Comune; the district: the Comuni it serves), plus persons explicitly
@@ -11,6 +11,7 @@ from the same cells; tests/test_rules.py checks that the two agree for every dem
 
 import rules
 
+from ambito.access.models import AccessRequest, Person
 from ambito.accounts import authorization as authz
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
@@ -25,6 +26,23 @@ def territorial_comune_ids(user) -> frozenset:
     scope = scope_for(user)
     return scope.comune_ids(*PERSON_ROLES) if scope.has(*PERSON_ROLES) else frozenset()
 
+
+# --- What the matrix's relations need to know about persons (registered in ``apps.AccessConfig.ready``) -----
+
+def _shared_with(organisation_ids) -> list:
+    return list(Person.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
+                .values_list("person_id", flat=True))
+
+
+def _restricted() -> list:
+    return list(Person.objects.filter(restricted_at__isnull=False).order_by().values_list("id", flat=True))
+
+
+def _sent_for(user):
+    return AccessRequest.objects.filter(brought_by=user).values("person_id")
+
+
+PERSON_FACTS = authz.PersonFacts(shared_with=_shared_with, restricted=_restricted, sent_for=_sent_for)
 
 # --- Persons -----------------------------------------------------------------------------------------------
 
@@ -65,15 +83,3 @@ can_view_waiting_list = authz.predicate("waiting_list", "view")
 can_manage_waiting_list = authz.predicate("waiting_list", "manage")
 waiting_list_entry_q = authz.q_function("waiting_list_entry", "view")
 can_view_waiting_list_entry = authz.predicate("waiting_list_entry", "view")
-
-rules.add_perm("access.view_person", can_view_person)
-rules.add_perm("access.change_person", can_edit_person)
-rules.add_perm("access.add_person", can_register_person)
-rules.add_perm("access.view_accessrequest", can_view_request)
-rules.add_perm("access.change_accessrequest", can_work_on_request)
-rules.add_perm("access.add_accessrequest", can_send_request)
-rules.add_perm("access.view_assessment", can_view_assessment)
-rules.add_perm("access.change_assessment", can_work_on_assessment)
-rules.add_perm("access.view_waitinglist", can_view_waiting_list)
-rules.add_perm("access.manage_waitinglist", can_manage_waiting_list)
-rules.add_perm("access.view_waitinglistentry", can_view_waiting_list_entry)

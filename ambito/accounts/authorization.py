@@ -1,13 +1,19 @@
 """The authorisation matrix (matrice delle autorizzazioni): one declarative table of
-role × object kind × relation → allowed actions, and the engine that turns it into both a django-rules
-predicate (``allows``) and the equivalent queryset filter (``allowed_q``).
+role × object kind × relation → allowed actions, and the engine that turns it into a queryset filter
+(``allowed_q``). A check on one object (``allows``) asks that same filter about the object (``matches``: from
+the object's loaded fields where it can, else one query), so each relation is written once, as a ``Q``.
 
 A *relation* is how a user stands to an object through one of their roles: the person lives in a Comune
 the role serves (``own_comune``), the person was shared with the role's organisation (``shared``), the
 GP sent a request for the person (``my_patient``), the referral was sent to the role's organisation
-(``referred``), the object belongs to the role's Ambito (``own_ambito``)... Each relation is written once,
-as a predicate and as a ``Q``; each object kind says by which paths its objects reach a person, a Comune,
-a provider, an Ambito. The table then only says, per kind and role, which actions each relation grants.
+(``referred``), the object belongs to the role's Ambito (``own_ambito``)... Each object kind says by which
+paths its objects reach a person, a Comune, a provider, an Ambito. The table then only says, per kind and
+role, which actions each relation grants.
+
+The kinds name their models by label (``"care.CarePlan"``), as foreign keys between apps do: this module sits
+below the apps whose records it guards and imports none of them. What only the app that keeps persons knows
+(who was shared with an organisation, whose processing is restricted, for whom a GP sent a request) that
+app registers at start-up (``register_persons``, from ``ambito.access.apps``).
 
 ``rules.py`` of each app exposes named predicates and filters derived from here, so views, services and
 selectors keep their vocabulary; ``tests/test_matrix*.py`` walk every cell over the UI and the API.
@@ -19,7 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+import rules
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Model, Q, QuerySet
 
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
@@ -56,8 +65,8 @@ class Kind:
     comuni: str | None = None  # path to a many-to-many of Comuni covered
     organisation: str | None = None  # path to an organisation (or the object itself: "")
     staffed_by: str | None = None  # path to a many-to-many of organisations that staff the object
-    # Actions granted only on objects that also meet a condition (predicate, filter), e.g. notes by
-    # visibility, plans by state.
+    # Actions granted only on objects that also meet a condition (a filter), e.g. notes by visibility, plans
+    # by state.
     conditions: dict = field(default_factory=dict)
 
 
@@ -66,49 +75,55 @@ def _join(prefix: str, path: str, suffix: str = "") -> str:
     return "__".join(parts)
 
 
-def _follow(obj, path: str):
-    for attr in filter(None, path.split("__")):
-        if obj is None:
-            return None
-        obj = getattr(obj, attr)
-    return obj
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the relations need to know about persons, from the app that keeps them (``ambito.access``
+    registers its own with ``register_persons`` in ``AppConfig.ready``)."""
+
+    shared_with: Callable  # organisation ids -> ids of the persons shared with any of them (a list)
+    restricted: Callable  # () -> ids of the persons whose processing is restricted (a list)
+    sent_for: Callable  # user -> ids of the persons the user sent a request for (a ``values()`` queryset)
 
 
-def _id_of(obj, path: str):
-    """The id at the end of ``path`` without loading the last object."""
-    *head, last = path.split("__")
-    holder = _follow(obj, "__".join(head))
-    return None if holder is None else getattr(holder, f"{last}_id")
+_persons: PersonFacts | None = None
+
+
+def register_persons(facts: PersonFacts) -> None:
+    global _persons
+    _persons = facts
+
+
+def _person_facts() -> PersonFacts:
+    if _persons is None:
+        raise ImproperlyConfigured("No app registered the persons' facts (ambito.access registers them).")
+    return _persons
 
 
 def _shared_person_ids(user, organisation_ids) -> list:
     """Persons shared with the user's organisations, read once per request. A literal id list (usually
     empty) lets PostgreSQL combine indexes; an ``OR id IN (subquery)`` forced a scan of every request."""
-    from ambito.access.models import Person
-
     if not organisation_ids:
         return []
     cache = user.__dict__.setdefault("_ambito_shared_persons", {})
     key = frozenset(organisation_ids)
     if key not in cache:
-        cache[key] = list(Person.shared_with.through.objects.filter(organisation_id__in=organisation_ids)
-                          .values_list("person_id", flat=True))
+        cache[key] = list(_person_facts().shared_with(organisation_ids))
     return cache[key]
 
 
 def _restricted_person_ids(user) -> list:
     """Persons whose processing is restricted, read once per request through a partial index: usually none,
     and a literal list keeps the filters free of a join to the persons table."""
-    from ambito.access.models import Person
-
     holder = user.__dict__ if user is not None else {}
     if "_ambito_restricted_persons" not in holder:
-        holder["_ambito_restricted_persons"] = list(
-            Person.objects.filter(restricted_at__isnull=False).order_by().values_list("id", flat=True))
+        holder["_ambito_restricted_persons"] = list(_person_facts().restricted())
     return holder["_ambito_restricted_persons"]
 
 
-def _relation_q(kind: Kind, relation: str, user, roles, prefix: str) -> Q:
+def _relation_q(kind: Kind, relation: str, user, roles, prefix: str, one: bool = False) -> Q:
+    """The relation as a filter. For lists the persons shared with the user's organisations are read first,
+    once per request, into a literal id list; for one object (``one``) the filter joins instead, so a check
+    the object's own fields settle (its Comune) reads nothing."""
     scope = scope_for(user)
     if relation == PUBLIC:
         return Q()
@@ -116,23 +131,24 @@ def _relation_q(kind: Kind, relation: str, user, roles, prefix: str) -> Q:
         ids = scope.comune_ids(*roles)
         return Q(**{_join(prefix, kind.comune, "id__in"): list(ids)}) if ids else NOTHING
     if relation == SHARED and kind.person is not None:
-        ids = _shared_person_ids(user, scope.organisation_ids(*roles))
+        organisation_ids = scope.organisation_ids(*roles)
+        if one:
+            return Q(**{_join(prefix, kind.person, "shared_with__in"): list(organisation_ids)}) \
+                if organisation_ids else NOTHING
+        ids = _shared_person_ids(user, organisation_ids)
         return Q(**{_join(prefix, kind.person, "id__in"): ids}) if ids else NOTHING
     if relation == MY_PATIENT:
         if kind.sender is not None:
             return Q(**{_join(prefix, kind.sender): user})
         if kind.person is not None:
-            from ambito.access.models import AccessRequest
-
-            return Q(**{_join(prefix, kind.person, "id__in"):
-                        AccessRequest.objects.filter(brought_by=user).values("person_id")})
+            return Q(**{_join(prefix, kind.person, "id__in"): _person_facts().sent_for(user)})
     if relation == REFERRED and kind.provider is not None:
         ids = scope.organisation_ids(*roles)
         return Q(**{_join(prefix, kind.provider, "id__in"): ids}) if ids else NOTHING
     if relation == COVERS_COMUNE and kind.comuni is not None:
-        return _through_many(kind, kind.comuni, scope.comune_ids(*roles), prefix)
+        return _through_many(kind, kind.comuni, scope.comune_ids(*roles), prefix, one)
     if relation == STAFFED and kind.staffed_by is not None:
-        return _through_many(kind, kind.staffed_by, scope.organisation_ids(*roles), prefix)
+        return _through_many(kind, kind.staffed_by, scope.organisation_ids(*roles), prefix, one)
     if relation == OWN_AMBITO and kind.ambito is not None:
         ids = scope.ambito_ids(*roles)
         return Q(**{_join(prefix, kind.ambito, "id__in"): ids}) if ids else NOTHING
@@ -142,50 +158,18 @@ def _relation_q(kind: Kind, relation: str, user, roles, prefix: str) -> Q:
     return NOTHING
 
 
-def _through_many(kind: Kind, path: str, ids, prefix: str) -> Q:
+def _through_many(kind: Kind, path: str, ids, prefix: str, one: bool = False) -> Q:
     """Objects linked to any of ``ids`` through a many-to-many, as an ``id IN (subquery)`` so rows are not
-    repeated."""
+    repeated; for one object, the many-to-many itself (its prefetched rows settle it without a query)."""
     if not ids:
         return NOTHING
+    if one:
+        return Q(**{_join(prefix, path, "in"): list(ids)})
     linked = _model(kind).objects.filter(**{f"{path}__id__in": ids}).values("id")
     return Q(**{_join(prefix, "id__in"): linked})
 
 
-def _relation_holds(kind: Kind, relation: str, user, roles, obj) -> bool:
-    scope = scope_for(user)
-    if relation == PUBLIC:
-        return True
-    if relation == OWN_COMUNE and kind.comune is not None:
-        return _id_of(obj, kind.comune) in scope.comune_ids(*roles)
-    if relation == SHARED and kind.person is not None:
-        organisation_ids = scope.organisation_ids(*roles)
-        person = _follow(obj, kind.person)
-        return bool(organisation_ids) and person is not None and (
-            person.shared_with.filter(id__in=organisation_ids).exists())
-    if relation == MY_PATIENT:
-        if kind.sender is not None:
-            return _id_of(obj, kind.sender) == user.id
-        person = _follow(obj, kind.person) if kind.person is not None else None
-        return person is not None and person.requests.filter(brought_by=user).exists()
-    if relation == REFERRED and kind.provider is not None:
-        return _id_of(obj, kind.provider) in scope.organisation_ids(*roles)
-    if relation == COVERS_COMUNE and kind.comuni is not None:
-        ids = scope.comune_ids(*roles)
-        return bool(ids) and any(c.id in ids for c in _follow(obj, kind.comuni).all())
-    if relation == STAFFED and kind.staffed_by is not None:
-        ids = scope.organisation_ids(*roles)
-        return bool(ids) and any(o.id in ids for o in _follow(obj, kind.staffed_by).all())
-    if relation == OWN_AMBITO and kind.ambito is not None:
-        return _id_of(obj, kind.ambito) in scope.ambito_ids(*roles)
-    if relation == OWN_ORGANISATION and kind.organisation is not None:
-        target = obj.id if kind.organisation == "" else _id_of(obj, kind.organisation)
-        return target in scope.organisation_ids(*roles)
-    return False
-
-
 def _model(kind: Kind):
-    from django.apps import apps
-
     return apps.get_model(kind.model)
 
 
@@ -195,7 +179,7 @@ _PERSON_OF = dict(person="person", comune="person__residence_comune")
 
 
 def _visibility(value):
-    return (Q(visibility=value), lambda note: note.visibility == value)
+    return Q(visibility=value)
 
 
 KINDS = {k.name: k for k in (
@@ -215,13 +199,11 @@ KINDS = {k.name: k for k in (
         "view_provider": _visibility("provider")}, **_PERSON_OF),
     Kind("service", "network.Service", ambito="ambito", organisation="provider"),
     Kind("info_point", "network.Service", ambito="ambito", organisation="provider", staffed_by="staffed_by",
-         conditions={"log_contact": (Q(service_type="info_point"),
-                                     lambda service: service.service_type == "info_point")}),
+         conditions={"log_contact": Q(service_type="info_point")}),
     Kind("provider", "accounts.Organisation", ambito="ambito", organisation=""),
     Kind("plan", "planning.Plan", ambito="ambito", conditions={
-        "view_consultation": (Q(state="consultation"), lambda plan: plan.state == "consultation"),
-        "comment": (Q(state="consultation"), lambda plan: plan.state == "consultation"),
-        "contribute": (Q(state="coprogramming"), lambda plan: plan.state == "coprogramming")}),
+        "view_consultation": Q(state="consultation"), "comment": Q(state="consultation"),
+        "contribute": Q(state="coprogramming")}),
     Kind("survey", "monitoring.Survey", ambito="service__ambito"),
 )}
 
@@ -343,9 +325,10 @@ def _is_public(kind: str, action: str, user) -> bool:
         action in SIGNED_IN_ACTIONS.get(kind, ()) and user is not None and user.is_authenticated)
 
 
-def allowed_q(user, kind: str, action: str, prefix: str = "") -> Q:
+def allowed_q(user, kind: str, action: str, prefix: str = "", one: bool = False) -> Q:
     """The objects of ``kind`` on which ``user`` may take ``action`` (``prefix`` to filter related records,
-    e.g. "request__" to filter assessments by their request)."""
+    e.g. "request__" to filter assessments by their request). ``one``: the same filter shaped for asking
+    about one object (``allows``): joins to the person instead of id lists read beforehand."""
     spec = KINDS[kind]
     scope = scope_for(user)
     per_action = []
@@ -353,43 +336,105 @@ def allowed_q(user, kind: str, action: str, prefix: str = "") -> Q:
         if _is_public(kind, base, user):
             granted = [Q()]
         else:
-            granted = [_relation_q(spec, relation, user, held, prefix)
+            granted = [_relation_q(spec, relation, user, held, prefix, one)
                        for relation, roles in roles_granting(kind, base).items()
                        if (held := tuple(r for r in roles if scope.has(r)))]
             granted = [g for g in granted if g is not NOTHING]
         if not granted:
             continue
         q = _any(granted)
-        restricted = _restricted_person_ids(user) if spec.person is not None else []
-        if restricted:  # a restricted person (GDPR art. 18) leaves every list
+        # A restricted person (GDPR art. 18) leaves every list and every page.
+        if spec.person is not None and one:
+            q = Q(**{_join(prefix, spec.person, "restricted_at__isnull"): True}) & q
+        elif spec.person is not None and (restricted := _restricted_person_ids(user)):
             q = ~Q(**{_join(prefix, spec.person, "id__in"): restricted}) & q
         if base in spec.conditions:
-            condition = spec.conditions[base][0]
-            q = Q(**{_join(prefix, k): v for k, v in condition.children}) & q
+            q = Q(**{_join(prefix, k): v for k, v in spec.conditions[base].children}) & q
         per_action.append(q)
     return _any(per_action)
 
 
-def allows(user, kind: str, action: str, obj) -> bool:
-    """Whether ``user`` may take ``action`` on ``obj`` (a django-rules predicate body)."""
+def matches(obj, q: Q) -> bool:
+    """Whether ``obj`` is among the objects the filter ``q`` selects. Answered from the object's own fields
+    where the filter only compares them with values (ids of the user's Comuni, a state...), as a list page
+    already loaded them: no query; where it needs the database (a subquery, a many-to-many), one ``EXISTS``
+    on the object's key. An object not saved yet is matched on its fields only."""
     if obj is None:
         return False
-    spec = KINDS[kind]
-    if spec.person is not None:
-        person = _follow(obj, spec.person)
-        if person is None or person.restricted_at is not None:
-            return False
-    for base in _base_actions(kind, action):
-        if base in spec.conditions and not spec.conditions[base][1](obj):
-            continue
-        if _is_public(kind, base, user):
-            return True
-        scope = scope_for(user)
-        for relation, roles in roles_granting(kind, base).items():
-            held = tuple(r for r in roles if scope.has(r))
-            if held and _relation_holds(spec, relation, user, held, obj):
-                return True
-    return False
+    answer = _evaluate(obj, q)
+    if answer is not None:
+        return answer
+    if obj.pk is None:
+        return False
+    return type(obj)._base_manager.filter(q, pk=obj.pk).exists()
+
+
+_UNKNOWN = object()
+_LOOKUPS = ("exact", "in", "isnull")
+
+
+def _evaluate(obj, q: Q) -> bool | None:
+    """``q`` on ``obj`` in memory, in three-valued logic: None where a part needs the database."""
+    answers = [_evaluate(obj, child) if isinstance(child, Q) else _compare(obj, *child) for child in q.children]
+    if q.connector == Q.AND:
+        answer = False if False in answers else None if None in answers else True
+    else:
+        answer = True if True in answers else None if None in answers else False
+    return answer if answer is None or not q.negated else not answer
+
+
+def _compare(obj, lookup: str, value) -> bool | None:
+    parts = lookup.split("__")
+    operator = parts.pop() if parts[-1] in _LOOKUPS else "exact"
+    if isinstance(value, QuerySet) or hasattr(value, "resolve_expression"):
+        return None
+    current = _value(obj, parts)
+    if current is _UNKNOWN:
+        return None
+    if isinstance(current, _Many):  # a many-to-many matches when any of its rows does
+        return any(related in value for related in current.ids) if operator == "in" else None
+    if operator == "isnull":
+        return (current is None) == bool(value)
+    if operator == "in":
+        return current is not None and current in value
+    return current == (value.pk if isinstance(value, Model) else value)
+
+
+@dataclass(frozen=True)
+class _Many:
+    ids: tuple  # the related ids of a prefetched many-to-many
+
+
+def _value(obj, parts: list):
+    """The value at the end of a lookup path (the id for a foreign key, without loading the object; the ids
+    of a prefetched many-to-many), or _UNKNOWN for a path memory cannot follow (a many-to-many not
+    prefetched, a reverse relation, a field it does not know)."""
+    for index, name in enumerate(parts):
+        if obj is None:
+            return None
+        try:
+            field = obj._meta.pk if name == "pk" else obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            return _UNKNOWN
+        rest = parts[index + 1:]
+        if field.many_to_many and field.concrete and rest in ([], ["id"], ["pk"]):
+            prefetched = getattr(obj, "_prefetched_objects_cache", {})
+            if field.name not in prefetched:
+                return _UNKNOWN
+            return _Many(tuple(related.pk for related in prefetched[field.name]))
+        if not field.concrete or field.many_to_many:
+            return _UNKNOWN
+        if not field.is_relation:
+            return getattr(obj, field.attname) if not rest else _UNKNOWN
+        if not rest or rest in (["id"], ["pk"], [field.target_field.name]):
+            return getattr(obj, field.attname)
+        obj = getattr(obj, field.name)
+    return _UNKNOWN
+
+
+def allows(user, kind: str, action: str, obj) -> bool:
+    """Whether ``user`` may take ``action`` on ``obj``: the filter of ``allowed_q``, asked about one object."""
+    return obj is not None and matches(obj, allowed_q(user, kind, action, one=True))
 
 
 def may_act(user, kind: str, action: str) -> bool:
@@ -399,15 +444,6 @@ def may_act(user, kind: str, action: str) -> bool:
     if action in ROLE_ACTIONS.get(kind, {}):
         return scope.has(*ROLE_ACTIONS[kind][action])
     return any(scope.has(*roles) for roles in roles_granting(kind, action).values())
-
-
-def relations_of(user, kind: str, obj) -> set:
-    """Every relation that holds between ``user`` (through any of its roles) and ``obj``."""
-    spec = KINDS[kind]
-    roles = tuple(scope_for(user).roles)
-    held = {relation for relation in RELATIONS if relation != PUBLIC and roles
-            and _relation_holds(spec, relation, user, roles, obj)}
-    return held
 
 
 def actions_of(kind: str) -> set:
@@ -423,7 +459,6 @@ def actions_of(kind: str) -> set:
 
 def predicate(kind: str, action: str) -> Callable:
     """A named django-rules predicate for one (kind, action) of the matrix."""
-    import rules
 
     @rules.predicate(name=f"{kind}_{action}")
     def check(user, obj) -> bool:
@@ -433,8 +468,8 @@ def predicate(kind: str, action: str) -> Callable:
 
 
 def q_function(kind: str, action: str, default_prefix: str = "") -> Callable:
-    def build(user, prefix: str = default_prefix) -> Q:
-        return allowed_q(user, kind, action, prefix)
+    def build(user, prefix: str = default_prefix, one: bool = False) -> Q:
+        return allowed_q(user, kind, action, prefix, one)
 
     build.__name__ = f"{kind}_{action}_q"
     return build

@@ -4,6 +4,7 @@ from django.urls import path
 from ambito.accounts import views, views_2fa
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("accesso/", views.LoginView.as_view(), name="login"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
     path("accesso/codice/", views_2fa.twofactor_verify, name="account-2fa-verify"),
@@ -21,7 +22,4 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
-    path("registro-accessi/", views.access_log_list, name="accounts-access-log"),
-    path("registro-accessi/persona/<int:pk>/", views.person_access_log, name="accounts-person-access-log"),
-    path("registro-accessi/persona/<int:pk>/csv/", views.person_access_log_csv, name="accounts-person-access-log-csv"),
 ]

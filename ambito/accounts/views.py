@@ -1,23 +1,10 @@
-import csv
-
-import rules
 from django import forms
-from django.apps import apps
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ambito.accounts import selectors
-from ambito.accounts.forms import AccessLogFilterForm, AccessLogListFilterForm
-from ambito.accounts.models import AccessAction, AccessPurpose
-from ambito.accounts.services import access_log_record, access_log_records
 from ambito.core.forms import StyledFormMixin
 
 
@@ -37,80 +24,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-# --- Access log (registro degli accessi) -------------------------------------------------------------------
-
-PAGE_SIZE = 50
-
-
-def _person_or_403(user, pk):
-    """The person whose trail is asked for, or 403 for anyone not allowed, whether or not the id exists (no
-    existence oracle)."""
-    person = apps.get_model("access", "Person").objects.filter(pk=pk).select_related("residence_comune").first()
-    if person is None or not rules.test_rule("accounts.view_person_access_log", user, person):
-        raise PermissionDenied
-    return person
-
-
-@login_required
-def person_access_log(request, pk):
-    """Who accessed a person's record (for the DPO and the person's case manager). Viewing is logged too."""
-    person = _person_or_403(request.user, pk)
-    access_log_record(actor=request.user, record=person, action=AccessAction.READ, purpose=AccessPurpose.AUDIT,
-                      detail="access log of the person")
-    form = AccessLogFilterForm(request.GET or None)
-    entries = selectors.person_access_log(person=person, filters=form.filters() if form.is_bound else {})
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/access_log_person.html", {"person": person, "form": form, "page": page})
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def access_log_csv_rows(entries):
-    yield [gettext("When"), gettext("User"), gettext("Name"), gettext("Organisation"), gettext("Role"),
-           gettext("Action"), gettext("Purpose"), gettext("Detail"), gettext("Record type"), gettext("Record id"),
-           gettext("Person")]
-    for entry in entries.iterator(chunk_size=2000):
-        yield [_csv_cell(value) for value in (
-            timezone.localtime(entry.at).isoformat(timespec="seconds"),
-            entry.user.username if entry.user else "", entry.user.get_full_name() if entry.user else "",
-            entry.organisation.name if entry.organisation else "", entry.get_role_display(),
-            entry.get_action_display(), entry.get_purpose_code_display(), entry.purpose,
-            entry.content_type.name, entry.object_id, entry.person_ref)]
-
-
-@login_required
-def person_access_log_csv(request, pk):
-    """The same trail as CSV, streamed row by row (a long trail never sits in memory)."""
-    person = _person_or_403(request.user, pk)
-    form = AccessLogFilterForm(request.GET or None)
-    entries = selectors.person_access_log(person=person, filters=form.filters() if form.is_bound else {})
-    access_log_record(actor=request.user, record=person, action=AccessAction.EXPORT, purpose=AccessPurpose.AUDIT,
-                      detail="access log of the person (CSV)")
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in access_log_csv_rows(entries)),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="registro-accessi-{person.pseudonym}.csv"'
-    return response
-
-
-@login_required
-def access_log_list(request):
-    """The DPO's page: the latest entries of the access log of their Ambiti, filtered by user, action, date."""
-    if not rules.test_rule("accounts.view_access_log", request.user):
-        raise PermissionDenied
-    form = AccessLogListFilterForm(request.GET or None, users=selectors.access_log_users(actor=request.user))
-    filters = {"exclude_own_audit": True, **(form.filters() if form.is_bound else {})}
-    page = Paginator(selectors.access_log_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    access_log_records(actor=request.user, records=page.object_list, action=AccessAction.LIST,
-                       purpose=AccessPurpose.AUDIT, detail="access log of the Ambito")
-    return render(request, "accounts/access_log_list.html", {"form": form, "page": page})
+def home(request):
+    """The home page of each role: what that role works on."""
+    return render(request, "core/home.html", selectors.home_context(actor=request.user))

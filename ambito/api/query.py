@@ -81,16 +81,3 @@ class QueryParametersMiddleware:
                 "unknown": ", ".join(unknown)}
         return JsonResponse({"detail": detail, "unknown": unknown, "accepted": shown}, status=400)
 
-
-def query_value(request, name: str, field):
-    """One query parameter checked with a DRF field (``serializers.IntegerField(min_value=1)``): its value,
-    None when absent or blank, or a 400 that names the parameter (not a 500 from the database)."""
-    from rest_framework.exceptions import ValidationError
-
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        return field.run_validation(raw)
-    except ValidationError as exc:
-        raise ValidationError({name: exc.detail}) from None

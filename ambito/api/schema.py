@@ -2,20 +2,10 @@
 (``ambito/api/tests/test_fuzz_schema.py``) can rely on it."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
-class MessagesField(serializers.Field):
-    """One message (DRF's own errors) or a list of them (a service's ValidationError)."""
-
-
-class ErrorDetail(serializers.Serializer):
-    """The answer to an unauthenticated, forbidden, missing or throttled request, or a refused action."""
-
-    detail = MessagesField()
-
+from ambito.core.api import ErrorDetail
 
 VALIDATION_ERROR = OpenApiResponse(
     response={"type": "object", "additionalProperties": {},

@@ -20,8 +20,6 @@ from rest_framework.views import APIView
 from ambito.access.models import Assessment, Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record
-from ambito.api.query import query_value
-from ambito.api.schema import ErrorDetail
 from ambito.care import rules, selectors, services
 from ambito.care.fhir import person_bundle
 from ambito.care.models import (
@@ -34,6 +32,7 @@ from ambito.care.models import (
     Referral,
     ReferralStatus,
 )
+from ambito.core.api import ErrorDetail, query_value
 from ambito.core.concurrency import StaleEditError, stale_conflict
 from ambito.core.imports import ImportRejected
 from ambito.network.taxonomy import Area

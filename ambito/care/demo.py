@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ambito.access.models import Assessment, AssessmentStatus, Person
+from ambito.accounts.models import Membership
+from ambito.accounts.roles import Role
 from ambito.care import services
 from ambito.care.models import (
     BudgetAxis,
@@ -77,9 +79,6 @@ def _week_rows(rng, start, end, operator, ref, delivery_type, days=(0, 2, 4)):
 def _provider_actor(ctx, referral):
     """Who answers for the provider: the ETS operator for Il Ponte, else a member created for the demo."""
     from django.contrib.auth import get_user_model
-
-    from ambito.accounts.models import Membership
-    from ambito.accounts.roles import Role
 
     if referral.provider_id == ctx.organisations["coop_ponte"].pk:
         return ctx.users["ets.operator"]

@@ -1,6 +1,7 @@
 """Who may see and act on care records, derived from the authorisation matrix
-(``ambito.accounts.authorization.MATRIX``): each named predicate has the queryset filter (``*_q``) built from
-the same cells; tests/test_rules.py checks that the two agree for every demo persona on every care object.
+(``ambito.accounts.authorization.MATRIX``): each named predicate asks the queryset filter (``*_q``) of the
+same cells about one object; tests/test_rules.py checks that the two agree for every demo persona on every
+care object.
 
 - Case team (social workers and ASL district operators of the person's Comune of residence, or of an
   organisation the person was shared with): see and edit plans, budgets, referrals, deliveries, discharges.
@@ -80,19 +81,3 @@ def case_attachment_q(user):
 @rules.predicate
 def can_view_case_attachment(user, attachment) -> bool:
     return attachment is not None and can_view_case_note(user, attachment.note)
-
-
-rules.add_perm("care.add_careplan", can_start_case)
-rules.add_perm("care.view_careplan", can_view_care_plan)
-rules.add_perm("care.change_careplan", can_edit_care_plan)
-rules.add_perm("care.view_healthbudget", can_view_health_budget)
-rules.add_perm("care.change_healthbudget", can_edit_health_budget)
-rules.add_perm("care.view_referral", can_view_referral)
-rules.add_perm("care.answer_referral", can_answer_referral)
-rules.add_perm("care.change_referral", can_manage_referral)
-rules.add_perm("care.view_delivery", can_view_delivery)
-rules.add_perm("care.add_delivery", can_log_delivery)
-rules.add_perm("care.view_discharge", can_view_discharge)
-rules.add_perm("care.change_discharge", can_edit_discharge)
-rules.add_perm("care.view_casenote", can_view_case_note)
-rules.add_perm("care.view_caseattachment", can_view_case_attachment)

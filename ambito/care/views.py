@@ -18,6 +18,7 @@ from ambito.care import forms, rules, selectors, services
 from ambito.care.models import (
     CarePlanStatus,
     CaseAttachment,
+    Delivery,
     PlannedIntervention,
     Referral,
     ReferralStatus,
@@ -66,8 +67,6 @@ def _plan_context(request, plan, **forms_):
     referrals = list(selectors.care_plan_referrals(plan=plan))
     open_by_intervention = {r.intervention_id for r in referrals if r.is_open}
     deliveries = selectors.care_plan_deliveries(plan=plan)
-    from ambito.care.models import Delivery
-
     totals = selectors.delivery_totals(queryset=Delivery.objects.filter(referral__care_plan=plan))
     notes = list(selectors.case_notes_for(actor=request.user, person=plan.person, care_plan=plan))
     return {
@@ -302,8 +301,6 @@ def referral_inbox(request):
 
 def _referral_context(request, referral, **forms_):
     deliveries = list(selectors.delivery_list(actor=request.user, referral_id=referral.pk)[:100])
-    from ambito.care.models import Delivery
-
     return {
         "referral": referral,
         "data": selectors.provider_view(referral),

@@ -7,12 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ambito.core.models import Job
-from ambito.core.selectors import home_context, job_visible_to
-
-
-def home(request):
-    """The home page of each role: what that role works on."""
-    return render(request, "core/home.html", home_context(actor=request.user))
+from ambito.core.selectors import job_visible_to
 
 
 @require_GET

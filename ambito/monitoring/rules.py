@@ -26,8 +26,3 @@ def survey_filter(user, queryset: QuerySet) -> QuerySet:
 
 can_view_dashboard = has_membership
 can_run_reports = is_planner | is_regional_observer
-
-rules.add_perm("monitoring.view_dashboard", can_view_dashboard)
-rules.add_perm("monitoring.manage_surveys", can_manage_surveys)
-rules.add_perm("monitoring.change_survey", can_manage_survey)
-rules.add_perm("monitoring.run_reports", can_run_reports)

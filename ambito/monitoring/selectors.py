@@ -14,6 +14,8 @@ from ambito.monitoring import indicators
 from ambito.monitoring.indicators import Direction, IndicatorResult, Period
 from ambito.monitoring.models import Moderation, QuestionKind, Survey, SurveyAnswer
 from ambito.monitoring.rules import survey_filter
+from ambito.network.models import Service
+from ambito.territory.models import Comune
 
 # Headline indicators of the dashboard, in order; those whose source is not built are skipped.
 TILE_CODES = [
@@ -210,8 +212,6 @@ def pending_answers(*, actor) -> QuerySet:
 
 
 def comuni_in_scope(*, actor):
-    from ambito.territory.models import Comune
-
     return Comune.objects.filter(id__in=scope_for(actor).comune_ids()).order_by("name")
 
 
@@ -219,8 +219,6 @@ def published_comments(*, actor, period: Period, comune_ids=None, limit: int = 5
     """The latest free-text answers the planning office published, about services covering the Comuni in
     view (one query). Unmoderated or held-back comments never leave the office."""
     from django.db.models import Exists, OuterRef
-
-    from ambito.network.models import Service
 
     allowed = scope_for(actor).comune_ids()
     wanted = allowed if comune_ids is None else set(comune_ids) & set(allowed)

@@ -15,6 +15,9 @@ import csv
 from django.db.models import Case, CharField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
+from ambito.access.models import Assessment, AssessmentStatus, ScaleScore
+from ambito.care.models import Delivery
+
 CHUNK = 5000
 
 PSA_HEADER = ["id_beneficiario", "sesso", "anno_nascita", "comune_residenza_istat", "codice_prestazione",
@@ -36,8 +39,6 @@ SINBA_AREAS = ("famiglia_minori",)
 
 def psa_rows(*, comune_ids, year: int):
     """Benefits delivered in ``year``: deliveries grouped per referral (one benefit), in SQL."""
-    from ambito.care.models import Delivery
-
     isee = Case(When(Q(service__fee="income_based") | Q(service__isee_max__isnull=False), then=Value("1")),
                 default=Value("0"), output_field=CharField())
     return (
@@ -71,8 +72,6 @@ def psa_write(handle, *, comune_ids, year: int, chunk_size: int = CHUNK) -> int:
 
 
 def assessment_rows(*, comune_ids, year: int, areas):
-    from ambito.access.models import Assessment, AssessmentStatus, ScaleScore
-
     def score(code):
         return Subquery(ScaleScore.objects.filter(assessment=OuterRef("pk"), scale__code=code)
                         .values("score")[:1])

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.monitoring import indicators, selectors, services
 from ambito.monitoring.forms import (
@@ -19,6 +20,8 @@ from ambito.monitoring.forms import (
 )
 from ambito.monitoring.models import ReportNarrative, ResponseChannel, Survey, SurveyAnswer
 from ambito.monitoring.rules import can_manage_survey, can_manage_surveys, can_run_reports, can_view_dashboard
+from ambito.network.models import Service
+from ambito.territory.models import Ambito
 
 
 def _member(request):
@@ -124,9 +127,6 @@ def survey_list(request):
 def survey_create(request):
     if not can_manage_surveys(request.user):
         raise PermissionDenied
-    from ambito.accounts.roles import Role
-    from ambito.network.models import Service
-
     services_qs = Service.objects.filter(
         ambito_id__in=scope_for(request.user).ambito_ids(Role.PLANNER, Role.ADMINISTRATOR), active=True
     ).order_by("name")
@@ -240,8 +240,6 @@ def report(request):
 
 
 def _ambito_of(user):
-    from ambito.territory.models import Ambito
-
     return Ambito.objects.filter(pk__in=scope_for(user).ambito_ids()).order_by("name").first()
 
 

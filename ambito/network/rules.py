@@ -1,13 +1,12 @@
-"""Who may edit the catalogue. Each object predicate sits beside the queryset filter that selects the same
-objects, both built from the authorisation matrix (``ambito.accounts.authorization``);
-tests/test_rules.py checks that the two agree for every demo persona.
+"""Who may edit the catalogue, from the authorisation matrix (``ambito.accounts.authorization``): each check on
+one object asks the queryset filter beside it about that object; tests/test_rules.py checks that the two
+agree for every demo persona.
 
 - The planning office (Ufficio di Piano) edits every service and provider profile of its Ambito.
 - A provider / Third-Sector operator edits only its own organisation's profile and services.
 - Info-point contacts are logged by the planning office and by operators of the organisations that run
   or staff the info-point."""
 
-import rules
 
 from ambito.accounts import authorization as authz
 
@@ -17,7 +16,3 @@ provider_editable_filter = authz.q_function("provider", "change")  # on ``Organi
 can_edit_provider = authz.predicate("provider", "change")
 contact_loggable_filter = authz.q_function("info_point", "log_contact")  # on ``Service`` (info-points)
 can_log_info_point_contact = authz.predicate("info_point", "log_contact")
-
-rules.add_perm("network.change_service", can_edit_service)
-rules.add_perm("network.change_providerprofile", can_edit_provider)
-rules.add_perm("network.add_infopointcontact", can_log_info_point_contact)

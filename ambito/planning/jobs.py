@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ambito.core.jobs import JobOutput, job_handler
+from ambito.core.pdf import render_pdf
 from ambito.planning import rules
 from ambito.planning.budget_xlsx import write_budget_xlsx
 from ambito.planning.models import Plan
@@ -25,8 +26,6 @@ def _filename(plan, extension) -> str:
 
 @job_handler("planning.plan_pdf")
 def plan_pdf(job, progress):
-    from ambito.core.pdf import render_pdf
-
     plan = _plan_for(job)
     with translation.override(job.params.get("language", "it")):
         progress(10, _("Reading the plan"))

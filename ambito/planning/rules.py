@@ -1,7 +1,7 @@
-"""Who may read and change a Piano di Zona. Each predicate is paired with the selector that filters
-querysets the same way, both from the authorisation matrix (``ambito.accounts.authorization``)
-(``selectors.plan_list``, ``plan_editable_list``, ``consultation_list``,
-``plan_contributable_list``); tests/test_rules.py checks that they agree for every demo persona.
+"""Who may read and change a Piano di Zona, from the authorisation matrix (``ambito.accounts.authorization``):
+each check on one plan asks the filter the selectors list plans with (``selectors.plan_list``,
+``plan_editable_list``, ``consultation_list``, ``plan_contributable_list``) about that plan;
+tests/test_rules.py checks that they agree for every demo persona.
 
 - the planning office of the plan's Ambito edits it;
 - every member of an organisation of the Ambito (Comuni, ASL, ETS) and the regional observer read it;
@@ -9,7 +9,6 @@ querysets the same way, both from the authorisation matrix (``ambito.accounts.au
 - everyone, signed in or not, reads a plan while it is in public consultation; signed-in people comment.
 """
 
-import rules
 
 from ambito.accounts import authorization as authz
 
@@ -22,9 +21,3 @@ consultation_q = authz.q_function("plan", "view_consultation")
 can_comment = authz.predicate("plan", "comment")
 can_contribute = authz.predicate("plan", "contribute")
 plan_contributable_q = authz.q_function("plan", "contribute")
-
-rules.add_perm("planning.view_plan", can_view_plan)
-rules.add_perm("planning.change_plan", can_edit_plan)
-rules.add_perm("planning.view_consultation", can_view_consultation)
-rules.add_perm("planning.comment_plan", can_comment)
-rules.add_perm("planning.contribute_plan", can_contribute)

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ambito.accounts.models import OrganisationKind
 from ambito.network.taxonomy import Area, Leps, ServiceType
 from ambito.planning import rules as planning_rules
 from ambito.planning.models import (
@@ -33,6 +34,7 @@ from ambito.planning.models import (
     StaffProfile,
 )
 from ambito.territory.models import Comune, PopulationRecord
+from ambito.territory.selectors import latest_population_year, needs_indicators
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -331,8 +333,6 @@ def planned_social_worker_fte(*, plan, permanent_only: bool = False) -> Decimal:
 
 
 def staffing_by_profile(*, plan) -> list[dict]:
-    from ambito.accounts.models import OrganisationKind
-
     labels, kinds = dict(StaffProfile.choices), dict(OrganisationKind.choices)
     rows = (StaffPosition.objects.filter(intervention__plan=plan).values("profile", "employer__kind")
             .annotate(total_fte=Sum("fte")).order_by("profile", "employer__kind"))
@@ -589,8 +589,6 @@ def pending_comment_count(*, plan) -> int:
 
 def needs_analysis(*, plan):
     """Live needs indicators of the Ambito's Comuni (not pasted numbers): the latest population loaded."""
-    from ambito.territory.selectors import latest_population_year, needs_indicators
-
     comune_ids = list(Comune.objects.filter(ambito_id=plan.ambito_id).values_list("id", flat=True))
     year = latest_population_year(comune_ids=comune_ids)
     if year is None:

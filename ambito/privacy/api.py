@@ -11,8 +11,7 @@ from rest_framework.views import APIView
 
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
-from ambito.api.schema import ErrorDetail
-from ambito.core.api import JobOutputSerializer, job_response
+from ambito.core.api import ErrorDetail, JobOutputSerializer, job_response
 from ambito.privacy import rules, selectors, services
 from ambito.privacy.models import PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus
 from ambito.privacy.services import EXPORT_FORMATS

@@ -1,6 +1,6 @@
 """Reads of the privacy app: restricted persons, privacy requests, a person's complete data (art. 15), the
-change history (art. 16) and the record of processing activities (art. 30), each scoped by
-``privacy.rules`` before anything else."""
+change history (art. 16), the record of processing activities (art. 30) and the access log (who read or
+changed whose data), each scoped by ``privacy.rules`` before anything else."""
 
 import datetime
 import decimal
@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ambito.access.models import Person
-from ambito.accounts.models import AccessLog, Membership
+from ambito.accounts.models import AccessLog, AccessPurpose, Membership
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.privacy import registry, rules
 from ambito.privacy.history import changes_of, person_log_q
 from ambito.privacy.models import PrivacyRequest
+from ambito.territory.models import Ambito
 
 EXPORT_SCHEMA = "ambito.privacy.subject-access"
 EXPORT_VERSION = 1
@@ -193,8 +194,6 @@ def _categories(source: registry.PersonDataSource) -> list[dict]:
 
 
 def _ambito_for(actor):
-    from ambito.territory.models import Ambito
-
     scope = scope_for(actor)
     ids = scope.ambito_ids(Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)
     return Ambito.objects.filter(id__in=ids).order_by("id").first()
@@ -237,3 +236,57 @@ def record_of_processing(*, actor) -> dict:
         "transfers_outside_eu": _("None"),
         "security_measures": [str(m) for m in SECURITY_MEASURES],
     }
+
+
+# --- The access log (registro degli accessi) -----------------------------------------------------------------
+
+ACCESS_LOG_RELATED = ("user", "organisation", "content_type")
+
+
+def person_access_log_persons(*, actor) -> QuerySet:
+    """Persons whose access trail the actor may read."""
+    return Person.objects.filter(rules.person_access_log_q(actor))
+
+
+def _between(qs: QuerySet, filters: dict) -> QuerySet:
+    """Filters of the access log pages and API: ``date_from``/``date_to`` (dates, inclusive), ``action``,
+    ``purpose`` (code), ``user`` (id)."""
+    tz = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        qs = qs.filter(at__gte=datetime.datetime.combine(filters["date_from"], datetime.time.min, tzinfo=tz))
+    if filters.get("date_to"):
+        end = filters["date_to"] + datetime.timedelta(days=1)
+        qs = qs.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, tzinfo=tz))
+    if filters.get("action"):
+        qs = qs.filter(action=filters["action"])
+    if filters.get("purpose"):
+        qs = qs.filter(purpose_code=filters["purpose"])
+    if filters.get("user"):
+        qs = qs.filter(user_id=getattr(filters["user"], "pk", filters["user"]))
+    return qs
+
+
+def person_access_log(*, person, filters: dict | None = None) -> QuerySet:
+    """Who accessed a person's record and everything about them (requests, assessments, plans, referrals...),
+    newest first. Entries written before ``person_id`` existed are found by pseudonym. The caller checks
+    ``rules.can_view_person_access_log`` first."""
+    qs = AccessLog.objects.filter(Q(person_id=person.pk) | Q(person_id__isnull=True, person_ref=person.pseudonym))
+    return _between(qs, filters or {}).select_related(*ACCESS_LOG_RELATED).order_by("-at", "-id")
+
+
+def access_log_list(*, actor, filters: dict | None = None) -> QuerySet:
+    """The access log of the actor's Ambiti for a DPO (empty for anyone else), newest first.
+    ``exclude_own_audit`` hides the actor's own reads of the log, which every page view adds."""
+    filters = filters or {}
+    qs = _between(AccessLog.objects.filter(rules.access_log_entry_q(actor)), filters)
+    if filters.get("exclude_own_audit"):
+        qs = qs.exclude(user=actor, purpose_code=AccessPurpose.AUDIT)
+    return qs.select_related(*ACCESS_LOG_RELATED).order_by("-at", "-id")
+
+
+def access_log_users(*, actor) -> QuerySet:
+    """Users of the organisations of the DPO's Ambiti (choices of the user filter)."""
+    ambiti = rules.access_log_ambito_ids(actor)
+    return get_user_model().objects.filter(
+        id__in=Membership.objects.filter(organisation__ambito_id__in=ambiti).values("user_id")
+    ).order_by("last_name", "first_name", "username")

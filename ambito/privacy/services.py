@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from ambito.access.models import EntryStatus, Person, WaitingListEntry
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny, access_log_record, atomic_service
+from ambito.core.models import Job
+from ambito.core.services import job_start
 from ambito.privacy import registry, rules
 from ambito.privacy.history import person_log_q
 from ambito.privacy.models import (
@@ -265,8 +267,6 @@ def _delete_file_on_commit(storage, name: str) -> None:
 
 def _drop_exports(person: Person) -> int:
     """Earlier art. 15 exports hold the identity: their files go (the job rows stay, without a result)."""
-    from ambito.core.models import Job
-
     jobs = list(Job.objects.filter(kind=EXPORT_JOB, params__person_id=person.pk).exclude(result_file=""))
     for job in jobs:
         _delete_file_on_commit(job.result_file.storage, job.result_file.name)
@@ -328,8 +328,6 @@ def _erase(*, actor, person: Person, request) -> dict:
 def subject_access_export_start(*, actor, person: Person, fmt: str = "pdf", request: PrivacyRequest | None = None):
     """Start the art. 15 export of everything held on the person (PDF to read, JSON for machines) as a
     background job; a privacy request it answers moves to in progress."""
-    from ambito.core.services import job_start
-
     if fmt not in EXPORT_FORMATS:
         raise ValidationError({"format": _("Choose PDF or JSON.")})
     if not rules.can_read_person_privacy(actor, person):

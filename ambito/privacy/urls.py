@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.privacy import views
+from ambito.privacy import views, views_access_log
 
 urlpatterns = [
     path("privacy/richieste/", views.request_list, name="privacy-requests"),
@@ -14,4 +14,8 @@ urlpatterns = [
          name="privacy-ropa-json"),
     path("privacy/registro-trattamenti/registro.pdf", views.record_of_processing, {"fmt": "pdf"},
          name="privacy-ropa-pdf"),
+    path("registro-accessi/", views_access_log.access_log_list, name="privacy-access-log"),
+    path("registro-accessi/persona/<int:pk>/", views_access_log.person_access_log, name="privacy-person-access-log"),
+    path("registro-accessi/persona/<int:pk>/csv/", views_access_log.person_access_log_csv,
+         name="privacy-person-access-log-csv"),
 ]

@@ -35,7 +35,8 @@ class ComuneListApi(generics.ListAPIView):
         return self._resolved_year
 
     def get_queryset(self):
-        return comune_list_with_indicators(actor=self.request.user, year=self._year() or 0)
+        return comune_list_with_indicators(comune_ids=scope_for(self.request.user).comune_ids(),
+                                           year=self._year() or 0)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "year": self._year()}

@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from ambito.accounts.selectors import scope_for
 from ambito.territory.models import Comune, PopulationRecord
 
 AGE_CLASSES = {
@@ -96,8 +95,9 @@ def latest_population_year(*, comune_ids=None) -> int | None:
     return qs.aggregate(year=Max("year"))["year"]
 
 
-def comune_list_with_indicators(*, actor, year: int) -> QuerySet:
-    """The Comuni the actor may see, each annotated with its population counts for ``year`` (one query).
+def comune_list_with_indicators(*, comune_ids, year: int) -> QuerySet:
+    """The Comuni ``comune_ids`` (the user's scope), each annotated with its population counts for ``year``
+    (one query).
     Annotations are prefixed ``pop_`` so they never clash with reverse relations other apps add to Comune."""
     year_filter = Q(population__year=year)
     annotations = {
@@ -105,7 +105,7 @@ def comune_list_with_indicators(*, actor, year: int) -> QuerySet:
         for key, condition in AGE_CLASSES.items()
     }
     return (
-        Comune.objects.filter(id__in=scope_for(actor).comune_ids())
+        Comune.objects.filter(id__in=comune_ids)
         .select_related("ambito")
         .annotate(**annotations)
         .order_by("name")

@@ -24,7 +24,7 @@ def territory_overview(request):
         year = years[0] if years else 0
     if years and year not in years:
         year = years[0]
-    comuni = list(comune_list_with_indicators(actor=request.user, year=year)) if years else []
+    comuni = list(comune_list_with_indicators(comune_ids=comune_ids, year=year)) if years else []
     rows = [{"comune": comune, "ind": indicators_of(comune)} for comune in comuni]
     context = {
         "years": years,

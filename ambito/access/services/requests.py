@@ -17,6 +17,7 @@ from ambito.access.models import (
     Urgency,
 )
 from ambito.accounts.models import AccessAction
+from ambito.accounts.selectors import scope_for
 from ambito.accounts.services import access_deny, access_log_record, atomic_service
 
 # --- Requests ------------------------------------------------------------------------------------------------
@@ -43,8 +44,6 @@ def request_create(*, actor, person: Person, channel: str, need: str, area: str,
         raise ValidationError({"need": _("Describe the need.")})
     at = at or timezone.now()
     if brought_by_organisation is None:
-        from ambito.accounts.selectors import scope_for
-
         organisation_ids = sorted(scope_for(actor).organisation_ids())
         brought_by_organisation_id = organisation_ids[0] if organisation_ids else None
     else:

@@ -259,9 +259,9 @@ def test_deliveries_a_bad_last_row_is_named_and_nothing_changes(demo_with):
 
 
 def test_deliveries_a_failure_after_the_rows_were_written_leaves_none(demo_with, monkeypatch):
-    from ambito.accounts import services as accounts_services
     from ambito.care import services
     from ambito.care.models import Delivery, ReferralStatus
+    from ambito.care.services import deliveries
     from ambito.care.tests.factories import accepted_referral
 
     ctx = demo_with("network")
@@ -273,7 +273,7 @@ def test_deliveries_a_failure_after_the_rows_were_written_leaves_none(demo_with,
         seen.append((Delivery.objects.count(), type(referral).objects.get(pk=referral.pk).status))
         raise DatabaseError("simulated failure while logging the access")
 
-    monkeypatch.setattr(accounts_services, "access_log_records", log_then_fail)
+    monkeypatch.setattr(deliveries, "access_log_records", log_then_fail)
     with pytest.raises(DatabaseError):
         services.delivery_import_csv(actor=ctx.users["ets.operator"], data=_delivery_csv(referral))
     assert seen == [(before[0] + 6, ReferralStatus.IN_PROGRESS)]

@@ -1,4 +1,5 @@
-"""Readable values in the privacy documents: ISO dates as Italian dates, booleans as yes/no, JSON compact."""
+"""Readable values in the privacy documents: ISO dates as Italian dates, booleans as yes/no, JSON compact; and
+the link to who accessed a person's record, for the pages of other apps that show a person."""
 
 import datetime
 import json
@@ -7,7 +8,16 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ambito.privacy.rules import can_view_person_access_log
+
 register = template.Library()
+
+
+@register.inclusion_tag("privacy/_person_access_log_link.html", takes_context=True)
+def person_access_log_link(context, person):
+    """A link to who accessed ``person``'s record, shown only to those allowed to read it (DPO, case team)."""
+    user = context.get("user")
+    return {"person": person, "can_see_access_log": can_view_person_access_log(user, person)}
 
 
 @register.filter

@@ -2,17 +2,16 @@
 manager, and the whole log of their Ambiti for the DPO. Thin: permission, selector, serialiser. Reading the
 log is itself logged (purpose ``audit``)."""
 
-import rules
-from django.apps import apps
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
-from ambito.accounts import selectors
+from ambito.access.models import Person
 from ambito.accounts.models import AccessAction, AccessLog, AccessPurpose
 from ambito.accounts.roles import Role
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.privacy import rules, selectors
 
 
 class AccessLogEntryOutput(serializers.ModelSerializer):
@@ -85,8 +84,8 @@ class _AccessLogList(generics.ListAPIView):
                            "and the person's case manager; 403 for anyone else, whether or not the person exists.")
 class PersonAccessLogView(_AccessLogList):
     def get_queryset(self):
-        person = apps.get_model("access", "Person").objects.filter(pk=self.kwargs["pk"]).first()
-        if person is None or not rules.test_rule("accounts.view_person_access_log", self.request.user, person):
+        person = Person.objects.filter(pk=self.kwargs["pk"]).first()
+        if person is None or not rules.can_view_person_access_log(self.request.user, person):
             raise PermissionDenied
         filters = self.filters()
         # logged before the read, as on the page: the reader's own visit is part of the trail they get
@@ -101,7 +100,7 @@ class PersonAccessLogView(_AccessLogList):
                            "newest first. Only for a data protection officer; 403 for anyone else.")
 class AccessLogView(_AccessLogList):
     def get_queryset(self):
-        if not rules.test_rule("accounts.view_access_log", self.request.user):
+        if not rules.can_read_access_log(self.request.user):
             raise PermissionDenied
         return selectors.access_log_list(actor=self.request.user, filters=self.filters())
 

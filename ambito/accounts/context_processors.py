@@ -1,13 +1,14 @@
+"""What every page's header needs: the user's scope and menu entries, and the Ambito it is about."""
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from ambito.accounts.selectors import scope_for
 from ambito.core.navigation import items_for
+from ambito.territory.models import Ambito
 
 
 def _current_ambito(scope):
-    from ambito.territory.models import Ambito
-
     ambiti = Ambito.objects.order_by("pk")
     if scope.ambito_ids():
         ambiti = ambiti.filter(id__in=scope.ambito_ids())
