@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambito.accounts.models import Organisation
+from ambito.accounts.selectors import scope_for
 from ambito.accounts.services import atomic_service
 from ambito.core.concurrency import save_versioned
 from ambito.network.taxonomy import Area, Leps, ServiceType
@@ -541,8 +542,6 @@ def contribution_submit(*, actor, plan, organisation: Organisation, title: str, 
     """A proposal of an ETS, made on behalf of the organisation (several people of one entity) while
     the plan is in co-programming. The planning office may also record one received on paper."""
     plan = _locked_plan(plan)
-    from ambito.accounts.selectors import scope_for
-
     if rules.can_edit_plan(actor, plan):
         if plan.state != PlanState.COPROGRAMMING:
             raise ValidationError(_("Contributions are collected while the plan is in co-programming."))

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny as deny
+from ambito.accounts.services import access_log_records, atomic_service
 from ambito.accounts.services import access_note_denial as note_denial
-from ambito.accounts.services import atomic_service
 from ambito.care import rules
 from ambito.care.models import (
     Delivery,
@@ -151,8 +151,6 @@ def _save_deliveries(*, actor, deliveries: list[Delivery], source: str, at=None)
             started = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time(0, 0)))
             _referral_move(actor=actor, referral=referral, to_status=ReferralStatus.IN_PROGRESS,
                            at=max(started, referral.answered_at), note=_("First delivery logged"))
-    from ambito.accounts.services import access_log_records
-
     access_log_records(actor=actor, records=created, action=AccessAction.CREATE, purpose=f"delivery logged ({source})")
     return created
 

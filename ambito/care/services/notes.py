@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction
+from ambito.accounts.selectors import scope_for
 from ambito.accounts.services import access_deny as deny
 from ambito.accounts.services import atomic_service
 from ambito.care import rules
@@ -27,8 +28,6 @@ def case_note_add(*, actor, person: Person, text: str, visibility: str = NoteVis
                   care_plan: CarePlan | None = None, referral: Referral | None = None, files=()) -> CaseNote:
     """Write a note on the case with its visibility; attachments go to private storage (outside the web root).
     The case team writes any note; the referred provider writes notes shared with the provider on its referral."""
-    from ambito.accounts.selectors import scope_for
-
     provider_note = referral is not None and rules.is_referral_provider(actor, referral)
     if not (rules.is_case_team(actor, person) or provider_note):
         deny(actor=actor, record=person, purpose="write a case note outside the actor's scope")

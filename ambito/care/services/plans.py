@@ -24,6 +24,7 @@ from ambito.care.models import (
     PlannedIntervention,
 )
 from ambito.care.services.common import _log
+from ambito.core.concurrency import save_versioned
 
 # --- Care plan (PAI) -----------------------------------------------------------------------------------------
 
@@ -64,8 +65,6 @@ def care_plan_update(*, actor, plan: CarePlan, expected_version: int | None, tit
                      next_review_on: datetime.date | None = None) -> CarePlan:
     """Edit the plan's header (*modifica del PAI*: title, needs and resources, period, next review) on the
     version the social worker read: refused (``StaleEditError``) if someone saved the plan since."""
-    from ambito.core.concurrency import save_versioned
-
     _editable_plan(actor, plan, "edit a care plan outside the actor's territory")
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the plan a title.")})
@@ -134,8 +133,6 @@ def care_plan_sign(*, actor, plan: CarePlan, signed_on: datetime.date, signed_by
         raise ValidationError({"signed_on": _("The agreement cannot be signed in the future.")})
     if not (signed_by or "").strip():
         raise ValidationError({"signed_by": _("Say who signed the plan.")})
-    from ambito.core.concurrency import save_versioned
-
     plan.agreement_signed_on, plan.agreement_signed_by = signed_on, signed_by.strip()
     plan.status = CarePlanStatus.ACTIVE
     save_versioned(plan, expected_version=expected_version,

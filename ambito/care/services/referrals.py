@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambito.accounts.models import AccessAction
+from ambito.accounts.models import AccessAction, Membership
 from ambito.accounts.services import access_deny as deny
 from ambito.accounts.services import access_log_record, atomic_service
 from ambito.care import rules
@@ -268,8 +268,6 @@ def referral_reminders_send(*, at=None) -> list[int]:
     """Remind providers of referrals not answered within the agreed days (one reminder a day at most), copying
     who sent the referral. The e-mail names only the referral number and the service: no person data."""
     from django.contrib.auth import get_user_model
-
-    from ambito.accounts.models import Membership
 
     at = at or timezone.now()
     today = timezone.localdate(at)
