@@ -19,6 +19,13 @@ from ambito.core.forms import add_service_errors, call_service
 from ambito.network.models import Service
 
 
+def _or_404(found):
+    """What a selector found for the user, or 404: a record they may not see is one that does not exist."""
+    if found is None:
+        raise Http404
+    return found
+
+
 def _case_worker_only(user):
     if not access_rules.scope_for(user).has(*access_rules.PERSON_ROLES):
         raise PermissionDenied
@@ -55,9 +62,7 @@ def waiting_lists(request):
 
 @login_required
 def waiting_list_detail(request, pk):
-    waiting_list = selectors.waiting_list_get(actor=request.user, pk=pk)
-    if waiting_list is None:
-        raise Http404
+    waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
     entries = list(selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list)[:200])
     access_log_records(actor=request.user, records=entries, action=AccessAction.LIST, purpose="waiting list")
     rows = [{"entry": e, "waited": selectors.entry_waited(e)} for e in entries]
@@ -69,9 +74,7 @@ def waiting_list_detail(request, pk):
 @login_required
 @require_POST
 def waiting_list_admit(request, pk):
-    waiting_list = selectors.waiting_list_get(actor=request.user, pk=pk)
-    if waiting_list is None:
-        raise Http404
+    waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
     entry = None
     if request.POST.get("entry"):
         entry = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list).filter(
@@ -87,9 +90,7 @@ def waiting_list_admit(request, pk):
 @login_required
 @require_POST
 def waiting_list_entry_remove(request, pk):
-    entry = selectors.waiting_list_entries(actor=request.user).filter(pk=pk).first()
-    if entry is None:
-        raise Http404
+    entry = _or_404(selectors.waiting_list_entries(actor=request.user).filter(pk=pk).first())
     call_service(request, lambda: services.waiting_list_entry_remove(
         actor=request.user, entry=entry, reason=request.POST.get("reason", "")),
         success=_("Entry removed from the list."))
@@ -99,9 +100,7 @@ def waiting_list_entry_remove(request, pk):
 @login_required
 def person_detail(request, pseudonym):
     """A person's record, addressed by pseudonym (never by codice fiscale or name)."""
-    person = selectors.person_get(actor=request.user, pseudonym=pseudonym)
-    if person is None:
-        raise Http404
+    person = _or_404(selectors.person_get(actor=request.user, pseudonym=pseudonym))
     access_log_record(actor=request.user, record=person, action=AccessAction.READ, purpose="person record")
     requests = list(selectors.request_list(actor=request.user, filters={"person": person.pk}))
     rows = [{"request": r, "times": selectors.request_waiting_times(request=r)} for r in requests]
@@ -118,9 +117,7 @@ def person_detail(request, pseudonym):
 @require_POST
 def person_consent(request, pseudonym):
     """Record an information notice or a consent from the person's record."""
-    person = selectors.person_get(actor=request.user, pseudonym=pseudonym)
-    if person is None:
-        raise Http404
+    person = _or_404(selectors.person_get(actor=request.user, pseudonym=pseudonym))
     form = forms.ConsentForm(request.POST)
     if form.is_valid():
         call_service(request, lambda: services.consent_record(actor=request.user, person=person, **form.cleaned_data),
@@ -157,9 +154,7 @@ def person_create(request):
 
 @login_required
 def request_create(request, pseudonym):
-    person = selectors.person_get(actor=request.user, pseudonym=pseudonym)
-    if person is None:
-        raise Http404
+    person = _or_404(selectors.person_get(actor=request.user, pseudonym=pseudonym))
     form = forms.RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,9 +169,7 @@ def request_create(request, pseudonym):
 @login_required
 def request_detail(request, pk):
     """A request with its lifecycle, waiting times, triage (rules explained on screen) and UVM."""
-    item = selectors.request_get(actor=request.user, pk=pk)
-    if item is None:
-        raise Http404
+    item = _or_404(selectors.request_get(actor=request.user, pk=pk))
     access_log_record(actor=request.user, record=item, action=AccessAction.READ, purpose="request record")
     workable = access_rules.can_work_on_request(request.user, item)
     context = {
@@ -193,18 +186,14 @@ def request_detail(request, pk):
 def _workable_request(request, pk):
     """The request, if the user may work on it: 404 when they cannot see it, 403 when they only read it
     (a GP following up), before any input is looked at."""
-    item = selectors.request_get(actor=request.user, pk=pk)
-    if item is None:
-        raise Http404
+    item = _or_404(selectors.request_get(actor=request.user, pk=pk))
     if not access_rules.can_work_on_request(request.user, item):
         raise PermissionDenied
     return item
 
 
 def _workable_assessment(request, pk):
-    assessment = selectors.assessment_get(actor=request.user, pk=pk)
-    if assessment is None:
-        raise Http404
+    assessment = _or_404(selectors.assessment_get(actor=request.user, pk=pk))
     if not access_rules.can_work_on_assessment(request.user, assessment):
         raise PermissionDenied
     return assessment
@@ -290,9 +279,7 @@ def _assessment_context(request, assessment, *, complete_form=None, entry_form=N
 @login_required
 def assessment_detail(request, pk):
     """A UVM: score the scales from the item answers, then record the outcome."""
-    assessment = selectors.assessment_get(actor=request.user, pk=pk)
-    if assessment is None:
-        raise Http404
+    assessment = _or_404(selectors.assessment_get(actor=request.user, pk=pk))
     access_log_record(actor=request.user, record=assessment, action=AccessAction.READ, purpose="UVM record")
     return render(request, "access/assessment.html", _assessment_context(request, assessment))
 
@@ -301,9 +288,7 @@ def assessment_detail(request, pk):
 @require_POST
 def assessment_score(request, pk, scale_code):
     assessment = _workable_assessment(request, pk)
-    scale = Scale.objects.filter(code=scale_code, active=True).first()
-    if scale is None:
-        raise Http404
+    scale = _or_404(Scale.objects.filter(code=scale_code, active=True).first())
     answers = {k.split("-", 1)[1]: v for k, v in request.POST.items() if k.startswith(scale.code + "-")}
     try:
         result = services.assessment_score(actor=request.user, assessment=assessment, scale=scale, answers=answers)
