@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ambito.core.models import Job
 from ambito.core.selectors import job_visible_to
+from ambito.core.tabular import download_response
 
 
 @require_GET
@@ -42,4 +43,4 @@ def job_download(request, job_id):
     job = _job_for(request, job_id)
     if not job.result_file:
         raise PermissionDenied
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+    return download_response(job.result_file.open("rb"), filename=job.result_name)

@@ -1,7 +1,6 @@
 """Background jobs of the monitoring app: the annual report (PDF with WeasyPrint, XLSX with openpyxl) and
 the open-data export (CSV in a ZIP with its metadata, or one JSON document)."""
 
-import csv
 import io
 import json
 import zipfile
@@ -10,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ambito.core.jobs import JobOutput, job_handler
+from ambito.core.tabular import XlsxSheet, write_csv, write_xlsx
 from ambito.territory.models import Ambito
 
 
@@ -35,46 +35,31 @@ def annual_report(job, progress):
     return JobOutput(name=name, content=data, data={"indicators": len(content.rows), "year": year})
 
 
-def _xlsx(content) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _number(value):
+    return None if value is None else float(value)
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Indicators")[:31]
-    sheet.append([_("Annual monitoring report"), content.ambito.name, content.year])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([])
-    header = [_("Code"), _("Indicator"), _("Unit"), _("Value"), _("Target"), _("Previous year"), _("Target met")]
-    sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+
+def _xlsx(content) -> bytes:
+    indicators = [[_("Annual monitoring report"), content.ambito.name, content.year], [],
+                  [_("Code"), _("Indicator"), _("Unit"), _("Value"), _("Target"), _("Previous year"),
+                   _("Target met")]]
     for row in content.rows:
         met = "" if row.met is None else (_("yes") if row.met else _("no"))
-        value = _("< 5") if row.suppressed else (None if row.value is None else float(row.value))
-        sheet.append([row.code, row.name, row.unit, value,
-                      None if row.target is None else float(row.target),
-                      None if row.previous is None else float(row.previous), met])
-    spending = book.create_sheet(_("Budget by source")[:31])
-    spending.append([_("Funding source"), _("Amount (€)")])
-    for label, value in content.spending:
-        spending.append([label, None if value is None else float(value)])
-    objectives = book.create_sheet(_("Plan objectives")[:31])
-    objectives.append([_("Objective"), _("Indicator"), _("Baseline"), _("Target"), _("Unit")])
+        value = _("< 5") if row.suppressed else _number(row.value)
+        indicators.append([row.code, row.name, row.unit, value, _number(row.target), _number(row.previous), met])
+    spending = [[_("Funding source"), _("Amount (€)")], *([label, _number(value)] for label, value in content.spending)]
+    objectives = [[_("Objective"), _("Indicator"), _("Baseline"), _("Target"), _("Unit")]]
     for objective, lines in content.objectives:
         for name, baseline, target, unit in lines or [("", None, None, "")]:
-            objectives.append([str(objective), name, None if baseline is None else float(baseline),
-                               None if target is None else float(target), unit])
-    narrative = book.create_sheet(_("Narrative")[:31])
+            objectives.append([str(objective), name, _number(baseline), _number(target), unit])
     n = content.narrative
-    for label, text in [(_("Introduction"), n.introduction if n else ""),
-                        (_("Results achieved"), n.achievements if n else ""),
-                        (_("Critical issues"), n.critical_issues if n else ""),
-                        (_("Next steps"), n.next_steps if n else "")]:
-        narrative.append([label, text])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    narrative = [[_("Introduction"), n.introduction if n else ""],
+                 [_("Results achieved"), n.achievements if n else ""],
+                 [_("Critical issues"), n.critical_issues if n else ""],
+                 [_("Next steps"), n.next_steps if n else ""]]
+    return write_xlsx([XlsxSheet(_("Indicators"), indicators, bold_rows=[1, 3]),
+                       XlsxSheet(_("Budget by source"), spending), XlsxSheet(_("Plan objectives"), objectives),
+                       XlsxSheet(_("Narrative"), narrative)])
 
 
 @job_handler("monitoring.open_data")
@@ -93,15 +78,13 @@ def open_data_export(job, progress):
                                                         "dct:license": metadata["dct:license"]}], "data": rows}
         content = json.dumps(document, ensure_ascii=False, indent=2).encode()
         return JobOutput(name=f"{base}.json", content=content, data={"rows": len(rows)})
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["indicator"])
-    writer.writeheader()
-    writer.writerows(rows)
+    columns = list(rows[0]) if rows else ["indicator"]
+    text = write_csv(([row.get(column) for column in columns] for row in rows), columns, delimiter=",")
     metadata["dcat:distribution"] = [{"@type": "dcatapit:Distribution", "dct:format": "CSV",
                                       "dcat:accessURL": f"{base}.csv", "dct:license": metadata["dct:license"]}]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{base}.csv", text.getvalue())
+        archive.writestr(f"{base}.csv", text)
         archive.writestr(f"{base}.metadata.json", json.dumps(metadata, ensure_ascii=False, indent=2))
     return JobOutput(name=f"{base}.zip", content=buffer.getvalue(), data={"rows": len(rows)})
 

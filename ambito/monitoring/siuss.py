@@ -6,17 +6,17 @@
 - **SINA** (disability and dependency) and **SINBA** (children and families): one row per completed UVM
   assessment with need profile, intensity, decision and the scale scores.
 
-Rows are grouped in SQL and read with ``.iterator(chunk_size=…)`` straight into a csv writer on a file, so
-memory stays the same for a thousand or a million deliveries. Person-level (pseudonymised) data: never
-for a regional observer."""
-
-import csv
+Rows are grouped in SQL and read with ``.iterator(chunk_size=…)`` straight into the CSV writer of
+``ambito.core.tabular`` on a file, so memory stays the same for a thousand or a million deliveries; the writer
+neutralises a text a spreadsheet would run as a formula (a service named ``=HYPERLINK(…)``).
+Person-level (pseudonymised) data: never for a regional observer."""
 
 from django.db.models import Case, CharField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
 from ambito.access.models import Assessment, AssessmentStatus, ScaleScore
 from ambito.care.models import Delivery
+from ambito.core.tabular import write_csv
 
 CHUNK = 5000
 
@@ -57,18 +57,13 @@ def psa_rows(*, comune_ids, year: int):
 
 
 def psa_write(handle, *, comune_ids, year: int, chunk_size: int = CHUNK) -> int:
-    writer = csv.writer(handle, delimiter=";")
-    writer.writerow(PSA_HEADER)
-    count = 0
-    for row in psa_rows(comune_ids=comune_ids, year=year).iterator(chunk_size=chunk_size):
-        writer.writerow([
-            row["pseudonym"], row["sex"], row["birth_year"], row["comune_istat"], row["code"] or "",
-            row["service_name"], row["start"], row["end"], "" if row["amount"] is None else row["amount"],
-            row["hours"], FREQUENCY.get(row["unit"] or "", ""), PAYER.get(row["payer"] or "", ""),
-            row["payer_comune"], row["isee"],
-        ])
-        count += 1
-    return count
+    rows = ([
+        row["pseudonym"], row["sex"], row["birth_year"], row["comune_istat"], row["code"] or "",
+        row["service_name"], row["start"], row["end"], "" if row["amount"] is None else row["amount"],
+        row["hours"], FREQUENCY.get(row["unit"] or "", ""), PAYER.get(row["payer"] or "", ""),
+        row["payer_comune"], row["isee"],
+    ] for row in psa_rows(comune_ids=comune_ids, year=year).iterator(chunk_size=chunk_size))
+    return write_csv(rows, PSA_HEADER, handle=handle, delimiter=";")
 
 
 def assessment_rows(*, comune_ids, year: int, areas):
@@ -89,18 +84,13 @@ def assessment_rows(*, comune_ids, year: int, areas):
 
 
 def assessment_write(handle, *, comune_ids, year: int, areas, chunk_size: int = CHUNK) -> int:
-    writer = csv.writer(handle, delimiter=";")
-    writer.writerow(ASSESSMENT_HEADER)
-    count = 0
-    for row in assessment_rows(comune_ids=comune_ids, year=year, areas=areas).iterator(chunk_size=chunk_size):
-        writer.writerow([
-            row["person__pseudonym"], row["person__sex"], row["birth_year"], row["request__comune__istat_code"],
-            row["request__area"], row["held_on"], row["need_profile"], row["intensity"] or "", row["decision"],
-            row["decision_service__taxonomy_term__code"] or "", "" if row["barthel"] is None else row["barthel"],
-            "" if row["lawton"] is None else row["lawton"],
-        ])
-        count += 1
-    return count
+    rows = ([
+        row["person__pseudonym"], row["person__sex"], row["birth_year"], row["request__comune__istat_code"],
+        row["request__area"], row["held_on"], row["need_profile"], row["intensity"] or "", row["decision"],
+        row["decision_service__taxonomy_term__code"] or "", "" if row["barthel"] is None else row["barthel"],
+        "" if row["lawton"] is None else row["lawton"],
+    ] for row in assessment_rows(comune_ids=comune_ids, year=year, areas=areas).iterator(chunk_size=chunk_size))
+    return write_csv(rows, ASSESSMENT_HEADER, handle=handle, delimiter=";")
 
 
 FLOWS = {

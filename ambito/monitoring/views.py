@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
+from ambito.core.tabular import download_response, write_csv
 from ambito.monitoring import indicators, selectors, services
 from ambito.monitoring.forms import (
     DashboardFilterForm,
@@ -99,15 +98,13 @@ def indicator_csv(request, code):
                                             by=request.GET.get("by") or None, comune_ids=comune_ids, area=area)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{code}_{period.start}_{period.end}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["indicator", "period_from", "period_to", "key", "label", "value", "target", "note"])
+    rows = []
     for cell in result.cells:
         note = _("fewer than 5 persons") if cell.suppressed else ("" if cell.value is not None else _("no data"))
-        writer.writerow([code, period.start, period.end, cell.key, cell.label or cell.key,
-                         "" if cell.value is None else cell.value, "" if cell.target is None else cell.target, note])
-    return response
+        rows.append([code, period.start, period.end, cell.key, cell.label or cell.key,
+                     "" if cell.value is None else cell.value, "" if cell.target is None else cell.target, note])
+    columns = ["indicator", "period_from", "period_to", "key", "label", "value", "target", "note"]
+    return download_response(write_csv(rows, columns, delimiter=","), filename=f"{code}_{period.start}_{period.end}.csv")
 
 
 # --- surveys (planning office) ------------------------------------------------------------------------------

@@ -3,18 +3,17 @@ intervention (code, title), one column per funding source (the Comuni's own fund
 a total column. Reading is strict and reports every bad cell; writing then reading gives the same file."""
 
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ambito.core.imports import ImportRejected, RowError
+from ambito.core.tabular import XlsxSheet, read_table, write_xlsx
 from ambito.planning.selectors import budget_columns, budget_matrix
 
 EURO_FORMAT = '#,##0.00 "€"'
+# Rows of the whole workbook: a plan has tens of interventions, a few hundred at most, on three sheets.
+MAX_ROWS = 5_000
 
 
 def _headers(plan, columns):
@@ -25,27 +24,19 @@ def write_budget_xlsx(plan, progress=None) -> bytes:
     """Headers are always in Italian, the language of the office and of the import."""
     with translation.override("it"):
         columns = budget_columns(plan)
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        for index, year in enumerate(plan.years):
-            sheet = workbook.create_sheet(str(year))
-            sheet.append(_headers(plan, columns))
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for row in budget_matrix(plan=plan, year=year, columns=columns):
-                sheet.append([row["intervention"].code, row["intervention"].title, *row["cells"], row["total"]])
-            for row in sheet.iter_rows(min_row=2, min_col=3):
-                for cell in row:
-                    cell.number_format = EURO_FORMAT
-            sheet.column_dimensions["B"].width = 50
-            for col in range(3, len(columns) + 4):
-                sheet.column_dimensions[get_column_letter(col)].width = 18
-            sheet.freeze_panes = "C2"
-            if progress:
-                progress(20 + 70 * (index + 1) // len(plan.years), _("Year %(year)s written") % {"year": year})
-        buffer = BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        amounts = range(3, len(columns) + 4)
+
+        def sheets():
+            for index, year in enumerate(plan.years):
+                rows = [[row["intervention"].code, row["intervention"].title, *row["cells"], row["total"]]
+                        for row in budget_matrix(plan=plan, year=year, columns=columns)]
+                yield XlsxSheet(str(year), [_headers(plan, columns), *rows], bold_rows=[1],
+                                number_formats=dict.fromkeys(amounts, EURO_FORMAT),
+                                widths={2: 50} | dict.fromkeys(amounts, 18), freeze_panes="C2")
+                if progress:  # the sheet is written when the next one is asked for
+                    progress(20 + 70 * (index + 1) // len(plan.years), _("Year %(year)s written") % {"year": year})
+
+        return write_xlsx(sheets())
 
 
 def read_budget_xlsx(plan, data: bytes) -> dict:
@@ -56,26 +47,22 @@ def read_budget_xlsx(plan, data: bytes) -> dict:
     from ambito.planning.models import Intervention
     from ambito.planning.services import parse_amount
 
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRejected([RowError(0, _("The file is not an Excel workbook (.xlsx)."))]) from None
-    errors: list[RowError] = []
+    table = read_table(data, kind="xlsx", max_rows=MAX_ROWS)  # refuses a file too large, or not a workbook
+    errors = table.errors
     result: dict = {}
     known_codes = set(Intervention.objects.filter(plan=plan).values_list("code", flat=True))
     with translation.override("it"):
         columns = budget_columns(plan)
         by_label = {c.label.casefold(): c for c in columns} | {c.key.casefold(): c for c in columns}
         total_label, code_label = _("Total").casefold(), _("Code")
-        for sheet in workbook.worksheets:
-            name = sheet.title.strip()
+        for sheet in table.sheets:
+            name = sheet.name.strip()
             if not name.isdigit() or int(name) not in plan.years:
                 errors.append(RowError(0, _("Sheet “%(sheet)s” is not a year of the triennium %(start)s–%(end)s.")
                                        % {"sheet": name, "start": plan.start_year, "end": plan.end_year}))
                 continue
             year = int(name)
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None) or ()
+            header = sheet.header or ()
             mapping: dict[int, object] = {}
             for index, label in enumerate(header[2:], start=2):
                 text = str(label or "").strip()
@@ -83,14 +70,13 @@ def read_budget_xlsx(plan, data: bytes) -> dict:
                     continue
                 column = by_label.get(text.casefold())
                 if column is None:
-                    errors.append(RowError(1, _("unknown funding source “%(source)s”.") % {"source": text},
+                    errors.append(RowError(sheet.header_row, _("unknown funding source “%(source)s”.") % {"source": text},
                                            field=name))
                 else:
                     mapping[index] = column
             year_rows: dict = {}
-            for number, values in enumerate(rows, start=2):
-                if not values or all(v in (None, "") for v in values):
-                    continue
+            for row in sheet.rows:  # blank rows are left out by the reader
+                number, values = row.number, row.cells
                 code = str(values[0] or "").strip().upper()
                 if not code:
                     errors.append(RowError(number, _("the intervention code is missing."), field=name))

@@ -4,7 +4,7 @@ and the record of processing activities. Thin: parse, call one service or select
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
 from ambito.core.forms import add_service_errors
+from ambito.core.tabular import download_response
 from ambito.privacy import rules, selectors, services
 from ambito.privacy.documents import render_json, render_pdf
 from ambito.privacy.forms import DecisionForm, ExportForm, LiftRestrictionForm, PrivacyRequestForm
@@ -128,11 +129,7 @@ def record_of_processing(request, fmt="html"):
         raise PermissionDenied
     record = selectors.record_of_processing(actor=request.user)
     if fmt == "json":
-        response = HttpResponse(render_json(record), content_type="application/json")
-        response["Content-Disposition"] = 'attachment; filename="registro-trattamenti.json"'
-        return response
+        return download_response(render_json(record), filename="registro-trattamenti.json")
     if fmt == "pdf":
-        response = HttpResponse(render_pdf("privacy/ropa_pdf.html", {"r": record}), content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="registro-trattamenti.pdf"'
-        return response
+        return download_response(render_pdf("privacy/ropa_pdf.html", {"r": record}), filename="registro-trattamenti.pdf")
     return render(request, "privacy/ropa.html", {"r": record})

@@ -1,7 +1,5 @@
 """Writes of the territory app: Comuni from the official ISTAT list and ISTAT population files."""
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -10,10 +8,13 @@ from functools import lru_cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ambito.core.imports import ImportRejected, RowError, read_text
+from ambito.core.imports import ImportRejected, RowError
+from ambito.core.tabular import read_table
 from ambito.territory.models import OPEN_AGE, Ambito, Comune, PopulationImport, PopulationRecord
 
 TOTAL_AGE = 999  # ISTAT's total row for a Comune
+# 102 rows a Comune (ages 0-100 and the total): a file of a large province (Torino, 312 Comuni) fits.
+POPULATION_MAX_ROWS = 40_000
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +94,11 @@ def _parse_age(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _is_header(cells: list[str]) -> bool:
+    names = [_normalise(cell) for cell in cells]
+    return "eta" in names or any("codice comune" in name for name in names)
+
+
 @dataclass(frozen=True)
 class ParsedPopulation:
     year: int
@@ -111,24 +117,10 @@ def population_import(*, data: bytes, source_name: str, year: int | None = None)
 
 def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulation:
     """Validate a population file without touching the database; raises ImportRejected with every bad row."""
-    try:
-        text = read_text(data)
-    except UnicodeDecodeError:
-        raise ImportRejected([RowError(0, _("The file is not a text (CSV) file."))]) from None
-    if "\x00" in text:  # a binary file, and PostgreSQL text cannot hold NUL
-        raise ImportRejected([RowError(0, _("The file is not a text (CSV) file."))])
-    lines = text.splitlines()
-    errors: list[RowError] = []
-    header_index = None
-    title = ""
-    for index, line in enumerate(lines[:20]):
-        normalised = _normalise(line)
-        if "codice comune" in normalised or ("eta" in normalised.split(";") or "eta" in normalised.split(",")):
-            header_index = index
-            break
-        if line.strip() and not title:
-            title = line.strip().strip('"')
-    if header_index is None:
+    table = read_table(data, kind="csv", find_header=_is_header, max_rows=POPULATION_MAX_ROWS)
+    sheet, errors = table.sheet, table.errors
+    title = next((line.strip('"') for line in sheet.preamble if line), "")
+    if sheet.header is None:
         raise ImportRejected([RowError(0, _("No header row found: expected columns such as 'Codice comune', "
                                             "'Età', 'Totale maschi', 'Totale femmine'."))])
     if year is None:
@@ -137,13 +129,7 @@ def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulatio
             year = int(match.group(1))
     if year is None:
         errors.append(RowError(0, _("The reference year is not in the title line; give it explicitly.")))
-    header_line = lines[header_index]
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    try:
-        reader = iter(list(csv.reader(io.StringIO("\n".join(lines[header_index:])), delimiter=delimiter)))
-    except csv.Error:  # e.g. a field past the csv module's size limit
-        raise ImportRejected([RowError(0, _("The file is not a text (CSV) file."))]) from None
-    header = next(reader)
+    header = sheet.header
     columns: dict[str, int] = {}
     for position, name in enumerate(header):
         normalised = _normalise(name)
@@ -153,7 +139,7 @@ def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulatio
     missing = [key for key in REQUIRED if key not in columns]
     if missing:
         raise ImportRejected(
-            [RowError(header_index + 1, _("Missing column(s): %(cols)s.") % {"cols": ", ".join(REQUIRED[k] for k in missing)})]
+            [RowError(sheet.header_row, _("Missing column(s): %(cols)s.") % {"cols": ", ".join(REQUIRED[k] for k in missing)})]
         )
 
     official = _official_comuni()
@@ -161,9 +147,8 @@ def population_parse(*, data: bytes, year: int | None = None) -> ParsedPopulatio
     totals: dict[str, tuple[int, int, int]] = {}
     first_line: dict[tuple[str, int], int] = {}
     bad_codes: set[str] = set()  # Comuni with a bad row: their completeness checks would only repeat it
-    for offset, row in enumerate(reader, start=header_index + 2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for record in sheet.rows:  # blank lines are left out by the reader
+        offset, row = record.number, record.cells
         if len(row) < len(header):
             errors.append(RowError(offset, _("Expected %(n)s columns, found %(m)s.") % {"n": len(header), "m": len(row)}))
             continue

@@ -1,8 +1,6 @@
 """Deliveries (*prestazioni erogate*): form, bulk and CSV import."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -23,7 +21,8 @@ from ambito.care.models import (
     ReferralStatus,
 )
 from ambito.care.services.referrals import _referral_move
-from ambito.core.imports import ImportRejected, RowError, read_text
+from ambito.core.imports import ImportRejected, RowError
+from ambito.core.tabular import read_table
 
 # --- Deliveries --------------------------------------------------------------------------------------------
 
@@ -194,6 +193,8 @@ def delivery_bulk_create(*, actor, referral: Referral, rows: list[dict],
 
 CSV_COLUMNS = ["referral", "date", "start", "end", "hours", "type", "operator", "operator_code", "quantity",
                "amount", "notes"]
+# A month of a large provider's deliveries (hundreds of persons, a few visits a week each) is a few thousand.
+CSV_MAX_ROWS = 20_000
 
 
 def _parse_date(value, row, errors):
@@ -221,27 +222,11 @@ def delivery_import_csv(*, actor, data: bytes) -> list[Delivery]:
     """Import deliveries from a provider's own system (CSV, ``;`` or ``,`` separated, header
     ``referral;date;start;end;hours;type;operator;operator_code;quantity;amount;notes``), all or nothing.
     Every row must be on a referral sent to an organisation the actor works for."""
-    errors: list[RowError] = []
-    try:
-        text = read_text(data)
-    except UnicodeDecodeError:
-        raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))]) from None
-    if "\x00" in text:  # a binary file, and PostgreSQL text cannot hold NUL
-        raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))])
-    dialect = ";" if text.splitlines()[0:1] and text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") \
-        else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=dialect)
-    try:
-        fieldnames = reader.fieldnames or []
-        # Values past the header's columns (DictReader keys them None, as a list) carry no column: not read.
-        rows = [({k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}, reader.line_num)
-                for raw in reader]
-    except csv.Error:  # e.g. a stray carriage return, or a field past the csv module's size limit
-        raise ImportRejected([RowError(0, _("the file is not a text (CSV) file"))]) from None
-    header = [h.strip().lower() for h in fieldnames]
-    missing = [c for c in ("referral", "date", "type", "operator") if c not in header]
-    if missing:
-        raise ImportRejected([RowError(0, _("missing columns: %(cols)s") % {"cols": ", ".join(missing)})])
+    table = read_table(data, kind="csv", header_key=lambda name: name.strip().lower(),
+                       required_columns=("referral", "date", "type", "operator"), max_rows=CSV_MAX_ROWS)
+    errors = table.errors
+    # Values past the header's columns carry no column: not read.
+    rows = [({k: (v or "").strip() for k, v in row.values.items()}, row.number) for row in table.sheet.rows]
     if not rows:
         raise ImportRejected([RowError(0, _("the file has no rows"))])
     referral_ids = {r["referral"] for r, _n in rows if r["referral"].isascii() and r["referral"].isdigit()}

@@ -1,14 +1,19 @@
-"""The HSDS tabular data package: one CSV per resource, linked by ids, both ways."""
+"""The HSDS tabular data package: one CSV per resource, linked by ids, both ways.
 
-import csv
-import io
+The CSV files are read and written by ``ambito.core.tabular`` like every table, with one difference: they are
+written without the formula neutralisation of spreadsheet downloads. A data package is data interchange
+(Open Referral), read back by programs, not opened as a spreadsheet, and its values must come back exactly: a
+``'`` in front of ``+39 039 …`` (a phone number), ``-`` or ``=`` would change the data of every round trip.
+"""
+
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from ambito.core.imports import ImportRejected, RowError, read_text
+from ambito.core.imports import ImportRejected, RowError
+from ambito.core.tabular import decode_text, read_table, write_csv
 from ambito.network.hsds.schema import datapackage
 
 # --- Tabular data package --------------------------------------------------------------------------------
@@ -22,6 +27,9 @@ ARRAY_RESOURCES = {
     "organization_identifiers": "organization_identifier", "programs": "program", "metadata": "metadata",
 }
 RESOURCE_KEYS = {resource: key for key, resource in ARRAY_RESOURCES.items()}
+# A package is read from disk by an administrator's command, not uploaded: wider caps than an upload's.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_FILE_ROWS = 500_000
 # Nested single objects, referenced by ``<key>_id``.
 OBJECT_RESOURCES = {"organization": "organization", "location": "location", "taxonomy_term": "taxonomy_term"}
 # Which link column ties a child row to its parent, most specific first.
@@ -76,12 +84,8 @@ def export_tables(documents: list[dict]) -> dict[str, str]:
         rows = [tables[name][key] for key in sorted(tables[name], key=str)]
         extra_columns = sorted({c for row in rows for c in row} - set(official))
         columns = official + extra_columns
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
-        files[resource["path"]] = buffer.getvalue()
+        files[resource["path"]] = write_csv(([_cell(row.get(c)) for c in columns] for row in rows), columns,
+                                            delimiter=",", lineterminator="\n", neutralise=False)
         described = json.loads(json.dumps(resource))
         described["schema"]["fields"] += [
             {"name": c, "type": "string", "description": "Ambito extension or field kept from the source system."}
@@ -117,7 +121,7 @@ def read_tables(folder: Path) -> list[dict]:
     resources = _resources()
     paths = {name: r["path"] for name, r in resources.items()}
     if descriptor_path.exists():
-        for resource in json.loads(read_text(descriptor_path.read_bytes())).get("resources", []):
+        for resource in json.loads(decode_text(descriptor_path.read_bytes())).get("resources", []):
             if resource.get("name") in resources and resource.get("path"):
                 paths[resource["name"]] = resource["path"]
     types = {name: {f["name"]: f.get("type") for f in r["schema"]["fields"]} for name, r in resources.items()}
@@ -126,10 +130,10 @@ def read_tables(folder: Path) -> list[dict]:
         file = folder / path
         if not file.exists():
             continue
-        reader = csv.DictReader(io.StringIO(read_text(file.read_bytes())))
-        rows[name] = [
-            {k: _typed(v or "", types[name].get(k)) for k, v in row.items() if k is not None} for row in reader
-        ]
+        table = read_table(file.read_bytes(), kind="csv", delimiter=",", header_key=str,
+                           max_bytes=MAX_FILE_BYTES, max_rows=MAX_FILE_ROWS)
+        rows[name] = [{k: _typed(v or "", types[name].get(k)) for k, v in row.values.items()}
+                      for row in table.sheet.rows]
         for row in rows[name]:
             for key in [k for k, v in row.items() if v is None]:
                 del row[key]
@@ -170,7 +174,7 @@ def read_documents(path: Path) -> list[dict]:
     package folder."""
     if path.is_dir():
         return read_tables(path)
-    data = json.loads(read_text(path.read_bytes()))
+    data = json.loads(decode_text(path.read_bytes()))
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         return data["contents"]
     if isinstance(data, dict):
