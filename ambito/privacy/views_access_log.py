@@ -2,12 +2,9 @@
 person's case team, and the whole log of their Ambiti for the DPO. Reading the log is itself logged (purpose
 ``audit``)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,6 +12,7 @@ from django.utils.translation import gettext
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction, AccessPurpose
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.core.tabular import csv_stream, download_response
 from ambito.privacy import rules, selectors
 from ambito.privacy.forms import AccessLogFilterForm, AccessLogListFilterForm
 
@@ -42,28 +40,16 @@ def person_access_log(request, pk):
     return render(request, "privacy/access_log_person.html", {"person": person, "form": form, "page": page})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def access_log_csv_rows(entries):
     yield [gettext("When"), gettext("User"), gettext("Name"), gettext("Organisation"), gettext("Role"),
            gettext("Action"), gettext("Purpose"), gettext("Detail"), gettext("Record type"), gettext("Record id"),
            gettext("Person")]
     for entry in entries.iterator(chunk_size=2000):
-        yield [_csv_cell(value) for value in (
-            timezone.localtime(entry.at).isoformat(timespec="seconds"),
-            entry.user.username if entry.user else "", entry.user.get_full_name() if entry.user else "",
-            entry.organisation.name if entry.organisation else "", entry.get_role_display(),
-            entry.get_action_display(), entry.get_purpose_code_display(), entry.purpose,
-            entry.content_type.name, entry.object_id, entry.person_ref)]
+        yield [timezone.localtime(entry.at).isoformat(timespec="seconds"),
+               entry.user.username if entry.user else "", entry.user.get_full_name() if entry.user else "",
+               entry.organisation.name if entry.organisation else "", entry.get_role_display(),
+               entry.get_action_display(), entry.get_purpose_code_display(), entry.purpose,
+               entry.content_type.name, entry.object_id, entry.person_ref]
 
 
 @login_required
@@ -74,11 +60,9 @@ def person_access_log_csv(request, pk):
     entries = selectors.person_access_log(person=person, filters=form.filters() if form.is_bound else {})
     access_log_record(actor=request.user, record=person, action=AccessAction.EXPORT, purpose=AccessPurpose.AUDIT,
                       detail="access log of the person (CSV)")
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in access_log_csv_rows(entries)),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="registro-accessi-{person.pseudonym}.csv"'
-    return response
+    # Names typed by users (organisations, persons) go through the writer's formula neutralisation.
+    return download_response(csv_stream(access_log_csv_rows(entries), delimiter=","),
+                             filename=f"registro-accessi-{person.pseudonym}.csv")
 
 
 @login_required
