@@ -5,7 +5,6 @@ without JavaScript; HTMX swaps the referral card after an answer."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from ambito.core.charts import chart
 from ambito.core.concurrency import StaleEditError
 from ambito.core.forms import add_service_errors, add_stale_error, call_service
 from ambito.core.imports import ImportRejected
+from ambito.core.tabular import download_response
 
 # --- The social worker's side ------------------------------------------------------------------------------
 
@@ -218,8 +218,8 @@ def attachment_download(request, pk):
                           purpose="attachment download refused")
         raise PermissionDenied
     access_log_record(actor=request.user, record=attachment, action=AccessAction.READ, purpose="attachment download")
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return download_response(attachment.file.open("rb"), filename=attachment.original_name,
+                             content_type=attachment.content_type)
 
 
 @login_required

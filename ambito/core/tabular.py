@@ -561,6 +561,10 @@ CONTENT_TYPES = {
     "zip": "application/zip",
     "json": "application/json",
     "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "txt": "text/plain; charset=utf-8",
 }
 
 
@@ -575,14 +579,14 @@ def safe_filename(name: str, default: str = "download") -> str:
     return text or default
 
 
-def download_response(content, *, filename: str, kind: str | None = None):
+def download_response(content, *, filename: str, kind: str | None = None, content_type: str | None = None):
     """The answer that downloads a file: ``content`` is bytes or text (``HttpResponse``), a binary file
-    (``FileResponse``) or an iterable of chunks (``StreamingHttpResponse``). It sets the content type (from
-    ``kind``, else the file name's extension), ``Content-Disposition: attachment`` with a safe file name, and
-    ``Cache-Control: no-store``: exports may hold person data."""
+    (``FileResponse``) or an iterable of chunks (``StreamingHttpResponse``). It sets the content type (given, or
+    from ``kind``, else from the file name's extension), ``Content-Disposition: attachment`` with a safe file
+    name, and ``Cache-Control: no-store``: exports and attachments may hold person data."""
     name = safe_filename(filename)
     kind = (kind or PurePath(name).suffix.lstrip(".")).lower()
-    content_type = CONTENT_TYPES.get(kind, "application/octet-stream")
+    content_type = content_type or CONTENT_TYPES.get(kind, "application/octet-stream")
     if hasattr(content, "read"):
         response = FileResponse(content, as_attachment=True, filename=name, content_type=content_type)
     elif isinstance(content, bytes | str):

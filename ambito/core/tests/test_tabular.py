@@ -305,6 +305,8 @@ def test_every_download_carries_the_same_headers(tmp_path):
         "zip": tabular.download_response(iter([b"PK"]), filename="pacchetto.zip"),
         "pdf": tabular.download_response(path.open("rb"), filename="relazione.pdf"),
         "bin": tabular.download_response(b"?", filename="strano"),
+        "jpg": tabular.download_response(b"\xff\xd8\xff", filename="Foto del referto.JPG"),
+        "attachment": tabular.download_response(b"%PDF-", filename="verbale.pdf", content_type="application/pdf"),
     }
     for kind, response in answers.items():
         assert response["Cache-Control"] == "no-store"
@@ -314,4 +316,7 @@ def test_every_download_carries_the_same_headers(tmp_path):
     assert answers["xlsx"]["Content-Type"] == tabular.CONTENT_TYPES["xlsx"]
     assert answers["zip"].streaming and answers["pdf"]["Content-Type"] == "application/pdf"
     assert answers["bin"]["Content-Type"] == "application/octet-stream"
+    assert answers["jpg"]["Content-Type"] == "image/jpeg"
+    assert answers["jpg"]["Content-Disposition"] == 'attachment; filename="Foto-del-referto.JPG"'
+    assert answers["attachment"]["Content-Type"] == "application/pdf"
     answers["pdf"].close()
