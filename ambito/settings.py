@@ -4,6 +4,7 @@ Defaults are for a local checkout only (SQLite under var/, DEBUG on); production
 SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime
 import ipaddress
 import os
 import sys
@@ -76,7 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens stored as hashes (django-rest-knox)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -280,7 +281,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "ambito.api.pagination.StandardPagination",
@@ -291,6 +292,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "ambito.api.exceptions.exception_handler",
 }
+# API tokens (POST /api/v1/token/): only a hash is stored; each token expires after API_TOKEN_TTL_HOURS.
+REST_KNOX = {"TOKEN_TTL": datetime.timedelta(hours=envint("API_TOKEN_TTL_HOURS", 10))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ambito API",
     "DESCRIPTION": "REST API of Ambito: territory, network, Piano di Zona, PUA access, care and monitoring.",

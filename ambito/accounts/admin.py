@@ -1,13 +1,40 @@
-from auditlog.registry import auditlog
-from django.contrib import admin
+"""Organisations and memberships for the administrator role. The access log is not here: it is person-level
+(the DPO reads it through the audited access-log pages); see ``admin_policy``."""
 
-from ambito.accounts.models import AccessLog, Membership, Organisation
+from auditlog.registry import auditlog
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ambito.accounts.models import Membership, Organisation
+
+
+class MembershipForm(forms.ModelForm):
+    """An administrator does not grant or change their own memberships (and so their own access): another
+    administrator does, or the emergency superuser."""
+
+    actor = None  # set per request by the admin
+
+    def clean(self):
+        cleaned = super().clean()
+        actor = self.actor
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        if actor is not None and not actor.is_superuser and user is not None and user.pk == actor.pk:
+            raise ValidationError(_("You cannot change your own memberships: another administrator must."))
+        return cleaned
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.actor = request.user
+        return formset
 
 
 @admin.register(Organisation)
@@ -23,33 +50,17 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "organisation", "role", "active"]
     list_filter = ["role", "active", "organisation__kind"]
     search_fields = ["user__username", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Read-only for everyone, superusers included: the access log is evidence and is never edited. Rows
-    leave only through the retention purge (``manage.py purge_access_log``)."""
-
-    list_display = ["at", "user", "organisation", "role", "action", "purpose_code", "content_type", "object_id",
-                    "person_id", "person_ref", "purpose"]
-    list_filter = ["action", "purpose_code", "role", "content_type"]
-    search_fields = ["person_ref", "user__username", "object_id"]
-    date_hierarchy = "at"
-    list_select_related = ["user", "organisation", "content_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        return form
 
 
 auditlog.register(Organisation)

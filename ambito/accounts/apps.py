@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisations and accounts")
 
     def ready(self):
-        from ambito.accounts import twofactor  # noqa: F401 - connects the sign-in receiver of two-factor
+        from ambito.accounts import admin_policy, twofactor  # noqa: F401 - twofactor connects its sign-in receiver
+
+        # The admin modules are loaded by now (django.contrib.admin is the first installed app).
+        admin_policy.apply()

@@ -24,7 +24,8 @@ PEOPLE = [
     ("gp", "Dott.ssa Anna", "Galli", Role.GP, "asst", "Sends requests, sees their outcome."),
     ("ets.operator", "Luca", "Moretti", Role.PROVIDER_OPERATOR, "coop_ponte", "Referrals to the cooperative."),
     ("observer", "Elena", "Conti", Role.REGIONAL_OBSERVER, "region", "Aggregates and reports only."),
-    ("admin", "Admin", "Ambito", Role.ADMINISTRATOR, "udp", "Django admin at /admin/."),
+    ("admin", "Admin", "Ambito", Role.ADMINISTRATOR, "udp",
+     "Accounts, organisations and reference data at /admin/ (no person data)."),
     ("dpo", "Francesca", "Marino", Role.DATA_PROTECTION_OFFICER, "udp",
      "Who accessed a record, GDPR requests, record of processing."),
 ]
@@ -59,12 +60,15 @@ def load(ctx):
     for username, first, last, role, org_key, hint in PEOPLE:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.example",
-                      "is_staff": role == Role.ADMINISTRATOR, "is_superuser": role == Role.ADMINISTRATOR},
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.example"},
         )
+        # The administrator is staff (it uses the Django admin for accounts and reference data) but never a
+        # superuser: superusers are for emergencies only (manage.py emergency_superuser). Set on every load,
+        # so a demo database made when the demo administrator was a superuser is brought into line.
+        user.is_staff, user.is_superuser = role == Role.ADMINISTRATOR, False
         if created:
             user.password = password
-            user.save(update_fields=["password"])
+        user.save(update_fields=["password", "is_staff", "is_superuser"] if created else ["is_staff", "is_superuser"])
         Membership.objects.get_or_create(user=user, organisation=ctx.organisations[org_key], role=role)
         ctx.users[username] = user
         ctx.accounts.append((username, str(role.label), ctx.organisations[org_key].name, hint))

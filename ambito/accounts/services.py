@@ -202,6 +202,41 @@ def membership_grant(*, user, organisation: Organisation, role: str) -> Membersh
     return membership
 
 
+def job_download_logged(*, purpose: str, audit_record=None):
+    """The ``on_download`` of a background job kind whose file holds person-level data
+    (``core.jobs.job_handler(kind, on_download=...)``): every download of the file writes an access-log row,
+    action ``export`` with ``purpose``, against ``audit_record(job)`` (the person a file is about) or the job."""
+
+    def record(*, actor, job):
+        target = (audit_record(job) if audit_record is not None else None) or job
+        access_log_record(actor=actor, record=target, action=AccessAction.EXPORT, purpose=purpose,
+                          detail=f"Download of {job.result_name} (job {job.pk}, {job.kind})")
+
+    return record
+
+
+# --- API tokens --------------------------------------------------------------------------------------------
+
+def api_token_issue(*, user) -> tuple[str, datetime.datetime | None]:
+    """A new API token for ``user`` and when it expires. Only a hash of it is stored (django-rest-knox, with a
+    short prefix to find it), so the key is returned here once and can be read nowhere afterwards. The user's
+    expired tokens are removed."""
+    from knox.models import get_token_model
+
+    tokens = get_token_model().objects
+    tokens.filter(user=user, expiry__lt=timezone.now()).delete()
+    instance, key = tokens.create(user=user)
+    return key, instance.expiry
+
+
+def api_tokens_revoke(*, user) -> int:
+    """Revoke every API token of ``user`` (e.g. when two-factor sign-in is enrolled); how many there were."""
+    from knox.models import get_token_model
+
+    deleted, _by_model = get_token_model().objects.filter(user=user).delete()
+    return deleted
+
+
 # --- Retention ---------------------------------------------------------------------------------------------
 
 # The Garante's measure on system administrators (provvedimento 27 novembre 2008) asks for access logs kept

@@ -33,9 +33,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from ambito.accounts.selectors import scope_for
+from ambito.accounts.services import api_tokens_revoke
 
 logger = logging.getLogger("ambito.security")
 
@@ -238,7 +238,7 @@ def enrolment_confirm(request, code: str) -> TOTPDevice:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     # An API token issued before enrolment would keep working without a code: revoke it.
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke(user=user)
     django_otp.login(request, device)
     request.session.pop(PENDING_SESSION_KEY, None)
     logger.info("two-factor enrolled for user id %s", user.pk)

@@ -9,13 +9,15 @@ An app registers a handler for a job kind in its ``jobs.py``::
 
 and starts it from a view or API view with ``core.services.job_start``. A large result is written to a
 temporary file and returned as ``JobOutput(name=..., path=tmp_path)``: it is stored in chunks, then removed.
+
+A job, its progress and its file belong to the user who asked for it. A kind whose file holds person-level
+data passes ``on_download``, a callable ``(actor=, job=)`` that writes the access-log row of every download
+(``accounts.services.job_download_logged`` makes one); a kind without it holds aggregates only.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-_handlers: dict[str, Callable] = {}
 
 
 @dataclass
@@ -27,16 +29,29 @@ class JobOutput:
     message: str = ""
 
 
-def job_handler(kind: str):
+@dataclass(frozen=True)
+class JobKind:
+    handler: Callable
+    on_download: Callable | None = None  # (actor=, job=): accounts for a download of a person-level file
+
+
+_kinds: dict[str, JobKind] = {}
+
+
+def job_handler(kind: str, *, on_download: Callable | None = None):
     def register(function):
-        _handlers[kind] = function
+        _kinds[kind] = JobKind(function, on_download=on_download)
         return function
 
     return register
 
 
-def handler_for(kind: str) -> Callable:
+def kind_of(kind: str) -> JobKind:
     try:
-        return _handlers[kind]
+        return _kinds[kind]
     except KeyError:
         raise LookupError(f"no job handler registered for {kind!r}") from None
+
+
+def handler_for(kind: str) -> Callable:
+    return kind_of(kind).handler

@@ -20,7 +20,8 @@ class JobStatus(models.TextChoices):
 class Job(models.Model):
     """A long job (import, report, export) run by the task worker, with progress people can watch.
 
-    The same job asked again while it is queued or running is the same row (``params_key``)."""
+    It belongs to the user who asked for it (``requested_by``): only they see it and download its file. The
+    same job asked again by the same user while it is queued or running is the same row (``params_key``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=60)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ambito.core.jobs import JobOutput, handler_for
+from ambito.core.jobs import JobOutput, handler_for, kind_of
 from ambito.core.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -21,12 +21,15 @@ def _params_key(kind: str, params: dict) -> str:
 
 @transaction.atomic
 def job_start(*, kind: str, actor, params: dict, title: str) -> Job:
-    """Queue a job, or return the same job if one with these parameters is already queued or running."""
+    """Queue a job, or return the same job if the same user already asked for it with these parameters and it
+    is still queued or running. Never another user's job: a job and its file are its requester's only, and
+    what a job reads can depend on who asked (e.g. the Comuni of a SIUSS export)."""
     handler_for(kind)  # fail now, not in the worker, for an unknown kind
     key = _params_key(kind, params)
+    requester = {"requested_by": actor} if actor is not None else {"requested_by__isnull": True}
     running = (
         Job.objects.select_for_update()
-        .filter(kind=kind, params_key=key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .filter(kind=kind, params_key=key, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], **requester)
         .first()
     )
     if running is not None:
@@ -79,3 +82,19 @@ def job_run(job_id) -> Job:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def job_download_record(*, actor, job: Job) -> None:
+    """Account for a download of a job's file. A kind whose file holds person-level data registered
+    ``on_download``, which writes the access-log row; an aggregate-only file (reports, open data, plan
+    documents) holds no personal record and gets only a line in this module's log."""
+    try:
+        on_download = kind_of(job.kind).on_download
+    except LookupError:
+        on_download = None
+        logger.warning("job %s of unknown kind %s downloaded by user id %s", job.pk, job.kind,
+                       getattr(actor, "pk", None))
+    if on_download is not None:
+        on_download(actor=actor, job=job)
+    else:
+        logger.info("job %s (%s) downloaded by user id %s", job.pk, job.kind, getattr(actor, "pk", None))

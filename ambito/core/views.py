@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from ambito.core.models import Job
 from ambito.core.selectors import job_visible_to
+from ambito.core.services import job_download_record
 from ambito.core.tabular import download_response
 
 
@@ -43,4 +44,6 @@ def job_download(request, job_id):
     job = _job_for(request, job_id)
     if not job.result_file:
         raise PermissionDenied
-    return download_response(job.result_file.open("rb"), filename=job.result_name)
+    handle = job.result_file.open("rb")
+    job_download_record(actor=request.user, job=job)
+    return download_response(handle, filename=job.result_name)

@@ -155,18 +155,17 @@ def api_throughput(bench, ctx):
     import shutil
     import tempfile
 
-    from rest_framework.authtoken.models import Token
-
     from ambito.access.models import Person
+    from ambito.accounts.services import api_token_issue
     from ambito.devtools.bench import Server, wrk
 
     if shutil.which("wrk") is None:
         raise NotAvailable("wrk is not installed (make bench installs it)")
-    token, _ = Token.objects.get_or_create(user=ctx["users"]["bench.sw"])
+    token, _expiry = api_token_issue(user=ctx["users"]["bench.sw"])
     person = Person.objects.filter(residence_comune__in=ctx["sw_comuni"]).order_by("pk").first()
     with Server() as server:
         baseline = wrk(f"{server.url}/healthz")
-        reads = wrk(f"{server.url}/api/v1/requests/?page=2", token=token.key)
+        reads = wrk(f"{server.url}/api/v1/requests/?page=2", token=token)
         bench.add("GET /api/v1/requests/?page=2 throughput", reads, "req/s", baseline=baseline,
                   ratio=reads / baseline)
         body = json.dumps({"person": person.pk, "channel": "pua_desk", "need": "Richiesta di prova del benchmark",
@@ -174,7 +173,7 @@ def api_throughput(bench, ctx):
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(f'wrk.method = "POST"\nwrk.body = [[{body}]]\n'
                          'wrk.headers["Content-Type"] = "application/json"\n')
-        writes = wrk(f"{server.url}/api/v1/requests/", token=token.key, script=script.name)
+        writes = wrk(f"{server.url}/api/v1/requests/", token=token, script=script.name)
         bench.add("POST /api/v1/requests/ throughput", writes, "req/s", baseline=baseline, ratio=writes / baseline)
 
 
@@ -234,9 +233,9 @@ def load(bench, ctx):
 
     from django.conf import settings
     from django.urls import reverse
-    from rest_framework.authtoken.models import Token
 
     from ambito.access.models import AccessRequest, Person
+    from ambito.accounts.services import api_token_issue
     from ambito.care.models import Referral, ReferralStatus
     from ambito.devtools.bench import Server
     from ambito.devtools.loadtest import stats
@@ -252,7 +251,7 @@ def load(bench, ctx):
     period = _period(ctx)
     persons = list(Person.objects.filter(residence_comune__in=comuni).order_by("pk")[:30])
     running = Referral.objects.filter(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS])
-    token = {user: Token.objects.get_or_create(user=user)[0].key for user in (sw, provider, planner)}
+    token = {user: api_token_issue(user=user)[0] for user in (sw, provider, planner)}
     config = {
         "urls": {"requests": reverse("api-request-list"), "deliveries": reverse("api-delivery-list"),
                  "accept": reverse("api-referral-accept", args=[0]).replace("/0/", "/{pk}/"),

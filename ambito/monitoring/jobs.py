@@ -8,6 +8,8 @@ import zipfile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ambito.accounts.models import AccessPurpose
+from ambito.accounts.services import job_download_logged
 from ambito.core.jobs import JobOutput, job_handler
 from ambito.core.tabular import XlsxSheet, write_csv, write_xlsx
 from ambito.territory.models import Ambito
@@ -89,7 +91,8 @@ def open_data_export(job, progress):
     return JobOutput(name=f"{base}.zip", content=buffer.getvalue(), data={"rows": len(rows)})
 
 
-@job_handler("monitoring.siuss")
+# Pseudonymised person-level rows: every download of the file is written to the access log.
+@job_handler("monitoring.siuss", on_download=job_download_logged(purpose=AccessPurpose.REPORTING))
 def siuss_export(job, progress):
     """SIUSS-style CSV (PS-PSA, SINA or SINBA) written row by row to a temporary file and stored as the job's
     result without ever holding the whole file in memory."""

@@ -6,14 +6,19 @@ from django.utils.translation import gettext as _
 
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction
-from ambito.accounts.services import access_log_record
+from ambito.accounts.services import access_log_record, job_download_logged
 from ambito.core.jobs import JobOutput, job_handler
 from ambito.privacy import rules, selectors
 from ambito.privacy.documents import export_context, render_json, render_pdf
 from ambito.privacy.services import EXPORT_JOB, PURPOSE
 
 
-@job_handler(EXPORT_JOB)
+def _person_of(job):
+    """The person an art. 15 export is about: downloads of the file go to that person's access trail."""
+    return Person.objects.filter(pk=job.params.get("person_id")).first()
+
+
+@job_handler(EXPORT_JOB, on_download=job_download_logged(purpose=PURPOSE, audit_record=_person_of))
 def subject_access(job, progress):
     person = Person.objects.select_related("ambito").get(pk=job.params["person_id"])
     # The job runs later, in a worker: check again that the requester may still read the person.

@@ -166,8 +166,13 @@ def test_a_misspelt_required_role_is_a_system_check_error(settings):
 
 def test_enrolling_revokes_an_api_token_issued_before(client, demo, no_throttle):
     """A token from before enrolment would open the API without a code."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    old = Token.objects.create(user=demo.users["planner"])
+    from ambito.accounts.services import api_token_issue
+
+    key, _expiry = api_token_issue(user=demo.users["planner"])
+    assert client.get("/api/v1/comuni/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     enrol(client, "planner")
-    assert not Token.objects.filter(key=old.key).exists()
+    assert not AuthToken.objects.filter(user=demo.users["planner"]).exists()
+    client.post("/esci/")
+    assert client.get("/api/v1/comuni/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)

@@ -164,8 +164,7 @@ class FuzzRun:
 @pytest.fixture(scope="module")
 def fuzz(django_db_setup, django_db_blocker):
     """The whole demo Ambito loaded once for the module inside a transaction rolled back at the end."""
-    from rest_framework.authtoken.models import Token
-
+    from ambito.accounts.services import api_token_issue
     from ambito.core.demo import load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -173,7 +172,7 @@ def fuzz(django_db_setup, django_db_blocker):
         _records(ctx)
         app = InTransactionApp()
         schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
-        tokens = {name: Token.objects.get_or_create(user=user)[0].key for name, user in ctx.users.items()}
+        tokens = {name: api_token_issue(user=user)[0] for name, user in ctx.users.items()}
         run = FuzzRun()
         run.schema, run.app, run.tokens, run.ids = schema, app, tokens, _real_ids()
         yield run

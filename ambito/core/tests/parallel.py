@@ -18,11 +18,11 @@ THREADS = 8
 
 def api_session(live_server, user) -> requests.Session:
     """A session signed in to the API with the user's token (``Authorization: Token …``), in Italian."""
-    from rest_framework.authtoken.models import Token
+    from ambito.accounts.services import api_token_issue
 
-    token, _created = Token.objects.get_or_create(user=user)
+    key, _expiry = api_token_issue(user=user)
     session = requests.Session()
-    session.headers.update({"Authorization": f"Token {token.key}", "Accept-Language": "it"})
+    session.headers.update({"Authorization": f"Token {key}", "Accept-Language": "it"})
     session.base_url = live_server.url
     return session
 

@@ -85,6 +85,44 @@ def test_the_export_job_streams_to_a_file_and_is_logged(benefits, run_jobs, djan
     assert AccessLog.objects.filter(object_id=str(job.pk), action="export").exists()
 
 
+def test_two_users_asking_the_same_export_get_each_their_own_job_and_file(benefits, client, run_jobs,
+                                                                         django_capture_on_commit_callbacks):
+    """A social worker asking what the planning office is already exporting gets their own job (their own
+    Comuni), never the planner's job id; a download is the requester's only and is written to the access log."""
+    from django.contrib.auth import get_user_model
+
+    from ambito.accounts.models import AccessLog, Membership
+    from ambito.accounts.roles import Role
+
+    world, ref = benefits
+    planner, worker = world.users["t.planner"], world.users["t.sw"]
+    administrator = get_user_model().objects.create(username="t.admin", is_staff=True)
+    Membership.objects.create(user=administrator, organisation=world.orgs["udp"], role=Role.ADMINISTRATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        planners = services.siuss_export_start(actor=planner, ambito=world.ambito, year=2025, flow="psa")
+        workers = services.siuss_export_start(actor=worker, ambito=world.ambito, year=2025, flow="psa")
+    assert planners.pk != workers.pk
+    assert (planners.requested_by, workers.requested_by) == (planner, worker)
+    run_jobs()
+    for job, owner in ((planners, planner), (workers, worker)):
+        job.refresh_from_db()
+        assert job.status == JobStatus.DONE
+        for stranger in {planner, worker, administrator} - {owner}:
+            client.force_login(stranger)
+            assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+            assert client.get(f"/lavori/{job.pk}/").status_code == 404
+            assert client.get(f"/lavori/{job.pk}/scarica/").status_code == 404
+        client.force_login(owner)
+        before = AccessLog.objects.filter(object_id=str(job.pk), user=owner).count()
+        download = client.get(f"/lavori/{job.pk}/scarica/")
+        assert download.status_code == 200
+        assert ref.person.pseudonym in b"".join(download.streaming_content).decode()
+        entry = AccessLog.objects.filter(object_id=str(job.pk), user=owner).order_by("-pk").first()
+        assert AccessLog.objects.filter(object_id=str(job.pk), user=owner).count() == before + 1
+        assert (entry.action, entry.purpose_code) == ("export", "reporting")
+        assert job.result_name in entry.purpose
+
+
 def test_a_regional_observer_never_gets_a_siuss_file(benefits, client):
     world, _ref = benefits
     with pytest.raises(PermissionDenied):
