@@ -88,6 +88,19 @@ class PersonInput(serializers.Serializer):
     confirm_homonym = serializers.BooleanField(required=False, default=False)
 
 
+class RegistrationReceivedOutput(serializers.Serializer):
+    """The answer to a registrant who will not see the record (a GP): the same whether the person was new or
+    already known to another office, so registering is no way to learn who is a client of the social services."""
+
+    detail = serializers.ListField(child=serializers.CharField())
+    code = serializers.CharField()
+
+
+def _registration_received() -> Response:
+    return Response({"detail": [str(services.REGISTRATION_RECEIVED)], "code": "registration_received"},
+                    status=status.HTTP_202_ACCEPTED)
+
+
 class PersonUpdateInput(PersonInput):
     version = serializers.IntegerField()
 
@@ -132,14 +145,24 @@ class PersonViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelMi
     def get_queryset(self):
         return selectors.person_list(actor=self.request.user)
 
-    @extend_schema(request=PersonInput, responses={201: PersonOutput})
+    @extend_schema(request=PersonInput, responses={201: PersonOutput, 202: RegistrationReceivedOutput, 409: dict})
     def create(self, request, *args, **kwargs):
+        """Register a person. 409 when the person is already registered: named if the caller may see them,
+        otherwise not identified (a request to share the record goes to the office holding it). A caller who
+        will not see the new record (a GP) gets 202 whether or not the person was already known."""
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        person = services.person_create(actor=request.user, **data.validated_data)
+        try:
+            person = services.person_create(actor=request.user, **data.validated_data)
+        except services.PersonHeldElsewhere as refusal:
+            if not refusal.received:
+                raise
+            return _registration_received()
+        if not services.registrant_sees(request.user, person.residence_comune):
+            return _registration_received()
         return Response(PersonOutput(person).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
+    @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput, 409: dict})
     def partial_update(self, request, *args, **kwargs):
         person = self.get_object()
         if not access_rules.can_edit_person(request.user, person):  # a GP reads, never edits
@@ -416,7 +439,7 @@ class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         return selectors.waiting_list_list(actor=self.request.user)
 
-    @extend_schema(request=EntryInput, responses={200: EntryOutput(many=True), 201: EntryOutput})
+    @extend_schema(request=EntryInput, responses={200: EntryOutput(many=True), 201: EntryOutput, 409: dict})
     @action(detail=True, methods=["get", "post"])
     def entries(self, request, pk=None):
         waiting_list = self.get_object()

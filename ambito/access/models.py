@@ -90,6 +90,42 @@ class Person(VersionedModel):
         return f"{self.first_name} {self.last_name}"
 
 
+class ShareStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Shared")
+    DECLINED = "declined", _("Declined")
+
+
+class PersonShareRequest(models.Model):
+    """Someone outside a person's scope tried to register them (same codice fiscale, or same names and birth
+    date): they were not told the record exists; the case team holding it sees this request in its work queue
+    and shares the record with the requester's organisation (``services.person_share``) or declines."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="share_requests",
+                               verbose_name=_("person"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("for the organisation"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=ShareStatus.choices, default=ShareStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to share a person")
+        verbose_name_plural = _("requests to share a person")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation"], condition=models.Q(status="pending"),
+                                    name="personsharerequest_one_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.pseudonym} → {self.organisation_id}"
+
+
 class ConsentKind(models.TextChoices):
     INFORMATION_NOTICE = "information_notice", _("Information notice given (GDPR art. 13)")
     CARE_PROCESSING = "care_processing", _("Processing for social and socio-health care")

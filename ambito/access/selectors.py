@@ -12,6 +12,7 @@ from ambito.access.models import (
     AssessmentStatus,
     EntryStatus,
     Person,
+    PersonShareRequest,
     RequestStatus,
     RequestStatusChange,
     ScaleScore,
@@ -163,6 +164,9 @@ def work_queue(*, actor, comune_id=None, now=None) -> dict:
         late |= Q(waiting_list_id=list_id,
                   entered_at__lte=now - datetime.timedelta(days=max(target - WAIT_WARNING_DAYS, 0)))
     entries = entries.filter(late)
+    shares = share_requests_pending(actor=actor)
+    if comune_id:
+        shares = shares.filter(person__residence_comune_id=comune_id)
     return {
         "requests": list(requests.select_related("person", "comune").order_by("-urgency", "received_at")
                          [:WORK_QUEUE_LIMIT]),
@@ -173,5 +177,14 @@ def work_queue(*, actor, comune_id=None, now=None) -> dict:
         "entries": list(entries.select_related("person", "waiting_list__service").order_by("entered_at")
                         [:WORK_QUEUE_LIMIT]),
         "entries_count": entries.count(),
+        "share_requests": (share_requests := list(shares[:WORK_QUEUE_LIMIT])),
+        "share_requests_count": len(share_requests) if len(share_requests) < WORK_QUEUE_LIMIT else shares.count(),
         "now": now,
     }
+
+
+def share_requests_pending(*, actor) -> QuerySet:
+    """Requests to share a person the actor's case team holds (it may edit the person), oldest first."""
+    return PersonShareRequest.objects.filter(access_rules.person_editable_q(actor, prefix="person__"),
+                                             status="pending").select_related(
+        "person", "requested_by", "organisation").order_by("created_at", "id")

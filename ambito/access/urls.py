@@ -10,6 +10,7 @@ urlpatterns = [
     path("pua/iscrizioni/<int:pk>/rimuovi/", views.waiting_list_entry_remove, name="access-entry-remove"),
     path("pua/persone/cerca/", views.person_search, name="access-person-search"),
     path("pua/persone/nuova/", views.person_create, name="access-person-create"),
+    path("pua/condivisioni/<int:pk>/", views.share_request_answer, name="access-share-request-answer"),
     path("pua/persone/<str:pseudonym>/", views.person_detail, name="access-person"),
     path("pua/persone/<str:pseudonym>/consensi/", views.person_consent, name="access-person-consent"),
     path("pua/persone/<str:pseudonym>/domanda/", views.request_create, name="access-request-create"),

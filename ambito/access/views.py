@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from ambito.access import forms, selectors, services
 from ambito.access import rules as access_rules
-from ambito.access.models import TRANSITIONS, ConsentKind, RequestStatus, Scale
+from ambito.access.models import TRANSITIONS, ConsentKind, Person, RequestStatus, Scale
 from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.core.concurrency import CONFLICT_MESSAGE
 from ambito.core.forms import add_service_errors, call_service
 from ambito.network.models import Service
 
@@ -45,7 +47,7 @@ def work_queue(request):
         comune_id = None
     queue = selectors.work_queue(actor=request.user, comune_id=comune_id)
     persons = [r.person for r in queue["requests"]] + [a.person for a in queue["assessments"]] + [
-        e.person for e in queue["entries"]]
+        e.person for e in queue["entries"]] + [s.person for s in queue["share_requests"]]
     access_log_records(actor=request.user, records=persons, action=AccessAction.LIST, purpose="work queue")
     context = {"queue": queue, "comuni": comuni, "comune_id": comune_id}
     template = "access/work_queue.html#queue" if request.htmx else "access/work_queue.html"
@@ -130,26 +132,78 @@ def person_consent(request, pseudonym):
 # --- The intake journey: register, request, triage, UVM, waiting list ----------------------------------------
 
 
+DUPLICATE_CODES = {"duplicate_fiscal_code", "possible_duplicate"}
+
+
+def _error_codes(error: ValidationError) -> set:
+    errors = [e for field in error.error_dict.values() for e in field] if hasattr(error, "error_dict") \
+        else error.error_list
+    return {e.code for e in errors}
+
+
+def _visible_duplicates(actor, data) -> list:
+    """The already registered persons the actor may open, for links under a duplicate warning."""
+    duplicates = services.person_duplicates(fiscal_code=data.get("fiscal_code") or "", first_name=data["first_name"],
+                                            last_name=data["last_name"], birth_date=data["birth_date"])
+    return list(Person.objects.filter(access_rules.person_q(actor), pk__in=duplicates.values("pk")).order_by("id")[:3])
+
+
+def _registration_received(request):
+    """What a registrant who will not see the record (a GP) is told, whether the person was new or already
+    held by another office: the same message on the same empty form, so registering reveals nobody."""
+    messages.success(request, services.REGISTRATION_RECEIVED)
+    return redirect("access-person-create")
+
+
 @login_required
 def person_create(request):
-    """Register a person at the PUA (*anagrafica*); the codice fiscale is checked on save."""
+    """Register a person at the PUA (*anagrafica*); the codice fiscale is checked on save. A duplicate the user
+    may open is named, with a link; one they may not see is not (the office holding it is asked to share it)."""
     if not access_rules.can_register_person(request.user):
         raise PermissionDenied
     comuni = comune_list(actor=request.user).order_by("name")
     form = forms.PersonForm(request.POST or None, comuni=comuni)
+    duplicates, status = [], 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         notice = data.pop("information_notice")
         try:
             person = services.person_create(actor=request.user, **data)
+        except services.PersonHeldElsewhere as refusal:
+            if refusal.received:
+                return _registration_received(request)
+            add_service_errors(form, refusal)
         except ValidationError as error:
             add_service_errors(form, error)
+            if _error_codes(error) & DUPLICATE_CODES:
+                duplicates = _visible_duplicates(request.user, data)
+        except IntegrityError:  # the database refused what the checks let through: a form error, not a 500
+            form.add_error(None, CONFLICT_MESSAGE)
+            status = 409
         else:
+            if not services.registrant_sees(request.user, person.residence_comune):
+                return _registration_received(request)
             if notice:
                 services.consent_record(actor=request.user, person=person, kind=ConsentKind.INFORMATION_NOTICE)
             messages.success(request, _("Person registered: %(pseudonym)s.") % {"pseudonym": person.pseudonym})
             return redirect("access-person", pseudonym=person.pseudonym)
-    return render(request, "access/person_form.html", {"form": form})
+    return render(request, "access/person_form.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+@login_required
+@require_POST
+def share_request_answer(request, pk):
+    """The holder's answer to a request to share a person (from the work queue): share, or decline."""
+    share_request = _or_404(selectors.share_requests_pending(actor=request.user).filter(pk=pk).first())
+    accept = request.POST.get("answer") == "share"
+    try:
+        services.person_share_request_decide(actor=request.user, share_request=share_request, accept=accept)
+    except ValidationError as error:
+        add_service_errors(request, error)
+    else:
+        messages.success(request, _("Record shared with %(organisation)s.") % {
+            "organisation": share_request.organisation.name} if accept else _("Request to share declined."))
+    return redirect("access-work-queue")
 
 
 @login_required
@@ -333,6 +387,8 @@ def assessment_enlist(request, pk):
             return redirect("access-waiting-list", pk=entry.waiting_list_id)
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(form, error)
+        except IntegrityError:  # the database refused what the checks let through: a form error, not a 500
+            form.add_error(None, CONFLICT_MESSAGE)
     return render(request, "access/assessment.html",
                   _assessment_context(request, assessment, entry_form=form), status=400)
 

@@ -160,6 +160,11 @@ SOURCES: tuple[PersonDataSource, ...] = (
         "access.Person_shared_with", "person", erasure=Erasure.DELETE,
         purpose=_("Sharing a person with another organisation that works on the case"),
         legal_basis=BASIS_PUBLIC_TASK, recipients=(TO_CASE_TEAM,), retention=KEEP_WHILE_NEEDED, hidden_fields=()),
+    # A request to share (someone outside the person's scope typed their data): who asked, for which office.
+    PersonDataSource(
+        "access.PersonShareRequest", "person", erasure=Erasure.DELETE,
+        purpose=_("Sharing a person with another organisation that works on the case"),
+        legal_basis=BASIS_PUBLIC_TASK, recipients=(TO_CASE_TEAM,), retention=KEEP_WHILE_NEEDED),
     PersonDataSource(
         "access.Consent", "person", purpose=_("Information notices and consents (GDPR art. 13, 7)"),
         legal_basis=BASIS_ACCOUNTABILITY, recipients=(TO_CASE_TEAM, TO_DPO), retention=KEEP_ACCOUNTABILITY,

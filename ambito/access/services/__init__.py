@@ -14,12 +14,17 @@ from ambito.access.services.fiscal_code import (  # noqa: F401
     fiscal_code_check,
 )
 from ambito.access.services.persons import (  # noqa: F401
+    HELD_ELSEWHERE,
     PERSON_FIELDS,
+    REGISTRATION_RECEIVED,
+    PersonHeldElsewhere,
     consent_record,
     person_create,
     person_duplicates,
     person_share,
+    person_share_request_decide,
     person_update,
+    registrant_sees,
 )
 from ambito.access.services.requests import (  # noqa: F401
     TIMESTAMP_FIELD,

@@ -106,6 +106,9 @@ def waiting_list_entry_add(*, actor, waiting_list: WaitingList, person: Person, 
         access_deny(actor=actor, record=person, purpose="waiting list entry outside the actor's scope")
     if not waiting_list.active:
         raise ValidationError(_("This waiting list is closed."))
+    # Lock the list row (as admissions do) so two enrolments of one person queue: the second one then sees the
+    # first and is refused here, instead of hitting the one-waiting-entry constraint as a server error.
+    WaitingList.objects.select_for_update().filter(pk=waiting_list.pk).first()
     if WaitingListEntry.objects.filter(waiting_list=waiting_list, person=person, status=EntryStatus.WAITING).exists():
         raise ValidationError(_("This person is already waiting on this list."), code="duplicate_entry")
     if assessment is not None and uvm_intensity is None:

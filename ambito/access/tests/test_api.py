@@ -24,7 +24,8 @@ def test_a_social_worker_registers_a_person_and_a_request(pua, api):
     assert response.status_code == 201, response.json()
     person_id = response.json()["id"]
     again = client.post("/api/v1/persons/", body, content_type="application/json")
-    assert again.status_code == 400 and "già registrata" in again.json()["fiscal_code"][0]
+    assert again.status_code == 409 and "già registrata" in again.json()["fiscal_code"][0]
+    assert again.json()["code"] == "duplicate_fiscal_code"
     response = client.post("/api/v1/requests/", {"person": person_id, "channel": "hospital_discharge",
                                                  "need": "Dimissione", "area": "anziani"},
                            content_type="application/json")
