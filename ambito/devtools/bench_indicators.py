@@ -93,6 +93,7 @@ TWINS = [
         JOIN planning_intervention i ON i.id = bl.intervention_id
         JOIN planning_plan pl ON pl.id = i.plan_id
         WHERE pl.ambito_id IN (SELECT ambito_id FROM territory_comune WHERE id = ANY(%(comuni)s))
+          AND pl.state IN ('approved', 'in_force', 'closed')  -- approved versions (the bench has no revision)
           AND bl.year BETWEEN %(start_year)s AND %(end_year)s
           AND (bl.comune_id IS NULL OR bl.comune_id = ANY(%(comuni)s))
         GROUP BY bl.source"""),
@@ -105,6 +106,7 @@ TWINS = [
                          JOIN planning_plan pl ON pl.id = i.plan_id
                          WHERE sp.profile = 'social_worker' AND sp.permanent
                            AND pl.ambito_id IN (SELECT ambito_id FROM territory_comune WHERE id = ANY(%(comuni)s))
+                           AND pl.state IN ('approved', 'in_force', 'closed')
                            AND pl.start_year <= %(end_year)s AND pl.end_year >= %(end_year)s), 0)"""),
     # network: LEPS present in each Comune (100) or not (0)
     Twin("leps_pua_coverage", "comune", _leps("pua", "pua")),

@@ -37,7 +37,8 @@ class IndicatorListApi(generics.ListAPIView):
 ], responses=IndicatorValuesSerializer)
 class IndicatorValuesApi(APIView):
     """Values of one indicator: ``{"code", "unit", "values": [{"key", "value", "target"}]}``. "No data"
-    and suppressed small cells are ``null``, never 0."""
+    and suppressed small cells are ``null``, never 0, and so are the cells withheld with a small cell so
+    that no total gives it back (complementary suppression)."""
 
     def get(self, request, code):
         if not can_view_dashboard(request.user):

@@ -78,13 +78,17 @@ def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> Rep
 
 
 def _objectives(ambito, year):
-    """The plan's objectives with the indicators and targets the plan set for ``year``."""
+    """The plan's objectives with the indicators and targets the plan set for ``year``, as approved: the
+    rows of an approved (in force, closed) plan, the frozen snapshot of the last approved version of a plan
+    being revised, nothing of a plan never approved (a draft is the planning office's, not the report's)."""
     from django.db.models import Prefetch
 
+    from ambito.monitoring.indicators.planning import approved_states
     from ambito.planning.models import Indicator, IndicatorTarget, Objective
 
     objectives = (
-        Objective.objects.filter(plan__ambito=ambito, plan__start_year__lte=year, plan__end_year__gte=year)
+        Objective.objects.filter(plan__ambito=ambito, plan__start_year__lte=year, plan__end_year__gte=year,
+                                 plan__state__in=approved_states())
         .prefetch_related(Prefetch(
             "interventions__indicators",
             queryset=Indicator.objects.prefetch_related(
@@ -99,7 +103,42 @@ def _objectives(ambito, year):
             for indicator in intervention.indicators.all():
                 target = indicator.year_targets[0].value if indicator.year_targets else None
                 lines.append((f"{intervention.code} · {indicator.name}", indicator.baseline, target, indicator.unit))
-        out.append((objective, lines))
+        out.append((objective.code, str(objective), lines))
+    out += _revised_objectives(ambito, year)
+    return [(label, lines) for _code, label, lines in sorted(out, key=lambda item: item[0])]
+
+
+def _revised_objectives(ambito, year) -> list:
+    """``(code, label, lines)`` of the objectives of the last approved version of each plan of ``ambito``
+    covering ``year`` that is being revised, read from its frozen snapshot. The snapshot keeps no unit: it
+    is the one the indicator of the same name has in the draft, if it is still there."""
+    from decimal import Decimal, InvalidOperation
+
+    from ambito.monitoring.indicators.planning import last_approved_versions
+    from ambito.planning.models import Indicator
+
+    def number(text):
+        try:
+            return Decimal(text) if text not in (None, "") else None
+        except InvalidOperation:
+            return None
+
+    out = []
+    for version in last_approved_versions([ambito.pk]):
+        if not version.plan.start_year <= year <= version.plan.end_year:
+            continue
+        units = {(code, name): unit for code, name, unit in Indicator.objects.filter(
+            intervention__plan=version.plan).values_list("intervention__code", "name", "unit")}
+        content = version.content
+        interventions = sorted((content.get("interventions") or {}).items())
+        for code, objective in sorted((content.get("objectives") or {}).items()):
+            lines = [
+                (f"{intervention_code} · {name}", number(indicator.get("baseline")),
+                 number((indicator.get("targets") or {}).get(str(year))), units.get((intervention_code, name), ""))
+                for intervention_code, intervention in interventions if intervention.get("objective") == code
+                for name, indicator in (intervention.get("indicators") or {}).items()
+            ]
+            out.append((code, f"{code} {objective.get('title', '')}", lines))
     return out
 
 
@@ -131,7 +170,8 @@ def open_data(*, actor, ambito, year: int) -> tuple[dict, list[dict]]:
         "dct:title": _("Social-care indicators of %(ambito)s, %(year)s") % {"ambito": ambito.name, "year": year},
         "dct:description": _("Aggregate indicators of the Ambito's social services (waiting times, coverage, "
                              "LEPS, spending, satisfaction, demographic needs) by Comune. Figures computed from "
-                             "fewer than 5 persons are omitted."),
+                             "fewer than 5 persons are omitted, and with them as many others as it takes so that "
+                             "no total gives them back."),
         "dct:publisher": {"@type": "dcatapit:Agent", "foaf:name": _("Planning office of %(ambito)s")
                           % {"ambito": ambito.name}},
         "dct:rightsHolder": {"@type": "dcatapit:Agent", "foaf:name": ambito.name},

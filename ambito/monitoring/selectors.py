@@ -43,6 +43,7 @@ class Tile:
     suppressed: bool
     trend: str  # "up", "down", "flat" or ""
     good: bool | None  # the trend goes the way the indicator wants
+    complementary: bool = False  # withheld only so that a small cell cannot be worked out from it
 
 
 def _trend(value, previous, direction):
@@ -86,7 +87,8 @@ def dashboard_tiles(*, actor, period: Period, comune_ids=None, area=None) -> lis
         trend, good = _trend(value, previous, spec.direction)
         tiles.append(Tile(code=code, name=str(spec.name), unit=spec.unit, value=value,
                           target=cell.target if cell else None, previous=previous,
-                          suppressed=bool(cell and cell.suppressed), trend=trend, good=good))
+                          suppressed=bool(cell and cell.suppressed), trend=trend, good=good,
+                          complementary=bool(cell and cell.complementary)))
     return tiles
 
 

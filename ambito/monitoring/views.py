@@ -100,7 +100,8 @@ def indicator_csv(request, code):
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     rows = []
     for cell in result.cells:
-        note = _("fewer than 5 persons") if cell.suppressed else ("" if cell.value is not None else _("no data"))
+        note = (_("left out so that a figure of fewer than 5 persons cannot be worked out") if cell.complementary
+                else _("fewer than 5 persons") if cell.suppressed else ("" if cell.value is not None else _("no data")))
         rows.append([code, period.start, period.end, cell.key, cell.label or cell.key,
                      "" if cell.value is None else cell.value, "" if cell.target is None else cell.target, note])
     columns = ["indicator", "period_from", "period_to", "key", "label", "value", "target", "note"]

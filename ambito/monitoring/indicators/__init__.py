@@ -6,7 +6,40 @@ source app, allowed breakdowns, direction, target) plus one SQL-backed function 
 database and return one ``Cell`` per breakdown key; "no data" is ``None``, never 0.
 
 Each source app has its own module here (``territory``, ``network``, ``planning``, ``access``, ``care``,
-``feedback``)."""
+``feedback``).
+
+Small cells (``compute``, for person-based indicators read by a role that does not work on cases, and for
+everything published): a value built from 1 to ``AMBITO_SMALL_CELL`` − 1 persons is withheld (*primary
+suppression*). Withholding it alone is not enough: the total of a breakdown is shown too, so total minus
+the cells shown would give it back (3 Comuni, total 15, shown 5 and 8: the third is 2). So every table
+also gets *complementary (secondary) suppression*, the rule statistics offices apply (ISTAT, Eurostat):
+
+- a table is cut into groups of cells whose sum can be read elsewhere: for a Comune breakdown one group
+  per Ambito (an Ambito's total is published in its report and open data, and it is the whole table of
+  its planning office), for any other breakdown the whole table;
+- while a group holds hidden non-zero cells that are only one, or fewer than ``AMBITO_SMALL_CELL``
+  persons together, its smallest non-zero shown cell (fewest persons, then key) is hidden as well, and
+  the groups are gone through again until nothing changes (``suppression_pattern``). A group whose
+  non-zero cells are then all hidden has a total made of them alone, itself below the threshold and so
+  itself withheld;
+- the pattern of a Comune's cell depends on its own Ambito only, whoever asks and whatever part of the
+  Region they see, so two people never get patterns that complete each other;
+- a value that is itself a cell of a table the same user can ask for follows that table's pattern: the
+  total of a few Comuni (a Comune's own dashboard, a health district) is withheld when it takes in some
+  but not all of the hidden cells of an Ambito; the total of one area or one service is withheld when
+  that cell is hidden in the breakdown by area or by service;
+- medians and percentiles (``additive=False``) do not add up, so no subtraction gives a hidden one back:
+  only their small cells are withheld. Rates per 1,000 residents and means do add up once their weights
+  are known (the residents are published), so they are treated like counts.
+
+Hiding the total instead was the alternative: for an Ambito of three Comuni it would hide the Ambito's own
+figure whenever one Comune is small, the figure people need most. Withheld cells have ``value`` None and
+``suppressed`` True; ``complementary`` tells the cells hidden only to protect another (they are not
+"fewer than 5"). The rule covers each table with its own total and the totals of its cells (areas,
+services, groups of Comuni); it does not cover differencing across periods (this year minus the first
+half), across tables crossed with a filter (the breakdown by Comune of one area against the breakdown by
+Comune of all areas), or an Ambito whose total is itself withheld against the Region's total and the other
+Ambiti's: those need a linked-tables method (e.g. tau-ARGUS's modular hypercube) and are not done."""
 
 import calendar
 import datetime as dt
@@ -160,6 +193,7 @@ class Cell:
     target: Decimal | None = None
     label: str = ""
     suppressed: bool = False
+    complementary: bool = False  # hidden only so that a small cell cannot be worked out (not itself small)
 
 
 @dataclass(frozen=True)
@@ -173,6 +207,11 @@ class IndicatorDefinition:
     compute: Callable = field(repr=False, compare=False)
     direction: str = Direction.NEUTRAL
     person_based: bool = False  # values built from persons: small cells suppressed for non-case roles
+    # The total and the cells add up, so a hidden cell could be worked out from the ones shown: counts and
+    # sums, and rates and means too once their weights are known (residents are published). Then the
+    # complementary cells are hidden as well. Not for medians and percentiles: no subtraction gives a
+    # cell's median back, only the small cells themselves are withheld.
+    additive: bool = True
     target: Callable | None = field(default=None, repr=False, compare=False)  # (query, cells) -> {key: target}
     target_description: str = ""
     order: int = 50
@@ -257,7 +296,8 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
     """Values of one indicator for what ``actor`` may see. Comuni outside the actor's scope are never
     counted; person-based cells with fewer than ``AMBITO_SMALL_CELL`` persons are suppressed (value
     ``None``) for roles that are not case roles, so a regional observer cannot single anyone out by
-    narrowing the breakdown. ``public`` (open data) suppresses small cells whoever asks."""
+    narrowing the breakdown, with the complementary cells that keep them from being worked out from a
+    total (see the module's docstring). ``public`` (open data) suppresses small cells whoever asks."""
     spec = definition(code)
     if by and by not in spec.breakdowns:
         raise ValidationError(
@@ -281,20 +321,159 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
         plan_targets = _plan_targets(code, query)
         cells = [replace(cell, target=plan_targets[cell.key]) if cell.key in plan_targets else cell
                  for cell in cells]
-    if spec.person_based and (public or not scope.is_case_role):
-        threshold = settings.AMBITO_SMALL_CELL
-        cells = [
-            replace(cell, value=None, suppressed=True) if cell.n is not None and 0 < cell.n < threshold else cell
-            for cell in cells
-        ]
+    if spec.person_based and (public or not scope.is_case_role) and cells:
+        if spec.additive:
+            cells = _suppressed(spec, query, cells, lambda: _comune_groups(actor, allowed))
+        else:
+            cells = _withheld(cells, suppression_pattern({cell.key: cell.n for cell in cells}, groups=[])[0], set())
     return IndicatorResult(definition=spec, query=query, cells=_sorted(cells, by))
+
+
+# --- small cells: primary and complementary suppression (see the module's docstring) --------------------
+
+
+def suppression_pattern(counts: dict, groups=None, threshold: int | None = None) -> tuple[set, set]:
+    """``(primary, complementary)`` keys to withhold in one table. ``counts`` maps each cell's key to the
+    persons behind it (None or 0: nobody, nothing to protect); ``groups`` are the sets of keys whose sum
+    can be read elsewhere (default: the whole table). Primary: 1 to ``threshold`` − 1 persons. Then, while
+    a group holds hidden non-zero cells that are only one, or fewer than ``threshold`` persons together,
+    its smallest non-zero shown cell (fewest persons, then key) is hidden too, over every group again
+    until nothing changes; a group with no shown non-zero cell left is done. Pure: no database."""
+    threshold = settings.AMBITO_SMALL_CELL if threshold is None else threshold
+    size = {key: n or 0 for key, n in counts.items()}
+    primary = {key for key, n in size.items() if 0 < n < threshold}
+    hidden = set(primary)
+    groups = [set(counts)] if groups is None else [set(group) & set(counts) for group in groups]
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            while True:
+                inside = [key for key in group if key in hidden and size[key]]
+                if not inside or (len(inside) >= 2 and sum(size[key] for key in inside) >= threshold):
+                    break
+                shown = [key for key in group if key not in hidden and size[key]]
+                if not shown:
+                    break
+                hidden.add(min(shown, key=lambda key: (size[key], key)))
+                changed = True
+    return primary, hidden - primary
+
+
+@dataclass
+class ComuneGroups:
+    """The Comuni of the Ambiti an actor's scope touches, to cut a Comune breakdown into one group per
+    Ambito. A Comune without an Ambito is a group of its own."""
+
+    istat: dict  # Comune id -> ISTAT code (the key of a Comune cell)
+    group_of: dict  # Comune id -> Ambito id, or ("comune", id)
+    members: dict  # group -> set of Comune ids
+
+    def around(self, comune_ids) -> frozenset:
+        """Every Comune of the Ambiti of ``comune_ids``."""
+        return frozenset(pk for group in {self.group_of[pk] for pk in comune_ids if pk in self.group_of}
+                         for pk in self.members[group]) | frozenset(comune_ids)
+
+    def key_groups(self, comune_ids) -> list[set]:
+        """The ISTAT codes of ``comune_ids``, one set per Ambito."""
+        groups: dict = {}
+        for pk in comune_ids:
+            if pk in self.istat:
+                groups.setdefault(self.group_of[pk], set()).add(self.istat[pk])
+        return list(groups.values())
+
+
+def _comune_groups(actor, allowed) -> ComuneGroups:
+    """One query per actor and scope, kept on the actor for the rest of the request (like its scope)."""
+    from django.db.models import Q
+
+    from ambito.territory.models import Comune
+
+    cached = getattr(actor, "_ambito_comune_groups", None)
+    if cached is not None and cached[0] == allowed:
+        return cached[1]
+    rows = Comune.objects.filter(
+        Q(pk__in=allowed) | Q(ambito_id__in=Comune.objects.filter(pk__in=allowed).values("ambito_id"))
+    ).order_by().values_list("pk", "istat_code", "ambito_id")
+    istat, group_of, members = {}, {}, {}
+    for pk, code, ambito_id in rows:
+        group = ambito_id if ambito_id is not None else ("comune", pk)
+        istat[pk], group_of[pk] = code, group
+        members.setdefault(group, set()).add(pk)
+    groups = ComuneGroups(istat=istat, group_of=group_of, members=members)
+    if actor is not None:
+        try:
+            actor._ambito_comune_groups = (allowed, groups)
+        except AttributeError:  # an object that takes no attributes: just not cached
+            pass
+    return groups
+
+
+def _suppressed(spec: IndicatorDefinition, query: Query, cells: list, comune_groups: Callable) -> list:
+    if query.by is None:
+        primary, _ = suppression_pattern({cell.key: cell.n for cell in cells})
+        complementary = set()
+        if not primary and _total_is_a_hidden_cell(spec, query, cells, comune_groups):
+            complementary = {cell.key for cell in cells}
+        return _withheld(cells, primary, complementary)
+    if query.by == Breakdown.COMUNE:
+        groups = comune_groups()
+        whole = groups.around(query.comune_ids)
+        table = cells if whole == query.comune_ids else spec.compute(replace(query, comune_ids=whole))
+        primary, complementary = suppression_pattern({cell.key: cell.n for cell in table},
+                                                     groups.key_groups(whole))
+    else:
+        primary, complementary = suppression_pattern({cell.key: cell.n for cell in cells})
+    return _withheld(cells, primary, complementary)
+
+
+def _total_is_a_hidden_cell(spec, query: Query, cells: list, comune_groups: Callable) -> bool:
+    """Whether a total the small-cell rule lets through is a cell (or part of the hidden cells) of a
+    breakdown the same user can ask for, and hidden there: the total of one area or one service (a cell of
+    the breakdown by area or by service), the total of some of an Ambito's Comuni (cells of the breakdown
+    by Comune, whose pattern is the Ambito's)."""
+    if not any(cell.n for cell in cells):
+        return False
+    for name, key, unfiltered in ((Breakdown.AREA, query.area, {"area": None}),
+                                  (Breakdown.SERVICE, query.service_id, {"service_id": None})):
+        if key and name in spec.breakdowns:
+            table = spec.compute(replace(query, by=name, **unfiltered))
+            primary, complementary = suppression_pattern({cell.key: cell.n for cell in table})
+            if str(key) in primary | complementary:
+                return True
+    if Breakdown.COMUNE not in spec.breakdowns:
+        return False  # no Comune cells to follow (survey answers count for every Comune a service covers)
+    groups = comune_groups()
+    whole = groups.around(query.comune_ids)
+    if whole == query.comune_ids:
+        return False  # whole Ambiti: the total of the groups themselves
+    table = spec.compute(replace(query, by=Breakdown.COMUNE, comune_ids=whole))
+    primary, complementary = suppression_pattern({cell.key: cell.n for cell in table}, groups.key_groups(whole))
+    hidden = primary | complementary
+    asked = {groups.istat[pk] for pk in query.comune_ids if pk in groups.istat}
+    for group in groups.key_groups(whole):
+        inside = group & hidden  # hidden cells are never empty ones
+        # some of an Ambito's hidden cells but not all: total minus the Comuni shown gives them apart
+        if inside & asked and not inside <= asked:
+            return True
+    return False
+
+
+def _withheld(cells: list, primary: set, complementary: set) -> list:
+    return [
+        replace(cell, value=None, suppressed=True) if cell.key in primary
+        else replace(cell, value=None, suppressed=True, complementary=True) if cell.key in complementary
+        else cell
+        for cell in cells
+    ]
 
 
 def _plan_targets(code: str, query: Query) -> dict:
     """Targets the Piano di Zona set for the period's last year, for the indicators of the plan linked to
     this code (``PlanIndicatorLink``): keyed by service for a service breakdown, else the total's
-    (a link without a service, or with the service the query is filtered on). One query when the code has
-    no link, two when it has."""
+    (a link without a service, or with the service the query is filtered on). Approved plans only: a plan
+    being revised gives the targets of its last approved version (its frozen snapshot), a plan never
+    approved none. One query when the code has no link, three when it has (four with a plan in revision)."""
     from ambito.monitoring.indicators.common import compiled, rows
     from ambito.monitoring.models import PlanIndicatorLink
     from ambito.planning.models import IndicatorTarget
@@ -306,11 +485,26 @@ def _plan_targets(code: str, query: Query) -> dict:
         PlanIndicatorLink.objects.filter(code=code).order_by().values_list("plan_indicator_id", "service_id"))))
     if not links:
         return {}
-    rows = IndicatorTarget.objects.filter(
-        indicator_id__in=list(links), year=query.period.end.year,
-        indicator__intervention__plan__ambito_id__in=Comune.objects.filter(pk__in=query.comune_ids)
-        .values("ambito_id"),
-    ).order_by("indicator__intervention__plan__start_year").values_list("indicator_id", "value")
+    from ambito.monitoring.indicators.planning import approved_states, last_approved_versions
+
+    ambito_ids = Comune.objects.filter(pk__in=query.comune_ids).values("ambito_id")
+    year = query.period.end.year
+    found = list(IndicatorTarget.objects.filter(
+        indicator_id__in=list(links), year=year, indicator__intervention__plan__ambito_id__in=ambito_ids,
+        indicator__intervention__plan__state__in=approved_states(),
+    ).values_list("indicator__intervention__plan__start_year", "indicator_id", "value"))
+    revised = {version.plan_id: version for version in last_approved_versions(ambito_ids)}
+    if revised:
+        from ambito.planning.models import Indicator
+
+        for start_year, plan_id, indicator_id, intervention, name in Indicator.objects.filter(
+            pk__in=list(links), intervention__plan_id__in=list(revised),
+        ).values_list("intervention__plan__start_year", "intervention__plan_id", "pk", "intervention__code", "name"):
+            frozen = (revised[plan_id].content.get("interventions") or {}).get(intervention) or {}
+            value = ((frozen.get("indicators") or {}).get(name) or {}).get("targets", {}).get(str(year))
+            if value not in (None, ""):
+                found.append((start_year, indicator_id, Decimal(value)))
+    rows = [(indicator_id, value) for _start, indicator_id, value in sorted(found, key=lambda row: row[0])]
     targets = {}
     for service_id, value in ((links[indicator_id], value) for indicator_id, value in rows):  # later plans win
         if query.by == Breakdown.SERVICE:

@@ -130,14 +130,14 @@ register(IndicatorDefinition(
     formula=_("Median of the days from the request (or entry on the list) to admission to the service, "
               "for admissions in the period."),
     breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.5), direction=Direction.LOWER_IS_BETTER,
-    person_based=True, target=service_targets,
+    person_based=True, additive=False, target=service_targets,
     target_description=_("Target waiting days of the service in the catalogue."), order=40,
 ))
 register(IndicatorDefinition(
     code="waiting_days_p90", name=_("Waiting days, 90th percentile"), unit="days", source="access",
     formula=_("90th percentile (linear interpolation) of the days from the request to admission."),
     breakdowns=ENTRY_BREAKDOWNS, compute=waiting_days(0.9), direction=Direction.LOWER_IS_BETTER,
-    person_based=True, target=service_targets,
+    person_based=True, additive=False, target=service_targets,
     target_description=_("Target waiting days of the service in the catalogue."), order=41,
 ))
 register(IndicatorDefinition(

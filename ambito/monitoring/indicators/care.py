@@ -178,7 +178,7 @@ register(IndicatorDefinition(
     formula=_("Median of the days from the PUA request behind the care plan to the first delivery of each "
               "referral, for first deliveries in the period."),
     breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.5),
-    direction=Direction.LOWER_IS_BETTER, person_based=True, order=48,
+    direction=Direction.LOWER_IS_BETTER, person_based=True, additive=False, order=48,
 ))
 register(IndicatorDefinition(
     code="days_to_first_delivery_p90", name=_("Days from request to first delivery, 90th percentile"),
@@ -186,7 +186,7 @@ register(IndicatorDefinition(
     formula=_("90th percentile (linear interpolation) of the days from the PUA request to the first "
               "delivery."),
     breakdowns=tuple(FIRST_DELIVERY_DIMS), compute=days_to_first_delivery(0.9),
-    direction=Direction.LOWER_IS_BETTER, person_based=True, order=49,
+    direction=Direction.LOWER_IS_BETTER, person_based=True, additive=False, order=49,
 ))
 register(IndicatorDefinition(
     code="persons_served_per_1000", name=_("Persons served per 1,000 residents"), unit="per_1000",
@@ -214,7 +214,7 @@ register(IndicatorDefinition(
     formula=_("Median of the days from sending a referral to the provider's answer, for referrals sent "
               "in the period."),
     breakdowns=tuple(REFERRAL_DIMS), compute=referral_response_days_median,
-    direction=Direction.LOWER_IS_BETTER, person_based=True, order=54,
+    direction=Direction.LOWER_IS_BETTER, person_based=True, additive=False, order=54,
 ))
 register(IndicatorDefinition(
     code="discharges_services_active", name=_("Protected discharges with services active on the day"),

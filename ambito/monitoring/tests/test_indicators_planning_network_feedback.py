@@ -1,6 +1,7 @@
 """Budget and LEPS indicators from the plan, LEPS presence from the catalogue, citizen satisfaction.
 
-Plan 2024–2026 of the test Ambito: budget 2025 = Alfa's own funds € 1,000 + FNPS € 500; 2026 FNPS € 700.
+Plan 2024–2026 of the test Ambito, in force (only approved plans count): budget 2025 = Alfa's own funds
+€ 1,000 + FNPS € 500; 2026 FNPS € 700.
 Social workers 0.1 FTE for 445 residents → 4,450 residents per FTE (LEPS target 5,000).
 PUA covers Alfa only → 50 % of the Comuni; the protected-discharge service covers both → 100 %; no social
 emergency service → 0 %.
@@ -25,7 +26,8 @@ def values(result):
 def plan(world):
     from ambito.planning.models import BudgetLine, Intervention, Plan, StaffPosition
 
-    p = Plan.objects.create(ambito=world.ambito, title="Piano di prova", start_year=2024, end_year=2026)
+    p = Plan.objects.create(ambito=world.ambito, title="Piano di prova", start_year=2024, end_year=2026,
+                            state="in_force")
     intervention = Intervention.objects.create(plan=p, code="I01", title="SAD", area="anziani")
     BudgetLine.objects.create(intervention=intervention, year=2025, source="comune", comune=world.comuni["a"],
                               amount=Decimal("1000.00"))
