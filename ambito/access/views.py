@@ -17,7 +17,8 @@ from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
 from ambito.accounts.services import access_log_record, access_log_records
 from ambito.core.concurrency import CONFLICT_MESSAGE
-from ambito.core.forms import add_service_errors, call_service
+from ambito.core.forms import add_service_errors, call_service, form_error_texts
+from ambito.core.pagination import paginate
 from ambito.network.models import Service
 
 
@@ -65,11 +66,12 @@ def waiting_lists(request):
 @login_required
 def waiting_list_detail(request, pk):
     waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
-    entries = list(selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list)[:200])
+    page = paginate(request, selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list))
+    entries = page.object_list
     access_log_records(actor=request.user, records=entries, action=AccessAction.LIST, purpose="waiting list")
     rows = [{"entry": e, "waited": selectors.entry_waited(e)} for e in entries]
     return render(request, "access/waiting_list.html", {
-        "waiting_list": waiting_list, "rows": rows,
+        "waiting_list": waiting_list, "rows": rows, "page": page,
         "can_manage": access_rules.can_manage_waiting_list(request.user, waiting_list)})
 
 
@@ -297,7 +299,8 @@ def assessment_schedule(request, pk):
     item = _workable_request(request, pk)
     form = forms.ScheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the date of the UVM."))
+        for text in form_error_texts(form, typed_only=True) or [_("Choose the date of the UVM.")]:
+            messages.error(request, text)
         return redirect("access-request", pk=item.pk)
     team = [t.strip() for t in form.cleaned_data["team"].split(",") if t.strip()]
     assessment = call_service(request, lambda: services.assessment_schedule(

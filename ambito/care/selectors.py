@@ -69,8 +69,9 @@ def care_plan_referrals(*, plan) -> QuerySet:
     return plan.referrals.select_related("provider", "service").prefetch_related("status_changes")
 
 
-def care_plan_deliveries(*, plan, limit: int = 50) -> list:
-    return list(Delivery.objects.filter(referral__care_plan=plan).select_related("provider", "service")[:limit])
+def care_plan_deliveries(*, plan) -> QuerySet:
+    """The plan's deliveries, the latest first (the page shows them a page at a time)."""
+    return Delivery.objects.filter(referral__care_plan=plan).select_related("provider", "service")
 
 
 def case_notes_for(*, actor, person, care_plan=None) -> QuerySet:

@@ -24,8 +24,9 @@ from ambito.care.models import (
 )
 from ambito.core.charts import chart
 from ambito.core.concurrency import StaleEditError
-from ambito.core.forms import add_service_errors, add_stale_error, call_service
+from ambito.core.forms import add_service_errors, add_stale_error, call_service, form_error_texts
 from ambito.core.imports import ImportRejected
+from ambito.core.pagination import paginate
 from ambito.core.tabular import download_response
 
 # --- The social worker's side ------------------------------------------------------------------------------
@@ -37,9 +38,10 @@ def care_plan_list(request):
     if not scope_for(request.user).is_case_role:
         raise PermissionDenied
     status = request.GET.get("stato", "")
-    plans = list(selectors.care_plan_list(actor=request.user, status=status)[:200])
+    page = paginate(request, selectors.care_plan_list(actor=request.user, status=status))
+    plans = page.object_list
     selectors.log_list(actor=request.user, records=plans, purpose="care plan list")
-    return render(request, "care/plan_list.html", {"plans": plans, "status": status,
+    return render(request, "care/plan_list.html", {"plans": plans, "page": page, "status": status,
                                                     "statuses": CarePlanStatus.choices,
                                                     "can_start": rules.can_start_case(request.user)})
 
@@ -66,7 +68,7 @@ def _plan_context(request, plan, **forms_):
     today = timezone.localdate()
     referrals = list(selectors.care_plan_referrals(plan=plan))
     open_by_intervention = {r.intervention_id for r in referrals if r.is_open}
-    deliveries = selectors.care_plan_deliveries(plan=plan)
+    deliveries = paginate(request, selectors.care_plan_deliveries(plan=plan))
     totals = selectors.delivery_totals(queryset=Delivery.objects.filter(referral__care_plan=plan))
     notes = list(selectors.case_notes_for(actor=request.user, person=plan.person, care_plan=plan))
     return {
@@ -226,9 +228,10 @@ def attachment_download(request, pk):
 def health_budget_list(request):
     if not scope_for(request.user).is_case_role:
         raise PermissionDenied
-    budgets = list(selectors.health_budget_list(actor=request.user)[:200])
+    page = paginate(request, selectors.health_budget_list(actor=request.user))
+    budgets = page.object_list
     selectors.log_list(actor=request.user, records=budgets, purpose="Budget di salute list")
-    return render(request, "care/budget_list.html", {"budgets": budgets,
+    return render(request, "care/budget_list.html", {"budgets": budgets, "page": page,
                                                       "can_start": rules.can_start_case(request.user)})
 
 
@@ -292,15 +295,17 @@ def referral_inbox(request):
     if not rules.provider_organisation_ids(request.user):
         raise PermissionDenied
     status = request.GET.get("stato", "")
-    referrals = list(selectors.referral_list(actor=request.user, status=status, provider_side=True)[:200])
+    page = paginate(request, selectors.referral_list(actor=request.user, status=status, provider_side=True))
+    referrals = page.object_list
     selectors.log_list(actor=request.user, records=referrals, purpose="provider referral inbox")
     rows = [{"referral": r, "data": selectors.provider_view(r)} for r in referrals]
-    return render(request, "care/inbox.html", {"rows": rows, "status": status, "statuses": ReferralStatus.choices,
+    return render(request, "care/inbox.html", {"rows": rows, "page": page, "status": status,
+                                                "statuses": ReferralStatus.choices,
                                                 "decline_form": forms.DeclineForm()})
 
 
 def _referral_context(request, referral, **forms_):
-    deliveries = list(selectors.delivery_list(actor=request.user, referral_id=referral.pk)[:100])
+    deliveries = paginate(request, selectors.delivery_list(actor=request.user, referral_id=referral.pk))
     return {
         "referral": referral,
         "data": selectors.provider_view(referral),
@@ -484,7 +489,8 @@ def discharge_list(request):
     if not rules.can_start_case(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    discharges = list(selectors.discharge_list(actor=request.user).order_by("status", "planned_on", "id")[:200])
+    page = paginate(request, selectors.discharge_list(actor=request.user).order_by("status", "planned_on", "id"))
+    discharges = page.object_list
     flagged = {d.pk for d in selectors.discharges_flagged(actor=request.user, today=today)}
     selectors.log_list(actor=request.user, records=discharges, purpose="protected discharge list")
     form = forms.DischargeForm(request.POST or None, actor=request.user, initial={"planned_on": today})
@@ -494,8 +500,8 @@ def discharge_list(request):
                                  success=_("Discharge planned: add the services that must be active on the day."))
         if discharge is not None:
             return redirect("care-discharge-detail", pk=discharge.pk)
-    return render(request, "care/discharge_list.html", {"discharges": discharges, "flagged": flagged, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "care/discharge_list.html", {"discharges": discharges, "page": page, "flagged": flagged,
+                                                         "form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -523,7 +529,9 @@ def discharge_detail(request, pk):
                 services.discharge_complete(actor=request.user, discharge=discharge,
                                             completed_on=timezone.localdate())
             else:
-                raise ValidationError(_("Check the data entered."))
+                form = {"service": service_form, "task": task_form}.get(action)
+                raise ValidationError(form_error_texts(form) if form is not None and form.errors
+                                      else _("Check the data entered."))
         except ValidationError as exc:
             add_service_errors(request, exc)
         else:

@@ -1,19 +1,22 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from ambito.core.text import protect_form_fields
+from ambito.core.validators import protect_date_fields
 
 
 class StyledFormMixin:
     """Bootstrap Italia classes on every widget, so templates render fields with ``core/_field.html``; and,
     since every form of the project uses it, the check of every text field for control and text-direction
-    characters (``ambito.core.text``), added at validation so fields a form adds later are covered too."""
+    characters (``ambito.core.text``), and the sane range of every date field (``ambito.core.validators``), both
+    added at validation so fields a form adds later are covered too."""
 
     def full_clean(self):
         protect_form_fields(self)
+        protect_date_fields(self)
         super().full_clean()
 
     def __init__(self, *args, **kwargs):
@@ -46,6 +49,21 @@ def add_service_errors(target, error) -> None:
             target.add_error(field if field in target.fields else None, field_messages)
     else:
         target.add_error(None, texts)
+
+
+def form_error_texts(form, *, typed_only: bool = False) -> list[str]:
+    """The errors of a bound form as sentences, each field's after its label ("Data della UVM: La data deve
+    essere tra il 01/01/2016 e il 31/12/2036."), for a page that shows a small form's refusal as messages.
+    ``typed_only``: only the errors of fields something was typed in (and those of the whole form), when the
+    page says itself what is missing."""
+    texts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is not None and typed_only and form.data.get(form.add_prefix(name)) in (None, ""):
+            continue
+        label = field.label if field is not None else None
+        texts.extend(f"{capfirst(label)}: {error}" if label else str(error) for error in errors)
+    return texts
 
 
 def call_service(request, call, *, form=None, success="", show_denied=False):

@@ -73,6 +73,10 @@ class SurveyResponse(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("typed in by"),
                                    help_text=_("Only for paper answers: who typed them in."))
+    flagged = models.BooleanField(
+        _("held back as a suspicious burst"), default=False,
+        help_text=_("Sent online from the same address right after another answer, or in a flood of answers: "
+                    "not counted until the planning office counts it."))
 
     class Meta:
         verbose_name = _("survey response")
@@ -82,6 +86,24 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.survey_id} · {self.submitted_at:%Y-%m-%d}"
+
+
+class SurveySubmission(models.Model):
+    """That an online answer came from a client, to limit repeated answers (``services.survey_response_submit``):
+    a keyed hash of the survey and the client's address — never the address — and the time. Not linked to the
+    response, and deleted once older than the limit's window."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", verbose_name=_("survey"))
+    client_key = models.CharField(_("client key"), max_length=64)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("online submission")
+        verbose_name_plural = _("online submissions")
+        indexes = [models.Index(fields=["survey", "client_key", "at"])]
+
+    def __str__(self):
+        return f"{self.survey_id} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class Moderation(models.TextChoices):

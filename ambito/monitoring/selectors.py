@@ -159,7 +159,7 @@ def dashboard_charts(*, actor, period: Period, comune_ids=None, area=None) -> li
 def survey_list(*, actor) -> QuerySet:
     """Surveys the planning office manages, with their response counts (one query)."""
     return survey_filter(actor, Survey.objects.all()).select_related("service").annotate(
-        response_count=Count("responses", distinct=True),
+        response_count=Count("responses", filter=Q(responses__flagged=False), distinct=True),
         pending_count=Count("questions__answers", filter=Q(questions__answers__moderation=Moderation.PENDING),
                             distinct=True),
     )
@@ -172,20 +172,22 @@ def public_survey_list() -> QuerySet:
 
 def survey_results(*, survey: Survey, include_unmoderated: bool) -> dict:
     """Per question: mean score and distribution (scale), or the texts (free text, published ones only
-    unless the reader is the planning office)."""
+    unless the reader is the planning office). Responses held back as a burst (``flagged``) count nowhere;
+    ``flagged`` says how many there are."""
     questions = list(survey.questions.all())
+    counted = SurveyAnswer.objects.filter(question__survey=survey, response__flagged=False)
     scores = {
         row["question_id"]: row
-        for row in SurveyAnswer.objects.filter(question__survey=survey, score__isnull=False)
+        for row in counted.filter(score__isnull=False)
         .values("question_id").annotate(mean=Avg("score"), n=Count("pk")).order_by()
     }
     distribution: dict = {}
     for question_id, score, n in (
-        SurveyAnswer.objects.filter(question__survey=survey, score__isnull=False)
+        counted.filter(score__isnull=False)
         .values_list("question_id", "score").annotate(n=Count("pk")).order_by()
     ):
         distribution.setdefault(question_id, {})[score] = n
-    texts = SurveyAnswer.objects.filter(question__survey=survey, question__kind=QuestionKind.TEXT).exclude(text="")
+    texts = counted.filter(question__kind=QuestionKind.TEXT).exclude(text="")
     if not include_unmoderated:
         texts = texts.filter(moderation=Moderation.APPROVED)
     texts_by_question: dict = {}
@@ -202,13 +204,14 @@ def survey_results(*, survey: Survey, include_unmoderated: bool) -> dict:
             }
             for q in questions
         ],
-        "responses": survey.responses.count(),
+        "responses": survey.responses.filter(flagged=False).count(),
+        "flagged": survey.responses.filter(flagged=True).count(),
     }
 
 
 def pending_answers(*, actor) -> QuerySet:
     return SurveyAnswer.objects.filter(
-        moderation=Moderation.PENDING,
+        moderation=Moderation.PENDING, response__flagged=False,
         question__survey__in=survey_filter(actor, Survey.objects.all()),
     ).select_related("question__survey__service", "response").order_by("response__submitted_at")
 
@@ -229,6 +232,7 @@ def published_comments(*, actor, period: Period, comune_ids=None, limit: int = 5
     return list(
         SurveyAnswer.objects.filter(
             Exists(covering), moderation=Moderation.APPROVED, question__kind=QuestionKind.TEXT,
+            response__flagged=False,
             response__submitted_at__gte=period.start_at, response__submitted_at__lt=period.end_before,
         )
         .exclude(text="")

@@ -1,6 +1,11 @@
 """Writes of the monitoring app: survey answers (online, anonymous; or typed in from paper), moderation of
 free text, the narrative of the annual report, and the start of reports and exports as background jobs."""
 
+import datetime
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +19,19 @@ from ambito.monitoring.models import (
     Survey,
     SurveyAnswer,
     SurveyResponse,
+    SurveySubmission,
 )
-from ambito.monitoring.rules import can_manage_surveys, can_run_reports
+from ambito.monitoring.rules import can_manage_survey, can_manage_surveys, can_run_reports
+
+# Online answers to one survey from one client (address): at most SURVEY_CLIENT_LIMIT within
+# SURVEY_CLIENT_WINDOW (a family, a day centre's computer may answer more than once; a script may not). A
+# second answer within SURVEY_REPEAT_WINDOW, or any answer once SURVEY_BURST arrived within
+# SURVEY_BURST_WINDOW, is stored but held back from the counts until the planning office counts it.
+SURVEY_CLIENT_LIMIT = 3
+SURVEY_CLIENT_WINDOW = datetime.timedelta(hours=24)
+SURVEY_REPEAT_WINDOW = datetime.timedelta(minutes=10)
+SURVEY_BURST = 30
+SURVEY_BURST_WINDOW = datetime.timedelta(minutes=10)
 
 
 @atomic_service
@@ -37,10 +53,13 @@ def survey_create(*, actor, service, title: str, introduction: str = "", questio
 
 @atomic_service
 def survey_response_submit(*, survey: Survey, answers: dict, actor=None, channel=ResponseChannel.ONLINE,
-                           submitted_at=None) -> SurveyResponse:
+                           submitted_at=None, client_ip: str | None = None) -> SurveyResponse:
     """Store one anonymous response. ``answers`` maps question id → score (1–5) or text. Nothing about the
     person answering is kept; for paper questionnaires only who typed them in is recorded. Free text
-    waits for moderation before anyone but the planning office reads it."""
+    waits for moderation before anyone but the planning office reads it.
+
+    Online answers (``client_ip``: the address the public page saw) are limited per survey and client
+    (``_limit_online_answer``): the response may be refused, or stored but held back from the counts."""
     if not survey.active and channel == ResponseChannel.ONLINE:
         raise ValidationError(_("This questionnaire is closed and no longer accepts answers."))
     if channel == ResponseChannel.PAPER and not can_manage_surveys(actor):
@@ -69,14 +88,57 @@ def survey_response_submit(*, survey: Survey, answers: dict, actor=None, channel
         raise ValidationError(errors)
     if not rows:
         raise ValidationError(_("The questionnaire is empty: answer at least one question."))
+    flagged = False
+    if channel == ResponseChannel.ONLINE and client_ip is not None:
+        flagged = _limit_online_answer(survey=survey, client_ip=client_ip)
     response = SurveyResponse.objects.create(
         survey=survey, channel=channel, submitted_at=submitted_at or timezone.now(),
-        entered_by=actor if channel == ResponseChannel.PAPER else None,
+        entered_by=actor if channel == ResponseChannel.PAPER else None, flagged=flagged,
     )
     for row in rows:
         row.response = response
     SurveyAnswer.objects.bulk_create(rows)
     return response
+
+
+def survey_client_key(*, survey: Survey, client_ip: str) -> str:
+    """A keyed hash (HMAC-SHA256 with the site's secret key) of the survey and the client's address: the same
+    client is recognised on one survey for a while, its address is never stored, and the key says nothing
+    about its answers to other surveys."""
+    message = f"survey:{survey.pk}:{client_ip}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _limit_online_answer(*, survey: Survey, client_ip: str) -> bool:
+    """Refuse an online answer past ``SURVEY_CLIENT_LIMIT`` from one client to one survey within
+    ``SURVEY_CLIENT_WINDOW``; otherwise record the submission (hashed, ``SurveySubmission``) and say whether
+    the response is to be held back (``flagged``): the same client answered within ``SURVEY_REPEAT_WINDOW``,
+    or the survey received ``SURVEY_BURST`` online answers within ``SURVEY_BURST_WINDOW`` (a flood from many
+    addresses). Submissions to one survey are serialised on its row, so two at once cannot both pass."""
+    now = timezone.now()
+    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
+    SurveySubmission.objects.filter(at__lt=now - SURVEY_CLIENT_WINDOW).delete()  # nothing is kept longer
+    key = survey_client_key(survey=survey, client_ip=client_ip)
+    recent = SurveySubmission.objects.filter(survey=survey, client_key=key,
+                                             at__gte=now - SURVEY_CLIENT_WINDOW)
+    if recent.count() >= SURVEY_CLIENT_LIMIT:
+        raise ValidationError(
+            _("Thank you: this questionnaire has already received the answers it takes from this device or "
+              "network today. Please try again tomorrow."), code="survey_client_limit")
+    repeated = recent.filter(at__gte=now - SURVEY_REPEAT_WINDOW).exists()
+    flood = SurveyResponse.objects.filter(survey=survey, channel=ResponseChannel.ONLINE,
+                                          submitted_at__gte=now - SURVEY_BURST_WINDOW).count() >= SURVEY_BURST
+    SurveySubmission.objects.create(survey=survey, client_key=key, at=now)
+    return repeated or flood
+
+
+@atomic_service
+def survey_responses_count_flagged(*, actor, survey: Survey) -> int:
+    """The planning office looked at the answers held back as a burst and counts them after all (e.g. a group
+    answering together from one network). The number of responses now counted."""
+    if not can_manage_survey(actor, survey):
+        raise PermissionDenied
+    return SurveyResponse.objects.filter(survey=survey, flagged=True).update(flagged=False)
 
 
 @atomic_service

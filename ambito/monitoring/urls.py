@@ -10,6 +10,8 @@ urlpatterns = [
     path("monitoraggio/questionari/", views.survey_list, name="monitoring-surveys"),
     path("monitoraggio/questionari/nuovo/", views.survey_create, name="monitoring-survey-create"),
     path("monitoraggio/questionari/<int:pk>/", views.survey_detail, name="monitoring-survey-detail"),
+    path("monitoraggio/questionari/<int:pk>/conta-trattenute/", views.survey_count_flagged,
+         name="monitoring-survey-count-flagged"),
     path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),
     path("valutazione/", views.public_survey_list, name="survey-public-list"),

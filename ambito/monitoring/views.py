@@ -4,10 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
+from ambito.core.client_ip import client_ip
+from ambito.core.pagination import paginate
 from ambito.core.tabular import download_response, write_csv
 from ambito.monitoring import indicators, selectors, services
 from ambito.monitoring.forms import (
@@ -117,7 +120,7 @@ def survey_list(request):
         raise PermissionDenied
     return render(request, "monitoring/survey_list.html", {
         "surveys": selectors.survey_list(actor=request.user),
-        "pending": selectors.pending_answers(actor=request.user)[:50],
+        "pending": paginate(request, selectors.pending_answers(actor=request.user)),
     })
 
 
@@ -161,6 +164,19 @@ def survey_detail(request, pk):
     })
 
 
+@login_required
+@require_POST
+def survey_count_flagged(request, pk):
+    """Count the answers held back as a suspicious burst, once the office has looked at them."""
+    survey = get_object_or_404(Survey.objects.select_related("service"), pk=pk)
+    if not can_manage_survey(request.user, survey):
+        raise PermissionDenied
+    counted = services.survey_responses_count_flagged(actor=request.user, survey=survey)
+    messages.success(request, ngettext("%(n)s held-back answer is now counted.",
+                                       "%(n)s held-back answers are now counted.", counted) % {"n": counted})
+    return redirect("monitoring-survey-detail", pk=survey.pk)
+
+
 def _noon(day):
     import datetime as dt
 
@@ -194,7 +210,7 @@ def public_survey(request, public_id):
     form = SurveyAnswerForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
-            services.survey_response_submit(survey=survey, answers=form.answers())
+            services.survey_response_submit(survey=survey, answers=form.answers(), client_ip=client_ip(request))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

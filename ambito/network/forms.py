@@ -38,6 +38,11 @@ class ServiceForm(StyledFormMixin, forms.ModelForm):
 
 
 class ProviderProfileForm(StyledFormMixin, forms.ModelForm):
+    """An organisation's profile. ``office``: the planning office is editing, with the accreditation and RUNTS
+    fields (``OFFICE_FIELDS``); the organisation itself edits the rest only."""
+
+    OFFICE_FIELDS = ("runts_number", "runts_section", "accreditation_status", "accreditation_date",
+                     "accreditation_expiry")
     version = forms.IntegerField(widget=forms.HiddenInput)
     areas = forms.MultipleChoiceField(label=_("Areas of activity"), choices=Area.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
@@ -52,9 +57,12 @@ class ProviderProfileForm(StyledFormMixin, forms.ModelForm):
             "accreditation_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, office: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        if not office:
+            for name in self.OFFICE_FIELDS:
+                del self.fields[name]
 
 
 class ContactForm(StyledFormMixin, forms.Form):

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from ambito.accounts.services import access_deny, atomic_service
 from ambito.core.concurrency import save_versioned
 from ambito.network.models import InfoPointContact, ProviderProfile, Service, TaxonomyTerm
-from ambito.network.rules import can_edit_provider, can_edit_service, can_log_info_point_contact
+from ambito.network.rules import (
+    can_accredit_provider,
+    can_edit_provider,
+    can_edit_service,
+    can_log_info_point_contact,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +34,9 @@ PROVIDER_EDITABLE_FIELDS = [
     "description", "legal_form", "runts_number", "runts_section", "areas", "accreditation_status",
     "accreditation_date", "accreditation_expiry", "contact_name", "contact_email", "contact_phone",
 ]
+# The planning office's record of an organisation, never changed by the organisation itself.
+PROVIDER_OFFICE_FIELDS = ["runts_number", "runts_section", "accreditation_status", "accreditation_date",
+                          "accreditation_expiry"]
 
 
 def deny(*, actor, record, purpose: str):
@@ -104,9 +112,13 @@ def service_update_availability(*, service: Service, vacancies: int | None, esti
 
 
 def provider_profile_update(*, actor, organisation, expected_version: int | None = None, **fields) -> ProviderProfile:
-    """Edit an organisation's provider data (legal form, RUNTS, accreditation, contacts)."""
+    """Edit an organisation's provider data (legal form, RUNTS, accreditation, contacts). The organisation
+    edits its own description, legal form, areas and contacts; its accreditation and RUNTS registration
+    only the planning office of its Ambito (a refused attempt is logged)."""
     if not can_edit_provider(actor, organisation):
         deny(actor=actor, record=organisation, purpose="edit the profile of another organisation")
+    if set(fields) & set(PROVIDER_OFFICE_FIELDS) and not can_accredit_provider(actor, organisation):
+        deny(actor=actor, record=organisation, purpose="change the accreditation or RUNTS data of an organisation")
     unknown = set(fields) - set(PROVIDER_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")

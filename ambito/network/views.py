@@ -10,7 +10,12 @@ from ambito.core.forms import add_service_errors
 from ambito.network import services as network_services
 from ambito.network.forms import ContactForm, ProviderProfileForm, ServiceForm
 from ambito.network.models import ContactChannel, ContactTopic, ProviderProfile, Service
-from ambito.network.rules import can_edit_provider, can_edit_service, can_log_info_point_contact
+from ambito.network.rules import (
+    can_accredit_provider,
+    can_edit_provider,
+    can_edit_service,
+    can_log_info_point_contact,
+)
 from ambito.network.selectors import (
     info_point_contact_summary,
     info_point_loggable_list,
@@ -57,7 +62,8 @@ def provider_edit(request, pk):
                               purpose="edit the profile of another organisation")
     profile = ProviderProfile.objects.filter(organisation=organisation).first() or ProviderProfile(
         organisation=organisation)
-    form = ProviderProfileForm(request.POST or None, instance=profile)
+    office = can_accredit_provider(request.user, organisation)
+    form = ProviderProfileForm(request.POST or None, instance=profile, office=office)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -68,7 +74,8 @@ def provider_edit(request, pk):
         else:
             messages.success(request, _("Organisation profile saved."))
             return redirect("network-catalogue")
-    return render(request, "network/provider_form.html", {"form": form, "organisation": organisation})
+    return render(request, "network/provider_form.html", {"form": form, "organisation": organisation,
+                                                          "profile": profile, "office": office})
 
 
 @login_required

@@ -16,7 +16,7 @@ from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
 from ambito.core.charts import chart
 from ambito.core.concurrency import MISSING_VERSION, StaleEditError
-from ambito.core.forms import add_service_errors, add_stale_error, call_service
+from ambito.core.forms import add_service_errors, add_stale_error, call_service, form_error_texts
 from ambito.core.imports import ImportRejected
 from ambito.planning import forms, rules, services
 from ambito.planning.api import start_document
@@ -70,11 +70,12 @@ def _intervention(request, pk) -> Intervention:
 def _submit(request, form, call, *, success="", invalid=""):
     """A small form posted from one of the plan's pages, which go back to the page afterwards: run the service
     on the cleaned data, showing ``success`` or the refusal as a message (a rule the plan's state or the user's
-    role breaks, too); or, if the form is not valid, say ``invalid``. The service's result, None if nothing ran."""
+    role breaks, too); or, if the form is not valid, say what was typed and refused (a date outside the sane
+    range...) or else ``invalid``. The service's result, None if nothing ran."""
     if form.is_valid():
         return call_service(request, lambda: call(form.cleaned_data), success=success, show_denied=True)
-    if invalid:
-        messages.error(request, invalid)
+    for text in form_error_texts(form, typed_only=True) or ([invalid] if invalid else []):
+        messages.error(request, text)
     return None
 
 

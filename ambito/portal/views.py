@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from ambito.core.pagination import paginate
 from ambito.network.models import Service, Weekday
 from ambito.network.selectors import DirectoryFilters, directory_search, service_public_detail
 from ambito.network.taxonomy import TargetGroup
@@ -17,8 +17,7 @@ def directory(request):
     without JavaScript, HTMX swaps only the results."""
     form = DirectoryForm(request.GET or None)
     filters = form.filters() if form.is_bound else DirectoryFilters()
-    paginator = Paginator(directory_search(filters=filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, directory_search(filters=filters), PAGE_SIZE)
     context = {"form": form, "page": page, "filters": filters}
     template = "portal/directory.html#results" if request.htmx else "portal/directory.html"
     return render(request, template, context)

@@ -250,7 +250,8 @@ OTHER_ACTIVITIES: tuple[OtherActivity, ...] = (
         BASIS_PUBLIC_TASK, _("Planning office"), _("While needed for monitoring")),
     OtherActivity(
         _("Satisfaction surveys"), _("Quality control of services with citizens"), _("Respondents"),
-        _("Anonymous answers: no identity is collected"), BASIS_PUBLIC_TASK, _("Planning office"),
+        _("Anonymous answers: no identity is collected; to limit repeated online answers, a keyed hash of the "
+          "address and the questionnaire is kept for one day"), BASIS_PUBLIC_TASK, _("Planning office"),
         _("While needed for monitoring")),
 )
 

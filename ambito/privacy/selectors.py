@@ -74,8 +74,17 @@ def dpo_person_get(*, actor, pseudonym) -> Person | None:
 
 def person_history(*, person, limit: int = HISTORY_LIMIT) -> list[dict]:
     """Who changed which field of the person's records, from what to what, newest first (one query)."""
-    entries = (LogEntry.objects.filter(person_log_q(person)).select_related("actor", "content_type")
-               .order_by("-timestamp", "-id")[:limit])
+    return history_rows(person_history_entries(person=person)[:limit])
+
+
+def person_history_entries(*, person) -> QuerySet:
+    """The change-log entries of the person's records, newest first (for a page of them: ``history_rows``)."""
+    return LogEntry.objects.filter(person_log_q(person)).select_related("actor", "content_type").order_by(
+        "-timestamp", "-id")
+
+
+def history_rows(entries) -> list[dict]:
+    """The entries as rows of the change history: who changed which field, from what to what."""
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()

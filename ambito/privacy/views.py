@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
 from ambito.core.forms import add_service_errors
+from ambito.core.pagination import paginate
 from ambito.core.tabular import download_response
 from ambito.privacy import rules, selectors, services
 from ambito.privacy.documents import render_json, render_pdf
 from ambito.privacy.forms import DecisionForm, ExportForm, LiftRestrictionForm, PrivacyRequestForm
 from ambito.privacy.models import PrivacyRequestStatus
-
-LIST_LIMIT = 200
 
 
 def _dpo_only(user):
@@ -46,10 +45,11 @@ def request_list(request):
                 return redirect("privacy-request", created.pk)
     status = request.GET.get("status", "")
     status = status if status in PrivacyRequestStatus.values else ""
-    rows = list(selectors.privacy_request_list(actor=request.user, status=status)[:LIST_LIMIT])
+    page = paginate(request, selectors.privacy_request_list(actor=request.user, status=status))
+    rows = page.object_list
     access_log_records(actor=request.user, records=rows, action=AccessAction.LIST,
                        purpose=f"{services.PURPOSE}: requests")
-    return render(request, "privacy/request_list.html", {"rows": rows, "form": form, "status": status,
+    return render(request, "privacy/request_list.html", {"rows": rows, "page": page, "form": form, "status": status,
                                                           "statuses": PrivacyRequestStatus.choices})
 
 
@@ -80,13 +80,14 @@ def person_page(request, pseudonym):
     person = selectors.person_for_privacy(actor=request.user, pseudonym=pseudonym)
     if person is None:
         raise Http404
-    history = selectors.person_history(person=person, limit=LIST_LIMIT)
+    page = paginate(request, selectors.person_history_entries(person=person))
+    history = selectors.history_rows(page.object_list)
     access_log_record(actor=request.user, record=person, action=AccessAction.READ,
                       purpose=f"{services.PURPOSE}: change history")
     is_dpo = rules.is_dpo_of_person(request.user, person)
     requests = list(selectors.privacy_request_list(actor=request.user).filter(person=person)) if is_dpo else []
     return render(request, "privacy/person.html", {
-        "person": person, "history": history, "requests": requests, "is_dpo": is_dpo,
+        "person": person, "history": history, "page": page, "requests": requests, "is_dpo": is_dpo,
         "lift_form": LiftRestrictionForm() if is_dpo and person.restricted_at else None})
 
 

@@ -4,7 +4,6 @@ person's case team, and the whole log of their Ambiti for the DPO. Reading the l
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,6 +11,7 @@ from django.utils.translation import gettext
 from ambito.access.models import Person
 from ambito.accounts.models import AccessAction, AccessPurpose
 from ambito.accounts.services import access_log_record, access_log_records
+from ambito.core.pagination import paginate
 from ambito.core.tabular import csv_stream, download_response
 from ambito.privacy import rules, selectors
 from ambito.privacy.forms import AccessLogFilterForm, AccessLogListFilterForm
@@ -36,7 +36,7 @@ def person_access_log(request, pk):
                       detail="access log of the person")
     form = AccessLogFilterForm(request.GET or None)
     entries = selectors.person_access_log(person=person, filters=form.filters() if form.is_bound else {})
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, PAGE_SIZE)
     return render(request, "privacy/access_log_person.html", {"person": person, "form": form, "page": page})
 
 
@@ -72,8 +72,7 @@ def access_log_list(request):
         raise PermissionDenied
     form = AccessLogListFilterForm(request.GET or None, users=selectors.access_log_users(actor=request.user))
     filters = {"exclude_own_audit": True, **(form.filters() if form.is_bound else {})}
-    page = Paginator(selectors.access_log_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, selectors.access_log_list(actor=request.user, filters=filters), PAGE_SIZE)
     access_log_records(actor=request.user, records=page.object_list, action=AccessAction.LIST,
                        purpose=AccessPurpose.AUDIT, detail="access log of the Ambito")
     return render(request, "privacy/access_log_list.html", {"form": form, "page": page})

@@ -22,8 +22,9 @@ def responses(query):
 
     covering = Service.comuni.through.objects.filter(service_id=OuterRef("survey__service_id"),
                                                      comune_id__in=query.comune_ids)
-    qs = SurveyResponse.objects.filter(
+    qs = SurveyResponse.objects.filter(  # answers held back as a burst (flagged) are not counted
         Exists(covering), submitted_at__gte=query.period.start_at, submitted_at__lt=query.period.end_before,
+        flagged=False,
     )
     return scoped(qs, query, service="survey__service_id", area="survey__service__area")
 
