@@ -1,4 +1,7 @@
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -15,6 +18,7 @@ from ambito.monitoring.serializers import (
     JobRequestSerializer,
 )
 from ambito.monitoring.views import _ambito_of
+from ambito.network.taxonomy import Area
 
 
 class IndicatorListApi(generics.ListAPIView):
@@ -49,11 +53,17 @@ class IndicatorValuesApi(APIView):
             raise NotFound from None
         params = request.query_params
         service = params.get("service")
+        if service and not re.fullmatch(r"[0-9]{1,9}", service):
+            return Response({"detail": _("The service must be a number.")}, status=status.HTTP_400_BAD_REQUEST)
+        area = params.get("area") or None
+        if area and area not in Area.values:
+            return Response({"detail": _("Unknown area %(area)s. Possible: %(allowed)s.")
+                             % {"area": area, "allowed": ", ".join(Area.values)}}, status=status.HTTP_400_BAD_REQUEST)
         try:
             period = Period.parse(params.get("from"), params.get("to"), default=selectors.default_period())
             result = selectors.indicator_values(
                 actor=request.user, code=code, period=period, by=params.get("by") or None,
-                area=params.get("area") or None, service_id=int(service) if service and service.isdigit() else None,
+                area=area, service_id=int(service) if service else None,
             )
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
