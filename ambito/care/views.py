@@ -28,6 +28,7 @@ from ambito.core.forms import add_service_errors, add_stale_error, call_service,
 from ambito.core.imports import ImportRejected
 from ambito.core.pagination import paginate
 from ambito.core.tabular import download_response
+from ambito.core.text import plain_int
 
 # --- The social worker's side ------------------------------------------------------------------------------
 
@@ -52,8 +53,8 @@ def care_plan_create(request):
         raise PermissionDenied
     initial = {"start_date": timezone.localdate(), "end_date": timezone.localdate().replace(
         year=timezone.localdate().year + 1)}
-    if request.GET.get("uvm", "").isdigit():
-        initial["assessment"] = int(request.GET["uvm"])
+    if (uvm := plain_int(request.GET.get("uvm"))) is not None:
+        initial["assessment"] = uvm
     form = forms.CarePlanForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         plan = call_service(request, lambda: services.care_plan_create(actor=request.user, **form.cleaned_data),

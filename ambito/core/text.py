@@ -100,3 +100,14 @@ def protect_form_fields(form) -> None:
             continue
         if not any(isinstance(v, SafeTextValidator) for v in field.validators):
             field.validators.append(SafeTextValidator(multiline=isinstance(field.widget, forms.Textarea)))
+
+
+_PLAIN_INT = re.compile(r"[0-9]{1,9}")
+
+
+def plain_int(value) -> int | None:
+    """A whole number typed in a query string, a form or a sheet name: ASCII digits only, at most nine, else
+    None. ``str.isdigit()`` also accepts "²", which ``int()`` refuses with a 500, and a longer number would
+    overflow the database's integer columns."""
+    value = (value or "").strip()
+    return int(value) if _PLAIN_INT.fullmatch(value) else None

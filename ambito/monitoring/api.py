@@ -1,4 +1,3 @@
-import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ambito.core.api import JobOutputSerializer, job_response
+from ambito.core.text import plain_int
 from ambito.monitoring import indicators, selectors, services
 from ambito.monitoring.indicators import Period
 from ambito.monitoring.rules import can_view_dashboard
@@ -53,7 +53,7 @@ class IndicatorValuesApi(APIView):
             raise NotFound from None
         params = request.query_params
         service = params.get("service")
-        if service and not re.fullmatch(r"[0-9]{1,9}", service):
+        if service and plain_int(service) is None:
             return Response({"detail": _("The service must be a number.")}, status=status.HTTP_400_BAD_REQUEST)
         area = params.get("area") or None
         if area and area not in Area.values:
@@ -63,7 +63,7 @@ class IndicatorValuesApi(APIView):
             period = Period.parse(params.get("from"), params.get("to"), default=selectors.default_period())
             result = selectors.indicator_values(
                 actor=request.user, code=code, period=period, by=params.get("by") or None,
-                area=area, service_id=int(service) if service else None,
+                area=area, service_id=plain_int(service),
             )
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)

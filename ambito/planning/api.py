@@ -18,6 +18,7 @@ from ambito.core.api import JobOutputSerializer, job_response
 from ambito.core.concurrency import StaleEditError, stale_conflict
 from ambito.core.imports import ImportRejected
 from ambito.core.services import job_start
+from ambito.core.text import plain_int
 from ambito.core.uploads import XLSX, validate_upload
 from ambito.planning import rules, services
 from ambito.planning.models import Plan, PlanState
@@ -131,12 +132,10 @@ class PlanBudgetApi(APIView):
         raw = request.query_params.get("year")
         if raw is None:
             year = plan.start_year
-        elif not raw.isdigit() or int(raw) not in plan.years:
+        elif (year := plain_int(raw)) not in plan.years:
             message = _("The year must be between %(start)s and %(end)s.") % {"start": plan.start_year,
                                                                             "end": plan.end_year}
             return Response({"detail": [message]}, status=status.HTTP_400_BAD_REQUEST)
-        else:
-            year = int(raw)
         return Response(budget_totals(plan=plan, year=year).as_api())
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ambito.core.imports import ImportRejected, RowError
 from ambito.core.tabular import XlsxSheet, read_table, write_xlsx
+from ambito.core.text import plain_int
 from ambito.planning.selectors import budget_columns, budget_matrix
 
 EURO_FORMAT = '#,##0.00 "€"'
@@ -57,11 +58,11 @@ def read_budget_xlsx(plan, data: bytes) -> dict:
         total_label, code_label = _("Total").casefold(), _("Code")
         for sheet in table.sheets:
             name = sheet.name.strip()
-            if not name.isdigit() or int(name) not in plan.years:
+            year = plain_int(name)
+            if year not in plan.years:
                 errors.append(RowError(0, _("Sheet “%(sheet)s” is not a year of the triennium %(start)s–%(end)s.")
                                        % {"sheet": name, "start": plan.start_year, "end": plan.end_year}))
                 continue
-            year = int(name)
             header = sheet.header or ()
             mapping: dict[int, object] = {}
             for index, label in enumerate(header[2:], start=2):

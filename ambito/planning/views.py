@@ -18,6 +18,7 @@ from ambito.core.charts import chart
 from ambito.core.concurrency import MISSING_VERSION, StaleEditError
 from ambito.core.forms import add_service_errors, add_stale_error, call_service, form_error_texts
 from ambito.core.imports import ImportRejected
+from ambito.core.text import plain_int
 from ambito.planning import forms, rules, services
 from ambito.planning.api import start_document
 from ambito.planning.models import (
@@ -341,8 +342,8 @@ def intervention_progress(request, pk):
 
 
 def _year(request, plan) -> int:
-    raw = request.GET.get("anno", "")
-    return int(raw) if raw.isdigit() and int(raw) in plan.years else plan.start_year
+    year = plain_int(request.GET.get("anno"))
+    return year if year in plan.years else plan.start_year
 
 
 @login_required

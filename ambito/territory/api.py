@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
 from ambito.accounts.selectors import scope_for
+from ambito.core.text import plain_int
 from ambito.territory.models import Comune
 from ambito.territory.selectors import comune_list_with_indicators, latest_population_year
 from ambito.territory.serializers import ComuneOutputSerializer
@@ -29,7 +30,7 @@ class ComuneListApi(generics.ListAPIView):
     def _year(self):
         if not hasattr(self, "_resolved_year"):
             raw = self.request.query_params.get("year")
-            self._resolved_year = int(raw) if raw and raw.isdigit() else latest_population_year(
+            self._resolved_year = plain_int(raw) or latest_population_year(
                 comune_ids=scope_for(self.request.user).comune_ids()
             )
         return self._resolved_year
