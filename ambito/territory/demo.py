@@ -28,6 +28,9 @@ def load(ctx):
     if ambito.lead_comune_id is None:
         ambito.lead_comune = ctx.comuni["monza"]
         ambito.save(update_fields=["lead_comune"])
+    if not ambito.ipa_code:  # the lead Comune publishes the Ambito's open data (IPA code of the Comune di Monza)
+        ambito.ipa_code, ambito.open_data_email = "c_f704", "opendata@ambito-monza.example.it"
+        ambito.save(update_fields=["ipa_code", "open_data_email"])
     ctx.ambito = ambito
     for path in sorted(POPULATION_DIR.glob("popolazione_*_ambito_monza.csv")):
         year = int(path.name.split("_")[1])

@@ -20,6 +20,13 @@ class Ambito(models.Model):
         blank=True,
         related_name="+",
     )
+    ipa_code = models.CharField(
+        _("IPA code"), max_length=20, blank=True,
+        help_text=_("Code of the publishing administration in the IPA index (indicepa.gov.it), e.g. the lead "
+                    "Comune's c_f704: the open-data catalogue names its publisher by it."))
+    open_data_email = models.EmailField(
+        _("open-data contact e-mail"), blank=True,
+        help_text=_("The address the open-data catalogue gives as its contact point."))
 
     class Meta:
         verbose_name = _("Ambito")
