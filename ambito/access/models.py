@@ -47,6 +47,15 @@ class Person(VersionedModel):
         _("birthplace code confirmed by the operator"), default=False,
         help_text=_("The codice fiscale's birthplace code is not in the reference list (e.g. a Comune since merged "
                     "or a foreign State); the operator checked the document and confirmed it."))
+    # SIUSS beneficiary data (D.M. 206/2014): ISTAT code of the State of citizenship (Italy 100) and the
+    # cadastral code of the birthplace (a Comune's Belfiore code, Z… for a foreign State).
+    citizenship = models.CharField(
+        _("citizenship"), max_length=3, blank=True,
+        help_text=_("ISTAT code of the State of citizenship (three digits; Italy is 100)."))
+    birthplace_code = models.CharField(
+        _("birthplace (cadastral code)"), max_length=4, blank=True,
+        help_text=_("Belfiore code of the Comune of birth, or Z followed by three digits for a foreign State; read "
+                    "from the codice fiscale when empty."))
     residence_comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="residents",
                                          verbose_name=_("Comune of residence"))
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     REGIONAL_OBSERVER = "regional_observer", _("Regional observer")
     ADMINISTRATOR = "administrator", _("Administrator")
     DATA_PROTECTION_OFFICER = "dpo", _("Data protection officer (DPO)")
+    SIUSS_OFFICER = "siuss_officer", _("SIUSS officer of the Comune (referente SIUSS)")
 
 
 # Roles that work on individual cases and may see person-level records of their scope.

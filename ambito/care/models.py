@@ -188,7 +188,23 @@ class Payer(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class PlannedIntervention(models.Model):
+class MeansTest(models.TextChoices):
+    """*PresenzaProvaMezzi* of the INPS PS-PSA record."""
+
+    ISEE = "1", _("Subject to ISEE")
+    OTHER_TEST = "2", _("Means-tested, not through ISEE")
+    ISEE_WAIVED = "3", _("Usually ISEE, waived for this person")
+    NONE = "4", _("Not means-tested")
+
+
+class BenefitCharacter(models.TextChoices):
+    """*CaratterePrestazione* of the INPS PS-PSA record."""
+
+    PERIODIC = "1", _("Periodic")
+    OCCASIONAL = "2", _("Occasional (one-off)")
+
+
+class PlannedIntervention(Correctable):
     """An intervention of the plan (*intervento programmato*): which service, delivered by whom, how much
     (``intensity`` in ``intensity_unit``), from when to when, who pays. ``person_share`` is the monthly
     co-payment (*compartecipazione*) in euro when part of the cost falls on the person."""
@@ -208,6 +224,20 @@ class PlannedIntervention(models.Model):
     payer = models.CharField(_("paid by"), max_length=8, choices=Payer.choices, default=Payer.COMUNE)
     person_share = models.DecimalField(_("person's share (EUR/month)"), max_digits=9, decimal_places=2,
                                        null=True, blank=True)
+    # What SIUSS (PS-PSA) asks of each benefit, recorded when the intervention is planned.
+    request_protocol = models.CharField(_("request protocol"), max_length=32, blank=True,
+                                        help_text=_("Protocol number of the person's application for this benefit."))
+    means_test = models.CharField(_("means test"), max_length=1, choices=MeansTest.choices, blank=True,
+                                  help_text=_("Empty: read from the service (ISEE threshold or income-based fee)."))
+    dsu_protocol = models.CharField(_("DSU protocol"), max_length=30, blank=True,
+                                    help_text=_("Protocol of the ISEE declaration (DSU), e.g. "
+                                                "INPS-ISEE-2026-00012345A-00."))
+    dsu_date = models.DateField(_("DSU date"), null=True, blank=True)
+    character = models.CharField(_("character of the benefit"), max_length=1, choices=BenefitCharacter.choices,
+                                 blank=True, help_text=_("Empty: periodic, unless it is a one-off economic benefit."))
+    monthly_amount = models.DecimalField(
+        _("monthly amount (EUR)"), max_digits=11, decimal_places=2, null=True, blank=True,
+        help_text=_("What the benefit costs the paying body each month; empty: read from the amounts delivered."))
 
     class Meta:
         verbose_name = _("planned intervention")

@@ -194,3 +194,6 @@ class PlanIndicatorLink(models.Model):
 
         if self.code not in {d.code for d in definitions()}:
             raise ValidationError({"code": _("There is no monitoring indicator with this code.")})
+
+
+from ambito.monitoring.siuss.models import SinaRecord, SinaRule, SinbaRecord  # noqa: E402, F401  (SIUSS, #17)

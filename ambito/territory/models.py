@@ -27,6 +27,10 @@ class Ambito(models.Model):
     open_data_email = models.EmailField(
         _("open-data contact e-mail"), blank=True,
         help_text=_("The address the open-data catalogue gives as its contact point."))
+    # SIUSS (D.M. 206/2014, D.M. 103/2019): the paying body names itself by its codice fiscale.
+    fiscal_code = models.CharField(
+        _("codice fiscale of the Ambito's lead body"), max_length=16, blank=True,
+        help_text=_("Eleven digits: the body that pays the Ambito's associated services in SIUSS flows."))
 
     class Meta:
         verbose_name = _("Ambito")
@@ -46,6 +50,9 @@ class Comune(models.Model):
     province_code = models.CharField(_("province abbreviation"), max_length=2)
     region = models.CharField(_("region"), max_length=100)
     belfiore_code = models.CharField(_("cadastral (Belfiore) code"), max_length=4, unique=True)
+    fiscal_code = models.CharField(
+        _("codice fiscale"), max_length=16, blank=True,
+        help_text=_("The Comune's codice fiscale (eleven digits): the paying body's code in SIUSS flows."))
     ambito = models.ForeignKey(
         Ambito, verbose_name=_("Ambito"), on_delete=models.PROTECT, null=True, blank=True, related_name="comuni"
     )
