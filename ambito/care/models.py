@@ -204,7 +204,7 @@ class BenefitCharacter(models.TextChoices):
     OCCASIONAL = "2", _("Occasional (one-off)")
 
 
-class PlannedIntervention(Correctable):
+class PlannedIntervention(models.Model):
     """An intervention of the plan (*intervento programmato*): which service, delivered by whom, how much
     (``intensity`` in ``intensity_unit``), from when to when, who pays. ``person_share`` is the monthly
     co-payment (*compartecipazione*) in euro when part of the cost falls on the person."""
