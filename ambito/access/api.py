@@ -23,14 +23,17 @@ from ambito.access.models import (
     EntryStatus,
     IseeBand,
     Person,
+    RemovalReason,
     RequestStatus,
     Scale,
     ScaleScore,
     Sex,
+    SlotChangeReason,
     TriageKind,
     TriageOutcome,
     WaitingList,
     WaitingListEntry,
+    WaitingListSlotChange,
 )
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record, access_log_records
@@ -400,15 +403,22 @@ class WaitingListOutput(serializers.ModelSerializer):
 
 class EntryOutput(serializers.ModelSerializer):
     person = serializers.CharField(source="person.pseudonym")
-    waited_days = serializers.SerializerMethodField()
+    waited_days = serializers.SerializerMethodField(
+        help_text="Days since the first entry on the list (a person removed and put back keeps one clock).")
+    overdue_days = serializers.SerializerMethodField(
+        help_text="Days past the service's target wait, or null when within it (or the service has none).")
 
     class Meta:
         model = WaitingListEntry
         fields = ["id", "waiting_list", "person", "request", "assessment", "status", "entered_at", "priority_score",
-                  "priority_breakdown", "waited_days", "admitted_at", "skip_reason", "removed_at", "removal_reason"]
+                  "priority_breakdown", "waited_days", "overdue_days", "previous_entry", "rejoined_at", "admitted_at",
+                  "skip_reason", "removed_at", "removal_code", "removal_reason"]
 
     def get_waited_days(self, obj) -> int:
         return selectors.entry_waited(obj).days
+
+    def get_overdue_days(self, obj) -> int | None:
+        return selectors.entry_overdue_days(obj) if obj.status == EntryStatus.WAITING else None
 
 
 class EntryInput(serializers.Serializer):
@@ -427,7 +437,26 @@ class AdmitInput(serializers.Serializer):
 
 
 class RemoveInput(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.ChoiceField(choices=RemovalReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300,
+                                 help_text="Required when the reason is 'other'.")
+
+
+class SlotsInput(serializers.Serializer):
+    open_slots = serializers.IntegerField(min_value=0, max_value=10_000, help_text="The free places now.")
+    reason = serializers.ChoiceField(choices=SlotChangeReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300,
+                                 help_text="Required when the reason is 'other'.")
+
+
+class SlotChangeOutput(serializers.ModelSerializer):
+    changed_by = serializers.CharField(source="changed_by.username", default=None)
+    entry_person = serializers.CharField(source="entry.person.pseudonym", default=None)
+
+    class Meta:
+        model = WaitingListSlotChange
+        fields = ["id", "kind", "slots_before", "slots_after", "reason", "note", "entry", "entry_person",
+                  "changed_by", "changed_at"]
 
 
 class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -484,6 +513,24 @@ class WaitingListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return Response({"detail": exc.messages, "code": exc.code}, status=status.HTTP_409_CONFLICT)
         return Response(EntryOutput(admitted).data)
 
+    @extend_schema(request=SlotsInput, responses={200: WaitingListOutput(many=False), 400: dict})
+    @action(detail=True, methods=["post"])
+    def slots(self, request, pk=None):
+        """Record the free places of the list's service, with why they change (kept in the history)."""
+        waiting_list = self.get_object()
+        data = SlotsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.waiting_list_set_slots(actor=request.user, waiting_list=waiting_list, **data.validated_data)
+        return Response(WaitingListOutput(selectors.waiting_list_get(actor=request.user, pk=waiting_list.pk)).data)
+
+    @extend_schema(responses={200: SlotChangeOutput(many=True)})
+    @action(detail=True, methods=["get"], url_path="slot-changes")
+    def slot_changes(self, request, pk=None):
+        """The history of the list's free places, newest first: recorded changes and admissions."""
+        waiting_list = self.get_object()
+        page = self.paginate_queryset(selectors.slot_changes(waiting_list=waiting_list))
+        return self.get_paginated_response(SlotChangeOutput(page, many=True).data)
+
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("waiting_list", int, description="Only the entries of this waiting list."),
@@ -507,8 +554,10 @@ class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.Ret
     @extend_schema(request=RemoveInput, responses={200: EntryOutput})
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
+        entry = self.get_object()
         data = RemoveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.waiting_list_entry_remove(actor=request.user, entry=self.get_object(),
-                      reason=data.validated_data["reason"])
+        entry = services.waiting_list_entry_remove(actor=request.user, entry=entry,
+                                                   reason=data.validated_data["reason"],
+                                                   note=data.validated_data["note"])
         return Response(EntryOutput(entry).data)

@@ -11,7 +11,9 @@ from ambito.access.models import (
     Intensity,
     IseeBand,
     NeedProfile,
+    RemovalReason,
     Sex,
+    SlotChangeReason,
     TriageKind,
     TriageOutcome,
     Urgency,
@@ -104,3 +106,18 @@ class ConsentForm(StyledFormMixin, forms.Form):
     given = forms.BooleanField(label=_("Given (untick for a refusal or a withdrawal)"), required=False, initial=True)
     notice_version = forms.CharField(label=_("Notice version"), max_length=40, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SlotsForm(StyledFormMixin, forms.Form):
+    """The free places of a waiting list's service, recorded on the list's page, with why they change."""
+
+    open_slots = forms.IntegerField(label=_("Free places now"), min_value=0, max_value=10_000)
+    reason = forms.ChoiceField(label=_("Why"), choices=SlotChangeReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class EntryRemoveForm(StyledFormMixin, forms.Form):
+    """Why an entry leaves the list: a reason from the list, a note (required for "other")."""
+
+    reason = forms.ChoiceField(label=_("Removal reason"), choices=[("", "—"), *RemovalReason.choices])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

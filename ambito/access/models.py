@@ -539,6 +539,20 @@ class EntryStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
+class RemovalReason(models.TextChoices):
+    """Why an entry leaves a waiting list without an admission (the list of the regolamento di accesso)."""
+
+    MOVED_AWAY = "moved_away", _("Moved to another Ambito")
+    DECLINED = "declined", _("Declined the service")
+    DECEASED = "deceased", _("Deceased")
+    NOT_ELIGIBLE = "not_eligible", _("No longer eligible")
+    SERVED_ELSEWHERE = "served_elsewhere", _("Served by another service")
+    RESIDENTIAL_CARE = "residential", _("Admitted to residential care")
+    UNREACHABLE = "unreachable", _("Unreachable after repeated contacts")
+    ENTERED_BY_MISTAKE = "mistake", _("Entered by mistake")
+    OTHER = "other", _("Other (explain in the note)")
+
+
 class IseeBand(models.TextChoices):
     UNDER_6K = "under_6k", _("Up to € 6,000")
     FROM_6K_TO_15K = "6k_15k", _("€ 6,000–15,000")
@@ -588,7 +602,13 @@ class WaitingListEntry(models.Model):
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("removed by"))
-    removal_reason = models.CharField(_("removal reason"), max_length=300, blank=True)
+    removal_reason = models.CharField(_("removal note"), max_length=300, blank=True)
+    removal_code = models.CharField(_("removal reason"), max_length=20, choices=RemovalReason.choices, blank=True)
+    # A person removed and put back on the same list keeps one clock: ``entered_at`` is the first entry's date,
+    # ``rejoined_at`` when they came back, ``previous_entry`` the entry that was removed (the gap is shown).
+    previous_entry = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("previous entry"))
+    rejoined_at = models.DateTimeField(_("put back on the list at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("waiting-list entry")
@@ -602,3 +622,68 @@ class WaitingListEntry(models.Model):
 
     def __str__(self):
         return f"{self.waiting_list_id} · {self.person.pseudonym}"
+
+
+class SlotChangeKind(models.TextChoices):
+    RECORDED = "recorded", _("Places recorded")
+    ADMISSION = "admission", _("Admission")
+
+
+class SlotChangeReason(models.TextChoices):
+    """Why the free places of a service changed."""
+
+    PACKAGE_ENDED = "package_ended", _("A care package ended")
+    NEW_FUNDING = "new_funding", _("New funding or capacity")
+    PROVIDER_CAPACITY = "provider_capacity", _("Provider capacity changed")
+    CORRECTION = "correction", _("Correction of a mistake")
+    OTHER = "other", _("Other (explain in the note)")
+
+
+class WaitingListSlotChange(models.Model):
+    """One change of a list's free places (*posti disponibili*): who, when, from how many to how many, and
+    why; admissions are recorded too, so the history adds up to ``WaitingList.open_slots``."""
+
+    waiting_list = models.ForeignKey(WaitingList, on_delete=models.CASCADE, related_name="slot_changes",
+                                     verbose_name=_("waiting list"))
+    kind = models.CharField(_("kind"), max_length=10, choices=SlotChangeKind.choices)
+    slots_before = models.PositiveIntegerField(_("places before"))
+    slots_after = models.PositiveIntegerField(_("places after"))
+    reason = models.CharField(_("reason"), max_length=20, choices=SlotChangeReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entry = models.ForeignKey(WaitingListEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("entry admitted"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("by"))
+    changed_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("change of free places")
+        verbose_name_plural = _("changes of free places")
+        ordering = ["waiting_list", "-changed_at", "-id"]
+        indexes = [models.Index(fields=["waiting_list", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.waiting_list_id}: {self.slots_before} → {self.slots_after}"
+
+
+class RequestAssignment(models.Model):
+    """One assignment of a request (a case) to a case worker, or its release: the history of who followed it."""
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="assignments",
+                                verbose_name=_("request"))
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("case worker"))
+    previous = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("previous case worker"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("assigned by"))
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        ordering = ["request", "at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} → {self.assigned_to_id or '—'}"

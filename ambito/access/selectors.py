@@ -18,6 +18,7 @@ from ambito.access.models import (
     ScaleScore,
     WaitingList,
     WaitingListEntry,
+    WaitingListSlotChange,
 )
 
 WORK_QUEUE_LIMIT = 25
@@ -128,7 +129,7 @@ def waiting_list_get(*, actor, pk) -> WaitingList | None:
 def waiting_list_entries(*, actor, waiting_list: WaitingList | None = None, status=EntryStatus.WAITING) -> QuerySet:
     """Entries the actor may see, in priority order: score (highest first), then date of entry."""
     qs = WaitingListEntry.objects.filter(access_rules.waiting_list_entry_q(actor)).select_related(
-        "person", "person__residence_comune", "waiting_list__service")
+        "person", "person__residence_comune", "waiting_list__service", "previous_entry")
     if waiting_list is not None:
         qs = qs.filter(waiting_list=waiting_list)
     if status:
@@ -137,8 +138,56 @@ def waiting_list_entries(*, actor, waiting_list: WaitingList | None = None, stat
 
 
 def entry_waited(entry: WaitingListEntry, now=None) -> datetime.timedelta:
+    """Time waited since the first entry on the list (a person removed and put back keeps one clock)."""
     end = entry.admitted_at or entry.removed_at or now or timezone.now()
     return end - entry.entered_at
+
+
+def entry_gap(entry: WaitingListEntry) -> datetime.timedelta | None:
+    """Time off the list between a removal and the return (``previous_entry`` loaded), or None."""
+    if entry.previous_entry_id is None or entry.rejoined_at is None or entry.previous_entry.removed_at is None:
+        return None
+    return max(entry.rejoined_at - entry.previous_entry.removed_at, datetime.timedelta(0))
+
+
+def entry_overdue_days(entry: WaitingListEntry, now=None) -> int | None:
+    """Days past the service's target wait (``waiting_list.service`` loaded), or None if within it (or none)."""
+    target = entry.waiting_list.service.target_wait_days
+    if target is None:
+        return None
+    waited = entry_waited(entry, now).days
+    return waited - target if waited > target else None
+
+
+def mark_waits(entries, now=None) -> list:
+    """Entries with ``waited_days``, ``overdue_days`` and ``gap_days`` set, for the pages that list them."""
+    now = now or timezone.now()
+    entries = list(entries)
+    for entry in entries:
+        entry.waited_days = entry_waited(entry, now).days
+        entry.overdue_days = entry_overdue_days(entry, now) if entry.status == EntryStatus.WAITING else None
+        gap = entry_gap(entry) if entry.previous_entry_id else None
+        entry.gap_days = gap.days if gap is not None else None
+    return entries
+
+
+def overdue_counts(lists, now=None) -> dict:
+    """Entries waiting past their service's target wait, by list id: one query for all the lists."""
+    now = now or timezone.now()
+    late = Q(pk__in=[])
+    for waiting_list in lists:
+        target = waiting_list.service.target_wait_days
+        if target is not None:
+            late |= Q(waiting_list_id=waiting_list.pk, entered_at__lte=now - datetime.timedelta(days=target + 1))
+    rows = (WaitingListEntry.objects.filter(late, status=EntryStatus.WAITING).order_by()
+            .values("waiting_list_id").annotate(n=Count("id")))
+    return {row["waiting_list_id"]: row["n"] for row in rows}
+
+
+def slot_changes(*, waiting_list: WaitingList) -> QuerySet:
+    """The history of a list's free places, newest first."""
+    return WaitingListSlotChange.objects.filter(waiting_list=waiting_list).select_related(
+        "changed_by", "entry__person")
 
 
 def work_queue(*, actor, comune_id=None, now=None) -> dict:
@@ -174,8 +223,8 @@ def work_queue(*, actor, comune_id=None, now=None) -> dict:
         "assessments": list(assessments.select_related("person", "request").order_by("scheduled_for")
                             [:WORK_QUEUE_LIMIT]),
         "assessments_count": assessments.count(),
-        "entries": list(entries.select_related("person", "waiting_list__service").order_by("entered_at")
-                        [:WORK_QUEUE_LIMIT]),
+        "entries": mark_waits(entries.select_related("person", "waiting_list__service", "previous_entry")
+                              .order_by("entered_at")[:WORK_QUEUE_LIMIT], now),
         "entries_count": entries.count(),
         "share_requests": (share_requests := list(shares[:WORK_QUEUE_LIMIT])),
         "share_requests_count": len(share_requests) if len(share_requests) < WORK_QUEUE_LIMIT else shares.count(),

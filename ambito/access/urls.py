@@ -7,6 +7,7 @@ urlpatterns = [
     path("pua/liste-attesa/", views.waiting_lists, name="access-waiting-lists"),
     path("pua/liste-attesa/<int:pk>/", views.waiting_list_detail, name="access-waiting-list"),
     path("pua/liste-attesa/<int:pk>/ammetti/", views.waiting_list_admit, name="access-waiting-list-admit"),
+    path("pua/liste-attesa/<int:pk>/posti/", views.waiting_list_slots, name="access-waiting-list-slots"),
     path("pua/iscrizioni/<int:pk>/rimuovi/", views.waiting_list_entry_remove, name="access-entry-remove"),
     path("pua/persone/cerca/", views.person_search, name="access-person-search"),
     path("pua/persone/nuova/", views.person_create, name="access-person-create"),

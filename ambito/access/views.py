@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from ambito.accounts.services import access_log_record, access_log_records
 from ambito.core.concurrency import CONFLICT_MESSAGE
 from ambito.core.forms import add_service_errors, call_service, form_error_texts
 from ambito.core.pagination import paginate
+from ambito.core.text import plain_int
 from ambito.network.models import Service
 
 
@@ -60,44 +62,85 @@ def waiting_lists(request):
     lists = list(selectors.waiting_list_list(actor=request.user))
     if not lists and not access_rules.scope_for(request.user).has(*access_rules.LIST_ROLES):
         raise PermissionDenied
+    overdue = selectors.overdue_counts(lists)
+    for waiting_list in lists:
+        waiting_list.overdue = overdue.get(waiting_list.pk, 0)
     return render(request, "access/waiting_lists.html", {"lists": lists})
+
+
+def _waiting_list_page(request, waiting_list, *, slots_form=None, status=200):
+    page = paginate(request, selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list))
+    entries = selectors.mark_waits(page.object_list)
+    access_log_records(actor=request.user, records=entries, action=AccessAction.LIST, purpose="waiting list")
+    rows = [{"entry": e, "waited": selectors.entry_waited(e)} for e in entries]
+    can_manage = access_rules.can_manage_waiting_list(request.user, waiting_list)
+    return render(request, "access/waiting_list.html", {
+        "waiting_list": waiting_list, "rows": rows, "page": page, "can_manage": can_manage,
+        "slots_form": slots_form or (forms.SlotsForm(initial={"open_slots": waiting_list.open_slots})
+                                     if can_manage else None),
+        "remove_form": forms.EntryRemoveForm() if can_manage else None,
+        "slot_changes": selectors.slot_changes(waiting_list=waiting_list)[:10],
+        "overdue_count": selectors.overdue_counts([waiting_list]).get(waiting_list.pk, 0)}, status=status)
 
 
 @login_required
 def waiting_list_detail(request, pk):
     waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
-    page = paginate(request, selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list))
-    entries = page.object_list
-    access_log_records(actor=request.user, records=entries, action=AccessAction.LIST, purpose="waiting list")
-    rows = [{"entry": e, "waited": selectors.entry_waited(e)} for e in entries]
-    return render(request, "access/waiting_list.html", {
-        "waiting_list": waiting_list, "rows": rows, "page": page,
-        "can_manage": access_rules.can_manage_waiting_list(request.user, waiting_list)})
+    return _waiting_list_page(request, waiting_list)
 
 
 @login_required
 @require_POST
 def waiting_list_admit(request, pk):
+    """Admit the entry the form names. A form sent again for an entry already admitted or removed (a double
+    click, the browser's back button, a replay) is refused with a 400 and the reason: nobody else is admitted."""
     waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
-    entry = None
-    if request.POST.get("entry"):
-        entry = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list).filter(
-            pk=request.POST["entry"]).first()
+    entry_id = plain_int(request.POST.get("entry"))
+    entry = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list, status=None).filter(
+        pk=entry_id).first() if entry_id else None
+    if entry is None and services.waiting_list_top(waiting_list=waiting_list) is not None:
+        messages.error(request, _("The admission form does not name an entry of this list: nobody was admitted. "
+                                  "Reload the list and choose again."))
+        return _waiting_list_page(request, waiting_list, status=400)
     admitted = call_service(request, lambda: services.waiting_list_admit(
         actor=request.user, waiting_list=waiting_list, entry=entry, skip_reason=request.POST.get("skip_reason", "")))
-    if admitted is not None:
-        messages.success(request, _("%(pseudonym)s admitted to the service.") % {
-            "pseudonym": admitted.person.pseudonym})
+    if admitted is None:
+        waiting_list.refresh_from_db()
+        return _waiting_list_page(request, waiting_list, status=400)
+    messages.success(request, _("%(pseudonym)s admitted to the service.") % {"pseudonym": admitted.person.pseudonym})
     return redirect("access-waiting-list", pk=waiting_list.pk)
+
+
+@login_required
+@require_POST
+def waiting_list_slots(request, pk):
+    """Record the free places of the list's service, with why they change (kept in the history)."""
+    waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
+    if not access_rules.can_manage_waiting_list(request.user, waiting_list):
+        raise PermissionDenied
+    form = forms.SlotsForm(request.POST)
+    if form.is_valid():
+        done = call_service(request, lambda: services.waiting_list_set_slots(actor=request.user,
+                                                                             waiting_list=waiting_list,
+                                                                             **form.cleaned_data), form=form)
+        if done is not None:
+            messages.success(request, _("Free places recorded: %(slots)s.") % {
+                "slots": number_format(form.cleaned_data["open_slots"])})
+            return redirect("access-waiting-list", pk=waiting_list.pk)
+    return _waiting_list_page(request, waiting_list, slots_form=form, status=400)
 
 
 @login_required
 @require_POST
 def waiting_list_entry_remove(request, pk):
     entry = _or_404(selectors.waiting_list_entries(actor=request.user).filter(pk=pk).first())
-    call_service(request, lambda: services.waiting_list_entry_remove(
-        actor=request.user, entry=entry, reason=request.POST.get("reason", "")),
-        success=_("Entry removed from the list."))
+    form = forms.EntryRemoveForm(request.POST)
+    if form.is_valid():
+        call_service(request, lambda: services.waiting_list_entry_remove(
+            actor=request.user, entry=entry, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]),
+            success=_("Entry removed from the list."))
+    else:
+        messages.error(request, _("Choose why the entry is removed."))
     return redirect("access-waiting-list", pk=entry.waiting_list_id)
 
 
@@ -110,7 +153,8 @@ def person_detail(request, pseudonym):
     rows = [{"request": r, "times": selectors.request_waiting_times(request=r)} for r in requests]
     return render(request, "access/person_detail.html", {
         "person": person, "rows": rows,
-        "entries": selectors.waiting_list_entries(actor=request.user, status=None).filter(person=person),
+        "entries": selectors.mark_waits(selectors.waiting_list_entries(actor=request.user, status=None).filter(
+            person=person)),
         "assessments": selectors.assessment_list(actor=request.user).filter(person=person),
         "can_edit": access_rules.can_edit_person(request.user, person),
         "consents": person.consents.all() if access_rules.can_edit_person(request.user, person) else [],

@@ -16,9 +16,13 @@ from ambito.access.models import (
     Person,
     PriorityCriterion,
     PriorityFactor,
+    RemovalReason,
+    SlotChangeKind,
+    SlotChangeReason,
     Urgency,
     WaitingList,
     WaitingListEntry,
+    WaitingListSlotChange,
 )
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_deny, access_log_record, atomic_service
@@ -75,23 +79,45 @@ def priority_criteria_ensure_defaults(*, ambito) -> None:
 def waiting_list_ensure(*, service, open_slots: int | None = None) -> WaitingList:
     waiting_list, created = WaitingList.objects.get_or_create(service=service,
                                                               defaults={"open_slots": open_slots or 0})
-    if not created and open_slots is not None:
+    if not created and open_slots is not None and open_slots != waiting_list.open_slots:
+        WaitingListSlotChange.objects.create(
+            waiting_list=waiting_list, kind=SlotChangeKind.RECORDED, slots_before=waiting_list.open_slots,
+            slots_after=open_slots, reason=SlotChangeReason.CORRECTION, changed_at=timezone.now())
         WaitingList.objects.filter(pk=waiting_list.pk).update(open_slots=open_slots)
         waiting_list.open_slots = open_slots
     return waiting_list
 
 
 @atomic_service
-def waiting_list_set_slots(*, actor, waiting_list: WaitingList, open_slots: int) -> WaitingList:
-    """Record the places the service has freed for the list (e.g. a SAD package ended)."""
+def waiting_list_set_slots(*, actor, waiting_list: WaitingList, open_slots: int,
+                           reason: str = SlotChangeReason.PACKAGE_ENDED, note: str = "", at=None) -> WaitingList:
+    """Record the places the service has free for the list (e.g. a SAD package ended), with why; every change
+    is kept (``WaitingListSlotChange``: who, when, from how many to how many)."""
     if not access_rules.can_manage_waiting_list(actor, waiting_list):
         raise PermissionDenied(_("You cannot manage this waiting list."))
-    if open_slots < 0:
-        raise ValidationError({"open_slots": _("Open slots cannot be negative.")})
-    WaitingList.objects.filter(pk=waiting_list.pk).update(open_slots=open_slots)
+    if open_slots is None or open_slots < 0:
+        raise ValidationError({"open_slots": _("Open slots cannot be negative.")}, code="negative_slots")
+    if open_slots > 10_000:
+        raise ValidationError({"open_slots": _("At most 10,000 free places.")}, code="too_many_slots")
+    if reason not in SlotChangeReason.values:
+        raise ValidationError({"reason": _("Choose why the free places change.")}, code="reason_required")
+    note = (note or "").strip()
+    if reason == SlotChangeReason.OTHER and not note:
+        raise ValidationError({"note": _("Write why the free places change.")}, code="note_required")
+    locked = WaitingList.objects.select_for_update().get(pk=waiting_list.pk)
+    WaitingListSlotChange.objects.create(
+        waiting_list=locked, kind=SlotChangeKind.RECORDED, slots_before=locked.open_slots, slots_after=open_slots,
+        reason=reason, note=note[:300], changed_by=actor, changed_at=at or timezone.now())
+    WaitingList.objects.filter(pk=locked.pk).update(open_slots=open_slots)
     waiting_list.open_slots = open_slots
     _availability_publish(waiting_list=waiting_list)
     return waiting_list
+
+
+def _last_removal(*, waiting_list: WaitingList, person: Person) -> WaitingListEntry | None:
+    """The person's latest entry on the list that was removed (not admitted): a new entry continues its clock."""
+    return (WaitingListEntry.objects.filter(waiting_list=waiting_list, person=person, status=EntryStatus.REMOVED)
+            .order_by("-removed_at", "-id").first())
 
 
 @atomic_service
@@ -123,10 +149,16 @@ def waiting_list_entry_add(*, actor, waiting_list: WaitingList, person: Person, 
                PriorityFactor.CAREGIVER_BURDEN: caregiver_burden, PriorityFactor.ISEE_BAND: isee_band,
                PriorityFactor.URGENCY: urgency}
     score, breakdown = priority_compute(criteria=priority_criteria(waiting_list=waiting_list), factors=factors)
+    at = at or timezone.now()
+    # One clock per person and list: removed and put back, the person keeps the first entry's date (the gap
+    # between removal and return is shown, never hidden), so a removal cannot reset a wait to zero.
+    previous = _last_removal(waiting_list=waiting_list, person=person)
+    entered_at = min(previous.entered_at, at) if previous is not None else at
     entry = WaitingListEntry.objects.create(
-        waiting_list=waiting_list, person=person, request=request, assessment=assessment, entered_at=at or timezone.now(),
+        waiting_list=waiting_list, person=person, request=request, assessment=assessment, entered_at=entered_at,
         uvm_intensity=uvm_intensity, lives_alone=lives_alone, caregiver_burden=caregiver_burden, isee_band=isee_band,
-        urgency=urgency, priority_score=score, priority_breakdown=breakdown, added_by=actor)
+        urgency=urgency, priority_score=score, priority_breakdown=breakdown, added_by=actor,
+        previous_entry=previous, rejoined_at=at if previous is not None else None)
     access_log_record(actor=actor, record=entry, action=AccessAction.CREATE, purpose="waiting list entry")
     _availability_publish(waiting_list=waiting_list)
     return entry
@@ -148,38 +180,49 @@ def _waiting(waiting_list_id):
 @atomic_service
 def waiting_list_admit(*, actor, waiting_list: WaitingList, entry: WaitingListEntry | None = None,
                        skip_reason: str = "", at=None) -> WaitingListEntry:
-    """Give the next open slot of a service to the top entry of its list (*scorrimento della graduatoria*),
-    or to another entry when the operator records why the ones above are skipped.
+    """Give the next open slot of a service to the entry the operator names (the admission forms always name
+    it), which must be the top of the list (*scorrimento della graduatoria*) unless the operator records why
+    the ones above are skipped. Without an entry (the API's "admit the top"), the top entry is admitted.
 
-    The list row is locked (SELECT … FOR UPDATE) before reading the slots and the top entry, so two
-    operators admitting at the same moment queue one behind the other and never give one slot twice."""
+    A named entry that is no longer waiting (admitted or removed meanwhile, e.g. a form sent twice) is
+    refused: nobody else is admitted in its place. The list row is locked (SELECT … FOR UPDATE) before
+    reading the slots and the top entry, so two operators admitting at the same moment queue one behind the
+    other and never give one slot twice."""
     if not access_rules.can_manage_waiting_list(actor, waiting_list):
         raise PermissionDenied(_("You cannot manage this waiting list."))
     locked = WaitingList.objects.select_for_update().get(pk=waiting_list.pk)
+    chosen = None
+    if entry is not None:
+        chosen = WaitingListEntry.objects.select_for_update().filter(pk=entry.pk, waiting_list=locked).first()
+        if chosen is None or chosen.status != EntryStatus.WAITING:
+            raise ValidationError(_("This entry is no longer waiting (admitted or removed meanwhile): nobody was "
+                                    "admitted. Reload the list and choose again."), code="not_waiting")
+        if chosen.person.restricted_at is not None:
+            raise ValidationError(_("The processing of this person's data is restricted: they cannot be admitted "
+                                    "while the restriction lasts."), code="restricted")
     top = _waiting(locked.pk).first()
     if top is None:
         raise ValidationError(_("The waiting list is empty: there is nobody to admit."), code="empty_list")
     if locked.open_slots < 1:
         raise ValidationError(_("The service has no open slot: record the freed places before admitting."),
                               code="no_slot")
-    chosen = top
-    if entry is not None and entry.pk != top.pk:
-        if not skip_reason.strip():
-            raise ValidationError(
-                {"skip_reason": _("This person is not at the top of the list: write why the entries above are "
-                                  "skipped.")}, code="skip_reason_required")
-        chosen = WaitingListEntry.objects.select_for_update().filter(pk=entry.pk, waiting_list=locked).first()
-        if chosen is None or chosen.status != EntryStatus.WAITING:
-            raise ValidationError(_("This entry is no longer waiting."), code="not_waiting")
+    chosen = chosen or top
+    if chosen.pk != top.pk and not skip_reason.strip():
+        raise ValidationError(
+            {"skip_reason": _("This person is not at the top of the list: write why the entries above are "
+                              "skipped.")}, code="skip_reason_required")
     at = at or timezone.now()
     if at < chosen.entered_at:  # only a backdated import could do this; a wait is never negative
         raise ValidationError(_("The admission cannot precede the entry on the list."), code="before_entry")
     updated = WaitingListEntry.objects.filter(pk=chosen.pk, status=EntryStatus.WAITING).update(
         status=EntryStatus.ADMITTED, admitted_at=at, admitted_by=actor,
-        skip_reason=skip_reason.strip() if chosen.pk != top.pk else "")
+        skip_reason=skip_reason.strip()[:300] if chosen.pk != top.pk else "")
     if not updated:  # unreachable while the list row is locked; kept so a slot is never spent on nobody
         raise ValidationError(_("This entry is no longer waiting."), code="not_waiting")
     WaitingList.objects.filter(pk=locked.pk).update(open_slots=F("open_slots") - 1)
+    WaitingListSlotChange.objects.create(
+        waiting_list=locked, kind=SlotChangeKind.ADMISSION, slots_before=locked.open_slots,
+        slots_after=locked.open_slots - 1, entry=chosen, changed_by=actor, changed_at=at)
     locked.open_slots -= 1
     chosen.refresh_from_db()
     access_log_record(actor=actor, record=chosen, action=AccessAction.UPDATE, purpose="admitted to service")
@@ -188,19 +231,25 @@ def waiting_list_admit(*, actor, waiting_list: WaitingList, entry: WaitingListEn
 
 
 @atomic_service
-def waiting_list_entry_remove(*, actor, entry: WaitingListEntry, reason: str, at=None) -> WaitingListEntry:
-    """Take an entry off the list (moved away, refused the service, died, no longer eligible) with a reason."""
+def waiting_list_entry_remove(*, actor, entry: WaitingListEntry, reason: str, note: str = "",
+                              at=None) -> WaitingListEntry:
+    """Take an entry off the list with a reason from the list of ``RemovalReason`` (moved away, declined the
+    service, deceased, no longer eligible…) and, for "other", a note saying why. Put back later, the person
+    keeps this entry's clock (``waiting_list_entry_add``)."""
     if not access_rules.can_view_waiting_list_entry(actor, entry) or not access_rules.can_manage_waiting_list(
             actor, entry.waiting_list):
         access_deny(actor=actor, record=entry, purpose="remove a waiting list entry outside the actor's scope")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Write why the entry is removed.")}, code="reason_required")
+    if reason not in RemovalReason.values:
+        raise ValidationError({"reason": _("Choose why the entry is removed.")}, code="reason_required")
+    note = (note or "").strip()
+    if reason == RemovalReason.OTHER and not note:
+        raise ValidationError({"note": _("Write why the entry is removed.")}, code="note_required")
     locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
     if locked.status != EntryStatus.WAITING:
         raise ValidationError(_("This entry is no longer waiting."), code="not_waiting")
     entry.status, entry.removed_at, entry.removed_by = EntryStatus.REMOVED, at or timezone.now(), actor
-    entry.removal_reason = reason.strip()[:300]
-    entry.save(update_fields=["status", "removed_at", "removed_by", "removal_reason"])
+    entry.removal_code, entry.removal_reason = reason, note[:300]
+    entry.save(update_fields=["status", "removed_at", "removed_by", "removal_code", "removal_reason"])
     access_log_record(actor=actor, record=entry, action=AccessAction.UPDATE, purpose="removed from waiting list")
     _availability_publish(waiting_list=entry.waiting_list)
     return entry

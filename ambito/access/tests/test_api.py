@@ -159,7 +159,7 @@ def test_waiting_list_entries_admit_and_remove_through_the_api(pua, api):
     assert skipped.status_code == 400 and "skip_reason" in skipped.json()
     admitted = client.post(f"/api/v1/waiting-lists/{waiting_list.pk}/admit/", {}, content_type="application/json")
     assert admitted.status_code == 200 and admitted.json()["person"] == first.pseudonym
-    removed = client.post(f"/api/v1/waiting-list-entries/{other['id']}/remove/", {"reason": "Trasferito"},
+    removed = client.post(f"/api/v1/waiting-list-entries/{other['id']}/remove/", {"reason": "moved_away"},
                           content_type="application/json")
     assert removed.status_code == 200 and removed.json()["status"] == "removed"
     summary = client.get(f"/api/v1/waiting-lists/{waiting_list.pk}/").json()

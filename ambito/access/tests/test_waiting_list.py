@@ -98,13 +98,16 @@ def test_admitting_without_an_open_slot_is_refused(pua, sad):
     assert WaitingListEntry.objects.filter(status="waiting").count() == 1
 
 
-def test_removal_needs_a_reason(pua, sad):
+def test_removal_needs_a_reason_from_the_list(pua, sad):
     entry = add(pua, sad)
-    with pytest.raises(ValidationError):
-        services.waiting_list_entry_remove(actor=pua.users["sw.monza"], entry=entry, reason=" ")
-    services.waiting_list_entry_remove(actor=pua.users["sw.monza"], entry=entry, reason="Trasferita in RSA")
+    for reason, note in ((" ", ""), ("Trasferita in RSA", ""), ("other", " ")):
+        with pytest.raises(ValidationError):
+            services.waiting_list_entry_remove(actor=pua.users["sw.monza"], entry=entry, reason=reason, note=note)
+    services.waiting_list_entry_remove(actor=pua.users["sw.monza"], entry=entry, reason="residential",
+                                       note="RSA Villa Serena")
     entry.refresh_from_db()
-    assert entry.status == "removed" and entry.removal_reason == "Trasferita in RSA"
+    assert entry.status == "removed" and entry.removal_code == "residential"
+    assert entry.removal_reason == "RSA Villa Serena"
 
 
 def test_one_person_waits_once_per_list(pua, sad):
