@@ -687,3 +687,124 @@ class RequestAssignment(models.Model):
 
     def __str__(self):
         return f"{self.request_id} → {self.assigned_to_id or '—'}"
+
+
+# --- The person's record: contacts, household, guardian; transfers between Comuni ---------------------------
+
+
+class ContactKind(models.TextChoices):
+    CONTACT = "contact", _("Contact person")
+    HOUSEHOLD = "household", _("Household member")
+    CAREGIVER = "caregiver", _("Family caregiver")
+    GUARDIAN = "guardian", _("Legal guardian (tutore)")
+    SUPPORT_ADMINISTRATOR = "support_admin", _("Support administrator (amministratore di sostegno)")
+
+
+class PersonContact(models.Model):
+    """Someone around the person (*rete familiare e di supporto*): a contact, a member of the household, a
+    caregiver, the legal guardian (*tutore*) or the support administrator (*amministratore di sostegno*, L.
+    6/2004, with the court's decree). Never deleted: a contact no longer in force is ended, with a reason."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("person"))
+    kind = models.CharField(_("role"), max_length=14, choices=ContactKind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lives_with_person = models.BooleanField(_("lives with the person"), default=False)
+    court_decree = models.CharField(_("court decree"), max_length=120, blank=True,
+                                    help_text=_("For a guardian or support administrator: court and decree number."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("no longer in force since"), null=True, blank=True)
+    ended_reason = models.CharField(_("why no longer in force"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("person's contact")
+        verbose_name_plural = _("person's contacts")
+        ordering = ["person", "ended_at", "kind", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class PersonTransfer(models.Model):
+    """A person moving to another Comune (*trasferimento di residenza / passaggio di consegne*): who handed
+    the record over, when, from where, to where and why. The receiving Comune's social service sees the person
+    from then on; the sending one keeps what the authorisation matrix gives it (its own care plans' history)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("person"))
+    from_comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("from Comune"))
+    to_comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("to Comune"))
+    moved_on = models.DateField(_("moved on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    handover_note = models.TextField(_("handover note"), blank=True,
+                                     help_text=_("What the receiving social service needs to know."))
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("handed over by"))
+    transferred_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer to another Comune")
+        verbose_name_plural = _("transfers to another Comune")
+        ordering = ["person", "-transferred_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(from_comune=models.F("to_comune")),
+                                              name="persontransfer_other_comune")]
+
+    def __str__(self):
+        return f"{self.person} {self.from_comune} → {self.to_comune}"
+
+
+# --- Community access desks (*welfare di accesso di comunità*) ------------------------------------------------
+
+
+class CommunityDesk(models.Model):
+    """A community access desk (*sportello di welfare di accesso di comunità*, seed 004): a place in a Comune
+    where social workers and GPs receive people together, at set opening sessions. Requests taken there name
+    the desk, and the GP present when the social worker took it makes it a joint assessment."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.PROTECT, related_name="community_desks",
+                               verbose_name=_("Ambito"))
+    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="community_desks",
+                               verbose_name=_("Comune"))
+    name = models.CharField(_("name"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, help_text=_("Where the desk is held: address, building."))
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="community_desks",
+                                   verbose_name=_("staff (social workers and GPs)"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("community access desk")
+        verbose_name_plural = _("community access desks")
+        ordering = ["comune__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeskSession(models.Model):
+    """A weekly opening session of a community desk (*apertura*): the day, the hours, who is usually there."""
+
+    desk = models.ForeignKey(CommunityDesk, on_delete=models.CASCADE, related_name="sessions",
+                             verbose_name=_("desk"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=[
+        (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+        (5, _("Saturday"))])
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    with_gp = models.BooleanField(_("a GP is present"), default=True)
+
+    class Meta:
+        verbose_name = _("desk opening session")
+        verbose_name_plural = _("desk opening sessions")
+        ordering = ["desk", "weekday", "opens_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                              name="desksession_closes_after_opening")]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"

@@ -97,7 +97,9 @@ class CarePlanInput(serializers.Serializer):
 
 
 @extend_schema_view(get=extend_schema(parameters=[
-    OpenApiParameter("status", str, enum=CarePlanStatus.values, description="Only care plans in this status.")]))
+    OpenApiParameter("status", str, enum=CarePlanStatus.values, description="Only care plans in this status.")]),
+    # the input, not the output fields: a generic view's schema would otherwise ask for what it answers
+    post=extend_schema(request=CarePlanInput, responses={201: CarePlanDetailOutput}))
 class CarePlanListApi(generics.ListCreateAPIView):
     """Care plans (PAI) the caller may read; POST opens one for a person of the caller's territory."""
 
@@ -111,7 +113,6 @@ class CarePlanListApi(generics.ListCreateAPIView):
         selectors.log_list(actor=request.user, records=page, purpose="care plan list (API)")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=CarePlanInput, responses=CarePlanDetailOutput)
     def create(self, request, *args, **kwargs):
         data = CarePlanInput(data=request.data)
         data.is_valid(raise_exception=True)

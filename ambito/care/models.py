@@ -31,6 +31,41 @@ def private_storage():
     return storages["private"]
 
 
+# --- Corrections and cancellations ---------------------------------------------------------------------------
+
+
+class NotCancelledManager(models.Manager):
+    """The default manager of a record that can be cancelled: every count, list and indicator reads only the
+    rows in force. ``all_objects`` (and ``_base_manager``, which privacy exports and erasure use) keep the
+    cancelled ones, which are never deleted."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(cancelled_at__isnull=True)
+
+
+class AllRowsManager(models.Manager):
+    """Every row, cancelled ones included (history, corrections)."""
+
+
+class Correctable(models.Model):
+    """A record kept right without silent deletion: a correction saves the new values with its reason
+    (``correction_reason``: the change history, django-auditlog, shows the old and new values beside it); a
+    cancellation keeps the row with who, when and why, and takes it out of every count."""
+
+    correction_reason = models.CharField(_("reason for the last correction"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("cancelled by"))
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
 # --- Care plan (PAI) -----------------------------------------------------------------------------------------
 
 
@@ -75,6 +110,8 @@ class CarePlan(VersionedModel):
         help_text=_("The person, or the family member or guardian who signed the plan."))
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("plan version"), default=1)
+    correction_reason = models.CharField(_("reason for the last correction"), max_length=300, blank=True,
+                                         help_text=_("Why the case manager or another recorded fact was changed."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -204,7 +241,7 @@ class BenefitCharacter(models.TextChoices):
     OCCASIONAL = "2", _("Occasional (one-off)")
 
 
-class PlannedIntervention(models.Model):
+class PlannedIntervention(Correctable):
     """An intervention of the plan (*intervento programmato*): which service, delivered by whom, how much
     (``intensity`` in ``intensity_unit``), from when to when, who pays. ``person_share`` is the monthly
     co-payment (*compartecipazione*) in euro when part of the cost falls on the person."""
@@ -362,7 +399,7 @@ class HealthBudgetLine(models.Model):
         return self.description
 
 
-class HealthBudgetExpense(models.Model):
+class HealthBudgetExpense(Correctable):
     """Money actually spent on a budget line (euro, Decimal)."""
 
     line = models.ForeignKey(HealthBudgetLine, on_delete=models.PROTECT, related_name="expenses",
@@ -372,6 +409,9 @@ class HealthBudgetExpense(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
+
+    objects = NotCancelledManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         verbose_name = _("budget expense")
@@ -556,7 +596,7 @@ class DeliverySource(models.TextChoices):
     API = "api", _("API")
 
 
-class Delivery(models.Model):
+class Delivery(Correctable):
     """What a provider delivered (*prestazione erogata*): the unit monitoring counts.
 
     - ``delivered_on``: the day; ``start_time``/``end_time`` when the provider records times.
@@ -593,6 +633,9 @@ class Delivery(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = NotCancelledManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         verbose_name = _("delivery")

@@ -3,6 +3,7 @@ import json
 import logging
 from pathlib import Path
 
+from auditlog.context import set_actor
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -55,7 +56,9 @@ def job_run(job_id) -> Job:
         return job
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
-        output: JobOutput = handler_for(job.kind)(job, lambda percent, message="": job_progress(job, percent, message))
+        with set_actor(job.requested_by):  # changes the job makes carry its requester in the change history
+            output: JobOutput = handler_for(job.kind)(job, lambda percent, message="": job_progress(job, percent,
+                                                                                                    message))
     except Exception as exc:  # the job records the failure for the person waiting on it
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.status = JobStatus.FAILED

@@ -19,6 +19,8 @@ from ambito.privacy.registry import sources
 REGISTERED_HERE = {
     "access.Person": dict(exclude_fields=["version", "updated_at", "created_at"], m2m_fields={"shared_with"}),
     "access.Consent": {},
+    "access.PersonContact": {},
+    "access.PersonTransfer": {},
     "access.Assessment": {},
     "care.Delivery": dict(exclude_fields=["recorded_at"]),
 }

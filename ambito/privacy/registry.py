@@ -124,7 +124,8 @@ class PersonDataSource:
         return Q(**{path: list(person_ids)})
 
     def rows_for(self, person):
-        return self.model_class._default_manager.filter(self.person_q([person.pk]))
+        # the base manager: rows a default manager leaves out (cancelled deliveries, expenses) are the person's too
+        return self.model_class._base_manager.filter(self.person_q([person.pk]))
 
     @property
     def special(self) -> bool:
@@ -165,6 +166,13 @@ SOURCES: tuple[PersonDataSource, ...] = (
         "access.PersonShareRequest", "person", erasure=Erasure.DELETE,
         purpose=_("Sharing a person with another organisation that works on the case"),
         legal_basis=BASIS_PUBLIC_TASK, recipients=(TO_CASE_TEAM,), retention=KEEP_WHILE_NEEDED),
+    # The person's family and support network, guardian and support administrator: part of the case file.
+    PersonDataSource("access.PersonContact", "person", categories={
+        IDENTIFICATION: ["name", "relationship"], CONTACT: ["phone", "email", "address"],
+        SOCIAL: ["kind", "lives_with_person", "court_decree"], FREE_TEXT: ["note", "ended_reason"]},
+        subjects=(SUBJECT_FAMILY,), **_CASE),
+    PersonDataSource("access.PersonTransfer", "person", categories={
+        IDENTIFICATION: ["from_comune", "to_comune"], FREE_TEXT: ["reason", "handover_note"]}, **_CASE),
     PersonDataSource(
         "access.Consent", "person", purpose=_("Information notices and consents (GDPR art. 13, 7)"),
         legal_basis=BASIS_ACCOUNTABILITY, recipients=(TO_CASE_TEAM, TO_DPO), retention=KEEP_ACCOUNTABILITY,

@@ -9,6 +9,15 @@ from ambito.care.services.budgets import (  # noqa: F401
     health_budget_line_add,
     health_budget_member_add,
 )
+from ambito.care.services.corrections import (  # noqa: F401
+    care_plan_case_manager_set,
+    delivery_cancel,
+    delivery_correct,
+    health_budget_expense_cancel,
+    health_budget_expense_correct,
+    intervention_cancel,
+    intervention_correct,
+)
 from ambito.care.services.deliveries import (  # noqa: F401
     CSV_COLUMNS,
     delivery_bulk_create,

@@ -49,7 +49,8 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, errors: list) -> Delivery | None:
+def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, errors: list,
+                       exclude_pk=None) -> Delivery | None:
     """All the rules of a delivery, collecting errors instead of stopping at the first (for bulk and CSV)."""
     before = len(errors)
     day, start, end = data.get("delivered_on"), data.get("start_time"), data.get("end_time")
@@ -124,7 +125,7 @@ def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, er
         key = operator_ref or operator
         same_operator = Q(operator_ref=operator_ref) if operator_ref else Q(operator_ref="", operator_name=operator)
         clash = (Delivery.objects.filter(same_operator, provider_id=referral.provider_id, delivered_on=day,
-                                         start_time__lt=end, end_time__gt=start).first())
+                                         start_time__lt=end, end_time__gt=start).exclude(pk=exclude_pk).first())
         if clash is None:
             clash = next((d for d in batch if (d.operator_ref or d.operator_name) == key
                           and d.provider_id == referral.provider_id and d.delivered_on == day

@@ -52,6 +52,8 @@ def referral_send(*, actor, intervention: PlannedIntervention, what_to_deliver: 
         deny(actor=actor, record=plan, purpose="send a referral outside the actor's territory")
     if plan.status != CarePlanStatus.ACTIVE:
         raise ValidationError(_("Referrals are sent once the plan is signed and active."))
+    if intervention.cancelled_at is not None:
+        raise ValidationError(_("This intervention has been cancelled."), code="already_cancelled")
     if not 1 <= int(response_days) <= 60:
         raise ValidationError({"response_days": _("The days to answer must be between 1 and 60.")})
     if Referral.objects.filter(intervention=intervention, status__in=OPEN_REFERRAL_STATUSES).exists():

@@ -1,0 +1,758 @@
+"""The care side's writes in the REST API: everything the pages of care can do, through the same services and
+the same checks (``care.services``; a refusal is the same message as on the page, 400 or 403).
+
+- a PAI: goals, interventions (and their correction or cancellation), signature, review with a new version,
+  case manager, notes with an attachment (multipart);
+- referrals: sending one for an intervention, starting and cancelling it (accept, decline, complete are in
+  ``care.api``);
+- the Budget di salute: opening one, the co-design team, budget lines, expenses (and their correction or
+  cancellation);
+- deliveries: correction and cancellation (logging them is in ``care.api``);
+- protected discharges: planning one, required services and their confirmation, checklist, completion.
+
+Each input has its own serializer, so the OpenAPI schema says what an operation takes, not what it answers.
+``tests/test_api_twins.py`` walks the pages' forms and fails when one has no twin here."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ambito.access.models import Person
+from ambito.accounts.models import AccessAction, Organisation
+from ambito.accounts.services import access_log_record
+from ambito.care import rules, selectors, services
+from ambito.care.api import (
+    CarePlanDetailOutput,
+    DeliveryOutput,
+    GoalOutput,
+    HealthBudgetDetailOutput,
+    HealthBudgetListApi,
+    HealthBudgetOutput,
+    InterventionOutput,
+    ReferralOutput,
+    _referral_for_action,
+    referral_data,
+)
+from ambito.care.models import (
+    BudgetAxis,
+    Delivery,
+    DeliveryType,
+    DischargeSetting,
+    Funder,
+    GoalStatus,
+    HealthBudgetExpense,
+    IntensityUnit,
+    NoteVisibility,
+    Payer,
+    PlannedIntervention,
+    TeamRole,
+)
+from ambito.core.concurrency import StaleEditError, stale_conflict
+from ambito.network.models import Service
+from ambito.network.taxonomy import Area
+
+CHOOSE_VALID = "Scegliere un valore valido: quello indicato non è tra le scelte possibili."
+
+
+def _pick(queryset, pk, field: str):
+    """The record ``pk`` among the choices the page's form offers, or a 400 naming the field."""
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: CHOOSE_VALID})
+    return found
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    data = serializer_class(data=request.data, **kwargs)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _correction(serializer_class, request, record) -> dict:
+    """A PATCH correction: the fields sent over the record's current values; the reason is always needed."""
+    data = serializer_class(data=request.data, partial=True)
+    data.is_valid(raise_exception=True)
+    names = [name for name in serializer_class().fields if name != "reason"]
+    values = {name: getattr(record, name) for name in names} | dict(data.validated_data)
+    values.setdefault("reason", "")
+    return values
+
+
+def _plan_for_write(request, pk):
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    if not rules.can_edit_care_plan(request.user, plan):  # a GP reads the plan, never changes it
+        access_log_record(actor=request.user, record=plan, action=AccessAction.DENIED,
+                          purpose="care plan change refused (API)")
+        raise PermissionDenied
+    return plan
+
+
+def _plan_answer(request, pk, code=status.HTTP_200_OK):
+    return Response(CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data, status=code)
+
+
+# --- Care plan: goals, interventions, signature, review, case manager, notes ---------------------------------
+
+
+class GoalInput(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    indicator = serializers.CharField(max_length=200)
+    baseline = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    target = serializers.CharField(max_length=60)
+    review_on = serializers.DateField()
+
+
+class CarePlanGoalApi(APIView):
+    """Add a measurable goal to the PAI (the page's "Add goal")."""
+
+    serializer_class = GoalOutput
+
+    @extend_schema(request=GoalInput, responses={201: GoalOutput})
+    def post(self, request, pk):
+        plan = _plan_for_write(request, pk)
+        goal = services.goal_add(actor=request.user, plan=plan, **_valid(GoalInput, request))
+        return Response(GoalOutput(goal).data, status=status.HTTP_201_CREATED)
+
+
+class InterventionInput(serializers.Serializer):
+    service = serializers.IntegerField(help_text="Service id: an active service of the plan's Ambito.")
+    description = serializers.CharField(max_length=300)
+    intensity = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
+    intensity_unit = serializers.ChoiceField(choices=IntensityUnit.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    payer = serializers.ChoiceField(choices=Payer.choices)
+    person_share = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True,
+                                            default=None)
+
+
+def plan_services(plan):
+    """The services an intervention of ``plan`` may use: the page's choices."""
+    return Service.objects.filter(ambito_id=plan.ambito_id, active=True).exclude(
+        service_type__in=["pua", "info_point"]).select_related("provider")
+
+
+class CarePlanInterventionApi(APIView):
+    """Plan an intervention of the PAI (service, intensity, dates, who pays)."""
+
+    serializer_class = InterventionOutput
+
+    @extend_schema(request=InterventionInput, responses={201: InterventionOutput})
+    def post(self, request, pk):
+        plan = _plan_for_write(request, pk)
+        values = _valid(InterventionInput, request)
+        values["service"] = _pick(plan_services(plan), values["service"], "service")
+        intervention = services.intervention_add(actor=request.user, plan=plan, **values)
+        return Response(InterventionOutput(intervention).data, status=status.HTTP_201_CREATED)
+
+
+class InterventionCorrectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the intervention is corrected.")
+    description = serializers.CharField(max_length=300)
+    intensity = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
+    intensity_unit = serializers.ChoiceField(choices=IntensityUnit.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    payer = serializers.ChoiceField(choices=Payer.choices)
+    person_share = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True,
+                                            default=None)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why it is cancelled (kept with the record).")
+
+
+class CorrectableOutputMixin(serializers.Serializer):
+    correction_reason = serializers.CharField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    cancel_reason = serializers.CharField()
+
+
+class InterventionStateOutput(InterventionOutput, CorrectableOutputMixin):
+    pass
+
+
+def _intervention(request, pk, intervention_pk) -> PlannedIntervention:
+    plan = _plan_for_write(request, pk)
+    return get_object_or_404(PlannedIntervention.objects.select_related("service", "provider"),
+                             pk=intervention_pk, care_plan=plan)
+
+
+class CarePlanInterventionCorrectApi(APIView):
+    """Correct a planned intervention, with the reason (the change history keeps the old values)."""
+
+    serializer_class = InterventionStateOutput
+
+    @extend_schema(request=InterventionCorrectInput, responses={200: InterventionStateOutput})
+    def patch(self, request, pk, intervention_pk):
+        intervention = _intervention(request, pk, intervention_pk)
+        values = _correction(InterventionCorrectInput, request, intervention)
+        intervention = services.intervention_correct(actor=request.user, intervention=intervention, **values)
+        return Response(InterventionStateOutput(intervention).data)
+
+
+class CarePlanInterventionCancelApi(APIView):
+    """Cancel a planned intervention, with the reason: kept, marked cancelled."""
+
+    serializer_class = InterventionStateOutput
+
+    @extend_schema(request=CancelInput, responses={200: InterventionStateOutput})
+    def post(self, request, pk, intervention_pk):
+        intervention = _intervention(request, pk, intervention_pk)
+        values = _valid(CancelInput, request)
+        intervention = services.intervention_cancel(actor=request.user, intervention=intervention, **values)
+        return Response(InterventionStateOutput(intervention).data)
+
+
+class ReferralSendInput(serializers.Serializer):
+    response_days = serializers.IntegerField(min_value=1, max_value=60, default=5)
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="",
+                                           help_text="For a provider without accounts: a single-use answer link.")
+
+
+class CarePlanReferralSendApi(APIView):
+    """Send a planned intervention to its provider (closed-loop referral)."""
+
+    serializer_class = ReferralOutput
+
+    @extend_schema(request=ReferralSendInput, responses={201: ReferralOutput})
+    def post(self, request, pk, intervention_pk):
+        intervention = _intervention(request, pk, intervention_pk)
+        values = _valid(ReferralSendInput, request)
+        referral = services.referral_send(actor=request.user, intervention=intervention, **values)
+        return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+
+
+class SignInput(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                       help_text="The version you read: a stale one is refused (409).")
+    signed_on = serializers.DateField()
+    signed_by = serializers.CharField(max_length=120)
+
+
+class CarePlanSignApi(APIView):
+    """Record the person's (or family's) agreement: the plan becomes active."""
+
+    serializer_class = CarePlanDetailOutput
+
+    @extend_schema(request=SignInput, responses={200: CarePlanDetailOutput, 409: None})
+    def post(self, request, pk):
+        plan = _plan_for_write(request, pk)
+        values = _valid(SignInput, request)
+        try:
+            services.care_plan_sign(actor=request.user, plan=plan, signed_on=values["signed_on"],
+                                    signed_by=values["signed_by"], expected_version=values["version"])
+        except StaleEditError as exc:
+            current = CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data
+            return Response(stale_conflict(exc, current), status=status.HTTP_409_CONFLICT)
+        return _plan_answer(request, pk)
+
+
+class GoalOutcomeInput(serializers.Serializer):
+    goal = serializers.IntegerField(help_text="A goal of this plan.")
+    outcome = serializers.ChoiceField(choices=GoalStatus.choices)
+    value = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class ReviewInput(serializers.Serializer):
+    reviewed_on = serializers.DateField()
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    close = serializers.BooleanField(required=False, default=False)
+    outcomes = GoalOutcomeInput(many=True, help_text="One outcome for every goal still open or partly achieved.")
+
+
+class RevisionOutput(serializers.Serializer):
+    number = serializers.IntegerField()
+    reviewed_on = serializers.DateField()
+    summary = serializers.CharField()
+    plan = CarePlanDetailOutput(source="care_plan")
+
+
+class CarePlanReviewApi(APIView):
+    """Review the plan: an outcome per goal, a new version of the plan (or its closure)."""
+
+    serializer_class = RevisionOutput
+
+    @extend_schema(request=ReviewInput, responses={201: RevisionOutput})
+    def post(self, request, pk):
+        plan = _plan_for_write(request, pk)
+        values = _valid(ReviewInput, request)
+        outcomes = {}
+        for row in values.pop("outcomes"):
+            if row["goal"] in outcomes:
+                raise ValidationError({"outcomes": "Un obiettivo compare due volte."})
+            outcomes[row["goal"]] = {"outcome": row["outcome"], "value": row["value"], "note": row["note"]}
+        revision = services.care_plan_review(actor=request.user, plan=plan, outcomes=outcomes, **values)
+        revision.care_plan = selectors.care_plan_get(actor=request.user, pk=pk)
+        return Response(RevisionOutput(revision).data, status=status.HTTP_201_CREATED)
+
+
+class CaseManagerInput(serializers.Serializer):
+    case_manager = serializers.IntegerField(help_text="User id of someone of the case team of the plan.")
+    reason = serializers.CharField(max_length=300)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                       help_text="The version you read: a stale one is refused (409).")
+
+
+class CarePlanCaseManagerApi(APIView):
+    """Hand the case to another case manager, with the reason."""
+
+    serializer_class = CarePlanDetailOutput
+
+    @extend_schema(request=CaseManagerInput, responses={200: CarePlanDetailOutput, 409: None})
+    def post(self, request, pk):
+        plan = _plan_for_write(request, pk)
+        values = _valid(CaseManagerInput, request)
+        manager = _pick(get_user_model().objects.filter(is_active=True), values["case_manager"], "case_manager")
+        try:
+            services.care_plan_case_manager_set(actor=request.user, plan=plan, case_manager=manager,
+                                                reason=values["reason"], expected_version=values["version"])
+        except StaleEditError as exc:
+            current = CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data
+            return Response(stale_conflict(exc, current), status=status.HTTP_409_CONFLICT)
+        return _plan_answer(request, pk)
+
+
+class NoteInput(serializers.Serializer):
+    text = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=NoteVisibility.choices)
+    referral = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                        help_text="A referral of this plan (for a note shared with its provider).")
+    attachment = serializers.FileField(required=False, allow_null=True, default=None,
+                                       help_text="PDF, JPEG, PNG or text; send as multipart/form-data.")
+
+
+class NoteOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    visibility = serializers.CharField()
+    referral = serializers.IntegerField(source="referral_id", allow_null=True)
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    attachments = serializers.SerializerMethodField()
+
+    def get_attachments(self, note) -> list[str]:
+        return [a.original_name for a in note.attachments.all()]
+
+
+class CarePlanNoteApi(APIView):
+    """Write a note on the case, with its visibility and an optional attachment (multipart/form-data)."""
+
+    serializer_class = NoteOutput
+
+    @extend_schema(request={"multipart/form-data": NoteInput, "application/json": NoteInput},
+                   responses={201: NoteOutput})
+    def post(self, request, pk):
+        plan = _plan_for_write(request, pk)
+        values = _valid(NoteInput, request)
+        referral = get_object_or_404(plan.referrals.all(), pk=values["referral"]) if values["referral"] else None
+        files = [values["attachment"]] if values["attachment"] else []
+        note = services.case_note_add(actor=request.user, person=plan.person, care_plan=plan, referral=referral,
+                                      text=values["text"], visibility=values["visibility"], files=files)
+        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+# --- Referrals: start, cancel --------------------------------------------------------------------------------
+
+
+class ReferralStartApi(APIView):
+    """The provider records that the service has started."""
+
+    serializer_class = ReferralOutput
+
+    @extend_schema(request=None, responses={200: ReferralOutput})
+    def post(self, request, pk):
+        referral = services.referral_start(actor=request.user, referral=_referral_for_action(request, pk))
+        return Response(referral_data(request.user, referral))
+
+
+class ReferralCancelApi(APIView):
+    """The case team withdraws a referral, with the reason."""
+
+    serializer_class = ReferralOutput
+
+    @extend_schema(request=CancelInput, responses={200: ReferralOutput})
+    def post(self, request, pk):
+        values = _valid(CancelInput, request)
+        referral = services.referral_cancel(actor=request.user, referral=_referral_for_action(request, pk),
+                                            **values)
+        return Response(referral_data(request.user, referral))
+
+
+# --- Deliveries: correction and cancellation ------------------------------------------------------------------
+
+
+class DeliveryCorrectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    delivered_on = serializers.DateField()
+    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    end_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    hours = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True, default=None)
+    quantity = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True, default=None)
+    amount = serializers.DecimalField(max_digits=11, decimal_places=2, required=False, allow_null=True, default=None)
+    delivery_type = serializers.ChoiceField(choices=DeliveryType.choices)
+    operator_name = serializers.CharField(max_length=120)
+    operator_ref = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DeliveryStateOutput(DeliveryOutput):
+    class Meta(DeliveryOutput.Meta):
+        fields = [*DeliveryOutput.Meta.fields, "correction_reason", "cancelled_at", "cancel_reason"]
+
+
+def _delivery(request, pk) -> Delivery:
+    delivery = get_object_or_404(Delivery.all_objects.select_related("referral"), pk=pk)
+    _referral_for_action(request, delivery.referral_id)  # who may not see the referral: 403, logged
+    return delivery
+
+
+class DeliveryCorrectApi(APIView):
+    """Correct a logged delivery, with the reason (the same rules as when it was logged)."""
+
+    serializer_class = DeliveryStateOutput
+
+    @extend_schema(request=DeliveryCorrectInput, responses={200: DeliveryStateOutput})
+    def patch(self, request, pk):
+        delivery = _delivery(request, pk)
+        values = _correction(DeliveryCorrectInput, request, delivery)
+        delivery = services.delivery_correct(actor=request.user, delivery=delivery, **values)
+        return Response(DeliveryStateOutput(delivery).data)
+
+
+class DeliveryCancelApi(APIView):
+    """Cancel a delivery logged by mistake, with the reason: kept, and out of every count."""
+
+    serializer_class = DeliveryStateOutput
+
+    @extend_schema(request=CancelInput, responses={200: DeliveryStateOutput})
+    def post(self, request, pk):
+        delivery = _delivery(request, pk)
+        delivery = services.delivery_cancel(actor=request.user, delivery=delivery, **_valid(CancelInput, request))
+        return Response(DeliveryStateOutput(delivery).data)
+
+
+# --- Budget di salute --------------------------------------------------------------------------------------------
+
+
+class HealthBudgetInput(serializers.Serializer):
+    person = serializers.IntegerField(help_text="Person id, of the caller's case team.")
+    title = serializers.CharField(max_length=200)
+    area = serializers.ChoiceField(choices=[(Area.MENTAL_HEALTH, Area.MENTAL_HEALTH.label),
+                                            (Area.DISABILITY, Area.DISABILITY.label)])
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+
+
+class BudgetLineInput(serializers.Serializer):
+    axis = serializers.ChoiceField(choices=BudgetAxis.choices)
+    funder = serializers.ChoiceField(choices=Funder.choices)
+    description = serializers.CharField(max_length=200)
+    planned_amount = serializers.DecimalField(max_digits=11, decimal_places=2)
+
+
+class BudgetExpenseInput(serializers.Serializer):
+    line = serializers.IntegerField(help_text="A budget line of this project.")
+    spent_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=11, decimal_places=2)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class BudgetExpenseCorrectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    spent_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=11, decimal_places=2)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class BudgetMemberInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=TeamRole.choices)
+    name = serializers.CharField(max_length=150)
+    organisation = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class BudgetExpenseOutput(CorrectableOutputMixin):
+    id = serializers.IntegerField()
+    line = serializers.IntegerField(source="line_id")
+    spent_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=11, decimal_places=2)
+    description = serializers.CharField()
+
+
+def _budget_for_write(request, pk):
+    budget = selectors.health_budget_get(actor=request.user, pk=pk)
+    if not rules.can_edit_health_budget(request.user, budget):
+        access_log_record(actor=request.user, record=budget, action=AccessAction.DENIED,
+                          purpose="Budget di salute change refused (API)")
+        raise PermissionDenied
+    return budget
+
+
+def _budget_answer(request, pk, code=status.HTTP_201_CREATED):
+    return Response(HealthBudgetDetailOutput(selectors.health_budget_get(actor=request.user, pk=pk)).data,
+                    status=code)
+
+
+@extend_schema_view(post=extend_schema(request=HealthBudgetInput, responses={201: HealthBudgetDetailOutput}))
+class HealthBudgetListCreateApi(HealthBudgetListApi, generics.ListCreateAPIView):
+    """Budget di salute projects the caller may read; POST opens one for a person of the caller's territory."""
+
+    serializer_class = HealthBudgetOutput
+
+    def create(self, request, *args, **kwargs):
+        values = _valid(HealthBudgetInput, request)
+        if not rules.can_start_case(request.user):
+            raise PermissionDenied
+        values["person"] = get_object_or_404(Person, pk=values["person"])
+        budget = services.health_budget_create(actor=request.user, **values)
+        return _budget_answer(request, budget.pk)
+
+
+class HealthBudgetLineApi(APIView):
+    """Plan an amount on one axis from one funder."""
+
+    serializer_class = HealthBudgetDetailOutput
+
+    @extend_schema(request=BudgetLineInput, responses={201: HealthBudgetDetailOutput})
+    def post(self, request, pk):
+        budget = _budget_for_write(request, pk)
+        services.health_budget_line_add(actor=request.user, budget=budget, **_valid(BudgetLineInput, request))
+        return _budget_answer(request, pk)
+
+
+class HealthBudgetExpenseApi(APIView):
+    """Record money spent on a line of the project."""
+
+    serializer_class = BudgetExpenseOutput
+
+    @extend_schema(request=BudgetExpenseInput, responses={201: BudgetExpenseOutput})
+    def post(self, request, pk):
+        budget = _budget_for_write(request, pk)
+        values = _valid(BudgetExpenseInput, request)
+        values["line"] = _pick(budget.lines.all(), values["line"], "line")
+        expense = services.health_budget_expense_add(actor=request.user, **values)
+        return Response(BudgetExpenseOutput(expense).data, status=status.HTTP_201_CREATED)
+
+
+def _expense(request, pk, expense_pk) -> HealthBudgetExpense:
+    budget = _budget_for_write(request, pk)
+    return get_object_or_404(HealthBudgetExpense.all_objects, pk=expense_pk, line__budget=budget)
+
+
+class HealthBudgetExpenseCorrectApi(APIView):
+    """Correct an expense, with the reason."""
+
+    serializer_class = BudgetExpenseOutput
+
+    @extend_schema(request=BudgetExpenseCorrectInput, responses={200: BudgetExpenseOutput})
+    def patch(self, request, pk, expense_pk):
+        expense = _expense(request, pk, expense_pk)
+        expense = services.health_budget_expense_correct(
+            actor=request.user, expense=expense, **_correction(BudgetExpenseCorrectInput, request, expense))
+        return Response(BudgetExpenseOutput(expense).data)
+
+
+class HealthBudgetExpenseCancelApi(APIView):
+    """Cancel an expense recorded by mistake, with the reason: kept, and out of the amounts spent."""
+
+    serializer_class = BudgetExpenseOutput
+
+    @extend_schema(request=CancelInput, responses={200: BudgetExpenseOutput})
+    def post(self, request, pk, expense_pk):
+        expense = _expense(request, pk, expense_pk)
+        expense = services.health_budget_expense_cancel(actor=request.user, expense=expense,
+                                                        **_valid(CancelInput, request))
+        return Response(BudgetExpenseOutput(expense).data)
+
+
+class HealthBudgetMemberApi(APIView):
+    """Add a member of the co-design team."""
+
+    serializer_class = HealthBudgetDetailOutput
+
+    @extend_schema(request=BudgetMemberInput, responses={201: HealthBudgetDetailOutput})
+    def post(self, request, pk):
+        budget = _budget_for_write(request, pk)
+        values = _valid(BudgetMemberInput, request)
+        values["organisation"] = _pick(Organisation.objects.filter(active=True), values["organisation"],
+                                       "organisation")
+        services.health_budget_member_add(actor=request.user, budget=budget, **values)
+        return _budget_answer(request, pk)
+
+
+# --- Protected discharges ------------------------------------------------------------------------------------
+
+
+class DischargeServiceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    service = serializers.CharField(source="service.name")
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class DischargeTaskOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    owner_organisation = serializers.CharField(source="owner_organisation.name")
+    owner_name = serializers.CharField()
+    due_on = serializers.DateField()
+    done_at = serializers.DateTimeField(allow_null=True)
+
+
+class DischargeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    person = serializers.IntegerField(source="person_id")
+    pseudonym = serializers.CharField(source="person.pseudonym")
+    setting = serializers.CharField()
+    facility = serializers.CharField()
+    planned_on = serializers.DateField()
+    status = serializers.CharField()
+    completed_on = serializers.DateField(allow_null=True)
+    services_active_on_day = serializers.IntegerField(allow_null=True)
+
+
+class DischargeDetailOutput(DischargeOutput):
+    services = DischargeServiceOutput(many=True, source="services.all")
+    tasks = DischargeTaskOutput(many=True, source="tasks.all")
+
+
+class DischargeInput(serializers.Serializer):
+    person = serializers.IntegerField(help_text="Person id, of the caller's case team.")
+    setting = serializers.ChoiceField(choices=DischargeSetting.choices)
+    facility = serializers.CharField(max_length=200)
+    planned_on = serializers.DateField()
+
+
+class DischargeServiceInput(serializers.Serializer):
+    service = serializers.IntegerField(help_text="An active service of the discharge's Ambito.")
+
+
+class DischargeTaskInput(serializers.Serializer):
+    label = serializers.CharField(max_length=200)
+    owner_organisation = serializers.IntegerField(help_text="An organisation of the discharge's Ambito.")
+    owner_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    due_on = serializers.DateField()
+
+
+class DischargeCompleteInput(serializers.Serializer):
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="The day the person went home; today if not given.")
+
+
+@extend_schema_view(post=extend_schema(request=DischargeInput, responses={201: DischargeDetailOutput}))
+class DischargeListApi(generics.ListCreateAPIView):
+    """Protected discharges of the caller's territory; POST plans one."""
+
+    serializer_class = DischargeOutput
+
+    def get_queryset(self):
+        if not rules.can_start_case(self.request.user):
+            return selectors.discharge_list(actor=self.request.user).none()
+        return selectors.discharge_list(actor=self.request.user).order_by("status", "planned_on", "id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.log_list(actor=request.user, records=page, purpose="protected discharge list (API)")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, *args, **kwargs):
+        values = _valid(DischargeInput, request)
+        if not rules.can_start_case(request.user):
+            raise PermissionDenied
+        values["person"] = get_object_or_404(Person, pk=values["person"])
+        discharge = services.discharge_create(actor=request.user, **values)
+        return _discharge_answer(request, discharge.pk, status.HTTP_201_CREATED)
+
+
+def _discharge_answer(request, pk, code=status.HTTP_200_OK):
+    return Response(DischargeDetailOutput(selectors.discharge_get(actor=request.user, pk=pk)).data, status=code)
+
+
+class DischargeDetailApi(APIView):
+    serializer_class = DischargeDetailOutput
+
+    def get(self, request, pk):
+        return Response(DischargeDetailOutput(selectors.discharge_get(actor=request.user, pk=pk)).data)
+
+
+def discharge_services(discharge):
+    return Service.objects.filter(ambito_id=discharge.ambito_id, active=True).exclude(
+        service_type__in=["pua", "info_point"])
+
+
+class DischargeServiceApi(APIView):
+    """Require a service that must be active on the discharge day."""
+
+    serializer_class = DischargeDetailOutput
+
+    @extend_schema(request=DischargeServiceInput, responses={201: DischargeDetailOutput})
+    def post(self, request, pk):
+        discharge = selectors.discharge_get(actor=request.user, pk=pk)
+        values = _valid(DischargeServiceInput, request)
+        service = _pick(discharge_services(discharge), values["service"], "service")
+        services.discharge_service_require(actor=request.user, discharge=discharge, service=service)
+        return _discharge_answer(request, pk, status.HTTP_201_CREATED)
+
+
+class DischargeServiceConfirmApi(APIView):
+    """The service (its provider, or the case team on its behalf) confirms it will be active on the day."""
+
+    serializer_class = DischargeDetailOutput
+
+    @extend_schema(request=None, responses={200: DischargeDetailOutput})
+    def post(self, request, pk, item_pk):
+        discharge = selectors.discharge_get(actor=request.user, pk=pk)
+        item = get_object_or_404(discharge.services.all(), pk=item_pk)
+        services.discharge_service_confirm(actor=request.user, item=item)
+        return _discharge_answer(request, pk)
+
+
+class DischargeTaskApi(APIView):
+    """Add a checklist item, due by the discharge day."""
+
+    serializer_class = DischargeDetailOutput
+
+    @extend_schema(request=DischargeTaskInput, responses={201: DischargeDetailOutput})
+    def post(self, request, pk):
+        discharge = selectors.discharge_get(actor=request.user, pk=pk)
+        values = _valid(DischargeTaskInput, request)
+        values["owner_organisation"] = _pick(Organisation.objects.filter(ambito_id=discharge.ambito_id, active=True),
+                                             values["owner_organisation"], "owner_organisation")
+        services.discharge_task_add(actor=request.user, discharge=discharge, **values)
+        return _discharge_answer(request, pk, status.HTTP_201_CREATED)
+
+
+class DischargeTaskDoneApi(APIView):
+    """Tick a checklist item as done."""
+
+    serializer_class = DischargeDetailOutput
+
+    @extend_schema(request=None, responses={200: DischargeDetailOutput})
+    def post(self, request, pk, task_pk):
+        discharge = selectors.discharge_get(actor=request.user, pk=pk)
+        task = get_object_or_404(discharge.tasks.all(), pk=task_pk)
+        services.discharge_task_done(actor=request.user, task=task)
+        return _discharge_answer(request, pk)
+
+
+class DischargeCompleteApi(APIView):
+    """Record the discharge and how many required services were active on the day."""
+
+    serializer_class = DischargeDetailOutput
+
+    @extend_schema(request=DischargeCompleteInput, responses={200: DischargeDetailOutput})
+    def post(self, request, pk):
+        from django.utils import timezone
+
+        discharge = selectors.discharge_get(actor=request.user, pk=pk)
+        values = _valid(DischargeCompleteInput, request)
+        services.discharge_complete(actor=request.user, discharge=discharge,
+                                    completed_on=values["completed_on"] or timezone.localdate())
+        return _discharge_answer(request, pk)
+
