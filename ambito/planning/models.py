@@ -218,6 +218,7 @@ class FundingSource(models.TextChoices):
     REGIONAL = "regional", _("Regional funds")
     HEALTH = "health", _("ASL/ASST co-funding")
     EU_PNRR = "eu_pnrr", _("EU funds and PNRR")
+    REINVESTED = "reinvested", _("Reinvested health savings")
     OTHER = "other", _("Other sources")
 
 
@@ -480,3 +481,268 @@ class AgreementParty(models.Model):
     @property
     def signed(self) -> bool:
         return self.signed_on is not None
+
+
+# --- Spending: commitments and payments, fund reports, unit costs, reinvested savings (issue 19) ---------------
+
+
+def _comune_only_for_own_funds(name: str):
+    return models.CheckConstraint(
+        condition=Q(source="comune", comune__isnull=False) | (~Q(source="comune") & Q(comune__isnull=True)),
+        name=name)
+
+
+class AccountingCode(models.Model):
+    """A chapter (*capitolo/articolo*) of a Comune's accounting export mapped once by the planning office to
+    an intervention and a funding source (for the Comuni's own funds, the Comune whose funds they are)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="accounting_codes")
+    ente = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("Comune keeping the accounts"))
+    code = models.CharField(_("accounting code"), max_length=40)
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="accounting_codes",
+                                     verbose_name=_("intervention"))
+    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
+    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("Comune"))
+
+    class Meta:
+        verbose_name = _("accounting code")
+        verbose_name_plural = _("accounting codes")
+        ordering = ["plan", "ente", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ente", "code"], name="accounting_code_unique"),
+            _comune_only_for_own_funds("accounting_code_comune_only_for_own_funds"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} → {self.intervention.code} {self.source}"
+
+
+class SpendingImport(models.Model):
+    """One accounting export imported (all or nothing): which file, by whom, how many rows."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="spending_imports")
+    ente = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("Comune keeping the accounts"))
+    filename = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accounting import")
+        verbose_name_plural = _("accounting imports")
+        ordering = ["-imported_at"]
+        constraints = [models.UniqueConstraint(fields=["plan", "sha256"], name="spending_import_once")]
+
+    def __str__(self):
+        return self.filename
+
+
+class Commitment(models.Model):
+    """*Impegno di spesa*: money committed by an act (*determina*) for one intervention, funding source,
+    Comune (own funds) and year."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="commitments",
+                                     verbose_name=_("intervention"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
+    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("Comune"))
+    amount = models.DecimalField(_("committed (€)"), **MONEY)
+    act_number = models.CharField(_("act number"), max_length=60)
+    act_date = models.DateField(_("act date"))
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("contractor"))
+    payee = models.CharField(_("beneficiary"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    spending_import = models.ForeignKey(SpendingImport, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="commitments")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["intervention", "year", "act_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_positive"),
+            _comune_only_for_own_funds("commitment_comune_only_for_own_funds"),
+        ]
+        indexes = [models.Index(fields=["year", "source"], name="commitment_year_source")]
+
+    def __str__(self):
+        return f"{self.act_number} {self.amount}"
+
+
+class PaymentStage(models.TextChoices):
+    LIQUIDATED = "liquidated", _("Liquidated")
+    PAID = "paid", _("Paid")
+
+
+class Payment(models.Model):
+    """*Liquidazione* or *mandato di pagamento* against a commitment, with its date and payee."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="payments",
+                                   verbose_name=_("commitment"))
+    stage = models.CharField(_("stage"), max_length=12, choices=PaymentStage.choices, default=PaymentStage.PAID)
+    amount = models.DecimalField(_("amount (€)"), **MONEY)
+    paid_on = models.DateField(_("date"))
+    payee = models.CharField(_("payee"), max_length=200)
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("provider paid"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True,
+                                 help_text=_("Number of the liquidation act or of the payment order."))
+    spending_import = models.ForeignKey(SpendingImport, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="payments")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["commitment", "paid_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+        indexes = [models.Index(fields=["provider", "paid_on"], name="payment_provider_day")]
+
+    def __str__(self):
+        return f"{self.paid_on} {self.payee} {self.amount}"
+
+
+class FundAllocation(models.Model):
+    """What the Ambito received from a national or regional fund for a year (*riparto*)."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.PROTECT, related_name="fund_allocations")
+    source = models.CharField(_("fund"), max_length=12, choices=FundingSource.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("allocation received (€)"), **MONEY, validators=[non_negative])
+    act = models.CharField(_("allocation act"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("fund allocation")
+        verbose_name_plural = _("fund allocations")
+        ordering = ["ambito", "year", "source"]
+        constraints = [models.UniqueConstraint(fields=["ambito", "source", "year"], name="fund_allocation_unique"),
+                       models.CheckConstraint(condition=Q(amount__gte=0), name="fund_allocation_non_negative")]
+
+    def __str__(self):
+        return f"{self.source} {self.year}: {self.amount}"
+
+
+class FundReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class FundReport(models.Model):
+    """*Rendicontazione* of one fund and year to the Region: its figures are frozen in ``content`` when it
+    is submitted; a later correction is a new version with its reason."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.PROTECT, related_name="fund_reports")
+    source = models.CharField(_("fund"), max_length=12, choices=FundingSource.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=FundReportStatus.choices,
+                              default=FundReportStatus.DRAFT)
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    content = models.JSONField(_("content"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fund report")
+        verbose_name_plural = _("fund reports")
+        ordering = ["ambito", "-year", "source", "-version"]
+        constraints = [models.UniqueConstraint(fields=["ambito", "source", "year", "version"],
+                                               name="fund_report_version_unique")]
+
+    def __str__(self):
+        return f"{self.source} {self.year} v{self.version}"
+
+
+class CostBasis(models.TextChoices):
+    HOURLY = "hourly", _("Hourly rate")
+    DAILY = "daily", _("Daily rate")
+    LUMP_SUM = "lump_sum", _("Lump sum per unit")
+
+
+class UnitCost(models.Model):
+    """The price agreed with a provider for a service (*tariffa*), valid between two dates."""
+
+    service = models.ForeignKey("network.Service", on_delete=models.CASCADE, related_name="unit_costs",
+                                verbose_name=_("service"))
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="unit_costs",
+                                 verbose_name=_("provider"))
+    basis = models.CharField(_("basis"), max_length=10, choices=CostBasis.choices)
+    rate = models.DecimalField(_("rate (€)"), max_digits=10, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit cost")
+        verbose_name_plural = _("unit costs")
+        ordering = ["service", "provider", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0), name="unit_cost_positive"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="unit_cost_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.provider} {self.rate} ({self.basis})"
+
+
+class HealthActivityFigure(models.Model):
+    """Aggregate hospital figures the ASL gives for the chronic and frail residents of a Comune in a year:
+    never persons, only counts."""
+
+    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("Comune"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    admissions = models.PositiveIntegerField(_("admissions"))
+    bed_days = models.PositiveIntegerField(_("bed-days"))
+    avoidable_admissions = models.PositiveIntegerField(_("avoidable admissions"))
+    avoidable_indicator = models.CharField(_("indicator of avoidable admissions"), max_length=120)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ASL aggregate figure")
+        verbose_name_plural = _("ASL aggregate figures")
+        ordering = ["year", "comune"]
+        constraints = [models.UniqueConstraint(fields=["comune", "year"], name="health_figure_unique")]
+
+    def __str__(self):
+        return f"{self.comune_id} {self.year}"
+
+
+class ReinvestmentAgreement(models.Model):
+    """What the Accordo commits to: savings are the bed-days saved against the baseline years, valued at a
+    cost per bed-day; a share of them is reinvested as the plan's funding source "reinvested"."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="reinvestment")
+    baseline_start = models.PositiveSmallIntegerField(_("baseline from"))
+    baseline_end = models.PositiveSmallIntegerField(_("baseline to"))
+    cost_per_bed_day = models.DecimalField(_("cost of a bed-day (€)"), max_digits=10, decimal_places=2)
+    share = models.DecimalField(_("share reinvested (%)"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reinvestment of savings")
+        verbose_name_plural = _("reinvestments of savings")
+        constraints = [models.CheckConstraint(condition=Q(baseline_end__gte=models.F("baseline_start")),
+                                              name="reinvestment_baseline_ordered")]
+
+    def __str__(self):
+        return f"{self.plan} {self.share}%"
