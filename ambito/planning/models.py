@@ -597,6 +597,9 @@ class Payment(models.Model):
                                  related_name="+", verbose_name=_("provider paid"))
     reference = models.CharField(_("reference"), max_length=60, blank=True,
                                  help_text=_("Number of the liquidation act or of the payment order."))
+    service_month = models.DateField(_("month of service paid"), null=True, blank=True,
+                                     help_text=_("First day of the month a provider's invoice is for: the "
+                                                 "reconciliation with deliveries reads it."))
     spending_import = models.ForeignKey(SpendingImport, on_delete=models.CASCADE, null=True, blank=True,
                                         related_name="payments")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
