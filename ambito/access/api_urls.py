@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from ambito.access import api
+from ambito.access import api, api_record
 
 router = SimpleRouter()
 router.register("persons", api.PersonViewSet, basename="api-person")
@@ -9,4 +10,9 @@ router.register("assessments", api.AssessmentViewSet, basename="api-assessment")
 router.register("waiting-lists", api.WaitingListViewSet, basename="api-waiting-list")
 router.register("waiting-list-entries", api.WaitingListEntryViewSet, basename="api-waiting-list-entry")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("persons/<int:pk>/contacts/", api_record.PersonContactsApi.as_view(), name="api-person-contacts"),
+    path("persons/<int:pk>/contacts/<int:contact_pk>/end/", api_record.PersonContactEndApi.as_view(),
+         name="api-person-contact-end"),
+    path("persons/<int:pk>/transfer/", api_record.PersonTransferApi.as_view(), name="api-person-transfer"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.access import views
+from ambito.access import views, views_record
 
 urlpatterns = [
     path("pua/", views.work_queue, name="access-work-queue"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("pua/condivisioni/<int:pk>/", views.share_request_answer, name="access-share-request-answer"),
     path("pua/persone/<str:pseudonym>/", views.person_detail, name="access-person"),
     path("pua/persone/<str:pseudonym>/consensi/", views.person_consent, name="access-person-consent"),
+    path("pua/persone/<str:pseudonym>/modifica/", views_record.person_edit, name="access-person-edit"),
+    path("pua/persone/<str:pseudonym>/contatti/", views_record.person_contact_add, name="access-person-contact-add"),
+    path("pua/persone/<str:pseudonym>/contatti/<int:contact_pk>/fine/", views_record.person_contact_end,
+         name="access-person-contact-end"),
+    path("pua/persone/<str:pseudonym>/trasferimento/", views_record.person_transfer, name="access-person-transfer"),
     path("pua/persone/<str:pseudonym>/domanda/", views.request_create, name="access-request-create"),
     path("pua/domande/<int:pk>/", views.request_detail, name="access-request"),
     path("pua/domande/<int:pk>/anteprima-decodifica/", views.request_triage_preview, name="access-triage-preview"),

@@ -272,3 +272,58 @@ class BudgetExpenseForm(StyledFormMixin, forms.Form):
 class BudgetMemberForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices)
     name = forms.CharField(label=_("Name"), max_length=150)
+
+
+# --- Corrections and cancellations (with their reason) -------------------------------------------------------
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("help_text", _("Kept with the record and shown in its change history."))
+        super().__init__(**kwargs)
+
+
+class CancelForm(StyledFormMixin, forms.Form):
+    reason = ReasonField()
+
+
+class InterventionCorrectForm(StyledFormMixin, forms.Form):
+    description = forms.CharField(label=_("What to deliver"), max_length=300)
+    intensity = forms.DecimalField(label=_("Intensity"), max_digits=7, decimal_places=2, min_value=0)
+    intensity_unit = forms.ChoiceField(label=_("Unit"), choices=IntensityUnit.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
+    person_share = forms.DecimalField(label=_("Person's share (EUR/month)"), max_digits=9, decimal_places=2,
+                                      required=False)
+    reason = ReasonField()
+
+
+class CaseManagerForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    case_manager = forms.ModelChoiceField(label=_("Case manager"), queryset=None)
+    reason = ReasonField()
+
+    def __init__(self, *args, plan, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True, memberships__active=True,
+                                                memberships__role__in=rules.TEAM_ROLES).distinct()
+        self.fields["case_manager"].queryset = users.filter(
+            pk__in=[u.pk for u in users if rules.can_edit_care_plan(u, plan)]).order_by("last_name", "first_name")
+        self.fields["case_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class DeliveryCorrectForm(DeliveryForm):
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=8, decimal_places=2, required=False)
+    reason = ReasonField()
+
+
+class BudgetExpenseCorrectForm(StyledFormMixin, forms.Form):
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=11, decimal_places=2)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    reason = ReasonField()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from ambito.care.models import (
     CarePlanStatus,
     CaseAttachment,
     Delivery,
+    HealthBudgetExpense,
     PlannedIntervention,
     Referral,
     ReferralStatus,
@@ -312,6 +314,8 @@ def _referral_context(request, referral, **forms_):
         "data": selectors.provider_view(referral),
         "full": rules.can_view_referral_case(request.user, referral),
         "can_answer": rules.can_answer_referral(request.user, referral),
+        "can_correct": rules.can_log_delivery(request.user, referral) or rules.can_manage_referral(request.user,
+                                                                                                   referral),
         "can_log": rules.can_log_delivery(request.user, referral) and referral.status in (
             ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
         "changes": list(referral.status_changes.all()),
@@ -542,3 +546,131 @@ def discharge_detail(request, pk):
     return render(request, "care/discharge_detail.html", {
         "discharge": discharge, "flagged": flagged, "service_form": service_form, "task_form": task_form,
         "can_edit": rules.can_edit_discharge(request.user, discharge)})
+
+
+# --- Corrections and cancellations, with their reason ----------------------------------------------------------
+
+
+def _correction_page(request, *, form, record, title, action, back, cancel=False, initial_note=""):
+    """One page for every correction or cancellation: the record, the form with its reason, the service's
+    refusal in the form. Nothing is deleted: the change history keeps the old values and the reason."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if call_service(request, lambda: action(data), form=form,
+                            success=_("Cancelled: the record is kept with the reason.") if cancel
+                            else _("Corrected: the change history keeps the previous values.")) is not None:
+                return redirect(back)
+    return render(request, "care/correction_form.html", {"form": form, "record": record, "title": title,
+                                                         "back": back, "cancel": cancel, "note": initial_note},
+                  status=status)
+
+
+def _intervention_for_change(request, pk, intervention_pk):
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    if not rules.can_edit_care_plan(request.user, plan):
+        raise PermissionDenied
+    return plan, get_object_or_404(PlannedIntervention.objects.select_related("service", "provider"),
+                                   pk=intervention_pk, care_plan=plan)
+
+
+INTERVENTION_FIELDS = ("description", "intensity", "intensity_unit", "start_date", "end_date", "payer",
+                       "person_share")
+
+
+@login_required
+def intervention_correct(request, pk, intervention_pk):
+    plan, intervention = _intervention_for_change(request, pk, intervention_pk)
+    form = forms.InterventionCorrectForm(request.POST or None,
+                                         initial={name: getattr(intervention, name) for name in INTERVENTION_FIELDS})
+    return _correction_page(
+        request, form=form, record=intervention, title=_("Correct the intervention"),
+        back=reverse("care-plan-detail", args=[plan.pk]),
+        action=lambda d: services.intervention_correct(actor=request.user, intervention=intervention, **d))
+
+
+@login_required
+def intervention_cancel(request, pk, intervention_pk):
+    plan, intervention = _intervention_for_change(request, pk, intervention_pk)
+    return _correction_page(
+        request, form=forms.CancelForm(request.POST or None), record=intervention, cancel=True,
+        title=_("Cancel the intervention"), back=reverse("care-plan-detail", args=[plan.pk]),
+        action=lambda d: services.intervention_cancel(actor=request.user, intervention=intervention, **d))
+
+
+@login_required
+def care_plan_case_manager(request, pk):
+    plan = selectors.care_plan_get(actor=request.user, pk=pk)
+    if not rules.can_edit_care_plan(request.user, plan):
+        raise PermissionDenied
+    form = forms.CaseManagerForm(request.POST or None, plan=plan,
+                                 initial={"version": plan.version, "case_manager": plan.case_manager_id})
+
+    def change(data):
+        return services.care_plan_case_manager_set(actor=request.user, plan=plan, case_manager=data["case_manager"],
+                                                   reason=data["reason"], expected_version=data["version"])
+
+    return _correction_page(request, form=form, record=plan, title=_("Change the case manager"), action=change,
+                            back=reverse("care-plan-detail", args=[plan.pk]))
+
+
+DELIVERY_FIELDS = ("delivered_on", "start_time", "end_time", "hours", "quantity", "delivery_type", "amount",
+                   "operator_name", "operator_ref", "notes")
+
+
+def _delivery_for_change(request, pk):
+    delivery = get_object_or_404(Delivery.all_objects.select_related("referral"), pk=pk)
+    referral = _referral_for_post(request, delivery.referral_id)
+    if not (rules.can_log_delivery(request.user, referral) or rules.can_manage_referral(request.user, referral)):
+        raise PermissionDenied
+    return delivery
+
+
+@login_required
+def delivery_correct(request, pk):
+    delivery = _delivery_for_change(request, pk)
+    form = forms.DeliveryCorrectForm(request.POST or None,
+                                     initial={name: getattr(delivery, name) for name in DELIVERY_FIELDS})
+    return _correction_page(
+        request, form=form, record=delivery, title=_("Correct the delivery"),
+        back=reverse("care-referral-detail", args=[delivery.referral_id]),
+        action=lambda d: services.delivery_correct(actor=request.user, delivery=delivery, **d))
+
+
+@login_required
+def delivery_cancel(request, pk):
+    delivery = _delivery_for_change(request, pk)
+    return _correction_page(
+        request, form=forms.CancelForm(request.POST or None), record=delivery, cancel=True,
+        title=_("Cancel the delivery"), back=reverse("care-referral-detail", args=[delivery.referral_id]),
+        action=lambda d: services.delivery_cancel(actor=request.user, delivery=delivery, **d))
+
+
+def _expense_for_change(request, pk, expense_pk):
+    budget = selectors.health_budget_get(actor=request.user, pk=pk)
+    if not rules.can_edit_health_budget(request.user, budget):
+        raise PermissionDenied
+    return budget, get_object_or_404(HealthBudgetExpense.all_objects.select_related("line"), pk=expense_pk,
+                                     line__budget=budget)
+
+
+@login_required
+def expense_correct(request, pk, expense_pk):
+    budget, expense = _expense_for_change(request, pk, expense_pk)
+    form = forms.BudgetExpenseCorrectForm(request.POST or None, initial={
+        "spent_on": expense.spent_on, "amount": expense.amount, "description": expense.description})
+    return _correction_page(
+        request, form=form, record=expense, title=_("Correct the expense"),
+        back=reverse("care-budget-detail", args=[budget.pk]),
+        action=lambda d: services.health_budget_expense_correct(actor=request.user, expense=expense, **d))
+
+
+@login_required
+def expense_cancel(request, pk, expense_pk):
+    budget, expense = _expense_for_change(request, pk, expense_pk)
+    return _correction_page(
+        request, form=forms.CancelForm(request.POST or None), record=expense, cancel=True,
+        title=_("Cancel the expense"), back=reverse("care-budget-detail", args=[budget.pk]),
+        action=lambda d: services.health_budget_expense_cancel(actor=request.user, expense=expense, **d))

@@ -26,6 +26,12 @@ from ambito.access.services.persons import (  # noqa: F401
     person_update,
     registrant_sees,
 )
+from ambito.access.services.record import (  # noqa: F401
+    CONTACT_FIELDS,
+    person_contact_add,
+    person_contact_end,
+    person_transfer,
+)
 from ambito.access.services.requests import (  # noqa: F401
     TIMESTAMP_FIELD,
     request_create,

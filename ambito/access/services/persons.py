@@ -205,6 +205,9 @@ def person_update(*, actor, person: Person, expected_version: int | None = None,
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"unknown person fields: {sorted(unknown)}")
+    if fields.get("residence_comune") not in (None, person.residence_comune):
+        raise ValidationError({"residence_comune": _(
+            "A move to another Comune is a handover: record it as a transfer, with the reason.")})
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | fields
     if not fields.get("fiscal_code", person.fiscal_code) or person.birthplace_override:
         confirm_birthplace = True
