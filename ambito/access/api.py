@@ -221,8 +221,29 @@ class RequestOutput(serializers.ModelSerializer):
         return selectors.request_waiting_times(request=obj)["to_outcome_days"]
 
 
+class DoorPersonInput(serializers.Serializer):
+    """The person a door brings a request for, found by codice fiscale or registered (``services.doors``)."""
+
+    fiscal_code = serializers.CharField(max_length=16)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField()
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    residence_comune = serializers.SlugRelatedField(slug_field="istat_code", queryset=Comune.objects.all())
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    lives_alone = serializers.BooleanField(required=False, default=False)
+
+
 class RequestInput(serializers.Serializer):
-    person = serializers.IntegerField(help_text="Person id")
+    person = serializers.IntegerField(
+        help_text="Person id (a person the caller may see); or give person_details instead", required=False)
+    person_details = DoorPersonInput(
+        required=False, help_text="A GP, hospital team or Third-Sector operator bringing a request: the person, "
+                                  "found by codice fiscale or registered")
+    consents = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConsentKind.choices), required=False, default=list,
+        help_text="With person_details: the information notice (required) and the consents the bringer collected")
     channel = serializers.ChoiceField(choices=Channel.choices)
     need = serializers.CharField()
     area = serializers.ChoiceField(choices=Area.choices)
@@ -266,6 +287,17 @@ class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelM
         data = RequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        details, consents = fields.pop("person_details", None), fields.pop("consents", [])
+        if details is not None:  # a door: the person by codice fiscale, the consents collected
+            fields.pop("person", None)
+            try:
+                created = services.request_bring(actor=request.user, person=details, consents=consents, **fields)
+            except DjangoValidationError as error:
+                raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) \
+                    from None
+            return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
+        if "person" not in fields:
+            raise ValidationError({"person": ["Indicare la persona (person) oppure i suoi dati (person_details)."]})
         person = Person.objects.filter(access_rules.person_editable_q(request.user) | _gp_any(request.user),
                                        pk=fields.pop("person")).first()
         if person is None:

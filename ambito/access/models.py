@@ -174,6 +174,7 @@ class Channel(models.TextChoices):
     INFO_POINT = "info_point", _("Info-point")
     PHONE = "phone", _("Phone")
     ONLINE = "online", _("Online")
+    COMMUNITY_DESK = "community_desk", _("Community access desk")
 
 
 class Urgency(models.IntegerChoices):
@@ -260,6 +261,15 @@ class AccessRequest(VersionedModel):
     outcome_at = models.DateTimeField(_("outcome at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The door it came through, where the channel alone does not say it (``services.doors``): a community
+    # access desk with the GP who was there, or the info-point contact that became this request.
+    desk = models.ForeignKey("CommunityDesk", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="requests", verbose_name=_("community access desk"))
+    desk_gp = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("GP present at the desk"))
+    info_point_contact = models.OneToOneField(
+        "network.InfoPointContact", on_delete=models.PROTECT, null=True, blank=True, related_name="access_request",
+        verbose_name=_("info-point contact"))
 
     class Meta:
         verbose_name = _("access request")

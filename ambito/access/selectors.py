@@ -237,3 +237,26 @@ def share_requests_pending(*, actor) -> QuerySet:
     return PersonShareRequest.objects.filter(access_rules.person_editable_q(actor, prefix="person__"),
                                              status="pending").select_related(
         "person", "requested_by", "organisation").order_by("created_at", "id")
+def requests_brought(*, actor) -> QuerySet:
+    """The requests ``actor`` brought through any door (*le mie domande*), newest first: what a GP, an ETS, a
+    hospital team or a citizen follows — the status and the outcome of what they brought, nothing else."""
+    if not getattr(actor, "is_authenticated", False):
+        return AccessRequest.objects.none()
+    return AccessRequest.objects.filter(brought_by=actor).select_related("person", "comune", "desk").order_by(
+        "-received_at", "-id")
+
+
+def desk_figures(*, actor, year: int) -> list:
+    """The community access desks of the actor's Ambiti (*welfare di accesso di comunità*) with, for ``year``,
+    the requests taken there and the joint GP + social-worker assessments (a GP present when the request was
+    taken). Aggregates only: no person is named. Three queries whatever the number of desks."""
+    from ambito.access.models import CommunityDesk
+
+    in_year = Q(requests__received_at__year=year)
+    desks = list(CommunityDesk.objects.filter(ambito_id__in=access_rules.scope_for(actor).ambito_ids())
+                 .select_related("comune").prefetch_related("sessions")
+                 .annotate(requests_count=Count("requests", filter=in_year),
+                           joint_count=Count("requests", filter=in_year & Q(requests__desk_gp__isnull=False)),
+                           persons_count=Count("requests__person", filter=in_year, distinct=True))
+                 .order_by("comune__name", "name"))
+    return desks

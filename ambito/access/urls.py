@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.access import views, views_record
+from ambito.access import views, views_doors, views_record
 
 urlpatterns = [
     path("pua/", views.work_queue, name="access-work-queue"),
@@ -29,4 +29,9 @@ urlpatterns = [
     path("pua/uvm/<int:pk>/scale/<slug:scale_code>/", views.assessment_score, name="access-assessment-score"),
     path("pua/uvm/<int:pk>/esito/", views.assessment_complete, name="access-assessment-complete"),
     path("pua/uvm/<int:pk>/lista-attesa/", views.assessment_enlist, name="access-assessment-enlist"),
+    # The doors (GP, hospital, ETS, info-point, community desk) and what their bringers follow.
+    path("pua/invia-domanda/", views_doors.bring, name="access-bring"),
+    path("pua/mie-domande/", views_doors.my_requests, name="access-my-requests"),
+    path("pua/sportelli/", views_doors.desks, name="access-desks"),
+    path("pua/domande/<int:pk>/lettera-esito.pdf", views_doors.outcome_letter, name="access-outcome-letter"),
 ]

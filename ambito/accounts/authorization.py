@@ -242,7 +242,7 @@ MATRIX = {
     "person": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
                      _grant((GP,), (MY_PATIENT,), {"view"})),
     "request": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "work"}),
-                      _grant((GP,), (MY_PATIENT,), {"view"})),
+                      _grant((GP, ETS), (MY_PATIENT,), {"view"})),
     "assessment": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "work"}),
                          _grant((GP,), (MY_PATIENT,), {"view"})),
     # Waiting lists show counts to the planning office and case workers of the Ambito; the case workers
@@ -285,7 +285,7 @@ MATRIX = {
 # Actions that depend on the role alone (creating a record), per kind.
 ROLE_ACTIONS = {
     "person": {"add": (SW, HO, GP)},
-    "request": {"add": (SW, HO, GP)},
+    "request": {"add": (SW, HO, GP, ETS)},
     "care_plan": {"add": CASE_TEAM},
 }
 # Public actions (no role needed) per kind.

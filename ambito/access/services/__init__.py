@@ -9,6 +9,12 @@ from ambito.access.services.assessments import (  # noqa: F401
     assessment_schedule,
     assessment_score,
 )
+from ambito.access.services.doors import (  # noqa: F401
+    desk_gps,
+    desks_staffed,
+    doors_for,
+    request_bring,
+)
 from ambito.access.services.fiscal_code import (  # noqa: F401
     FiscalCodeCheck,
     fiscal_code_check,
@@ -19,6 +25,7 @@ from ambito.access.services.persons import (  # noqa: F401
     REGISTRATION_RECEIVED,
     PersonHeldElsewhere,
     consent_record,
+    consents_record,
     person_create,
     person_duplicates,
     person_share,
@@ -35,6 +42,7 @@ from ambito.access.services.record import (  # noqa: F401
 from ambito.access.services.requests import (  # noqa: F401
     TIMESTAMP_FIELD,
     request_create,
+    request_record,
     request_transition,
 )
 from ambito.access.services.triage import (  # noqa: F401

@@ -270,3 +270,14 @@ def consent_record(*, actor, person: Person, kind: str, given: bool = True, noti
                                      note=note, recorded_at=at, recorded_by=actor)
     access_log_record(actor=actor, record=person, action=AccessAction.UPDATE, purpose=f"consent {kind}")
     return consent
+
+
+@atomic_service
+def consents_record(*, actor, person: Person, answers: dict, notice_version: str = "", note: str = "") -> list:
+    """Record several information notices and consents at once (one form, one submit): ``answers`` maps a
+    consent kind to True (given) or False (refused or withdrawn). All or nothing."""
+    if not answers:
+        raise ValidationError(_("Choose at least one consent to record."), code="empty")
+    at = timezone.now()
+    return [consent_record(actor=actor, person=person, kind=kind, given=given, notice_version=notice_version,
+                           note=note, at=at) for kind, given in answers.items()]

@@ -42,12 +42,20 @@ def request_create(*, actor, person: Person, channel: str, need: str, area: str,
         access_deny(actor=actor, record=person, purpose="send a request for a person outside the actor's scope")
     if not (need or "").strip():
         raise ValidationError({"need": _("Describe the need.")})
-    at = at or timezone.now()
     if brought_by_organisation is None:
         organisation_ids = sorted(scope_for(actor).organisation_ids())
         brought_by_organisation_id = organisation_ids[0] if organisation_ids else None
     else:
         brought_by_organisation_id = brought_by_organisation.pk
+    return request_record(actor=actor, person=person, channel=channel, need=need, area=area, urgency=urgency,
+                          brought_by_organisation_id=brought_by_organisation_id, at=at)
+
+
+def request_record(*, actor, person: Person, channel: str, need: str, area: str, urgency: int,
+                   brought_by_organisation_id, at=None) -> AccessRequest:
+    """Write a request received and its first status change; the caller checked who may (``request_create``,
+    ``doors.request_bring``) and runs it in its transaction."""
+    at = at or timezone.now()
     request = AccessRequest.objects.create(
         ambito_id=person.ambito_id, person=person, comune_id=person.residence_comune_id, channel=channel,
         brought_by=actor, brought_by_organisation_id=brought_by_organisation_id, need=need.strip(), area=area,
