@@ -121,3 +121,17 @@ class EntryRemoveForm(StyledFormMixin, forms.Form):
 
     reason = forms.ChoiceField(label=_("Removal reason"), choices=[("", "—"), *RemovalReason.choices])
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    """Assign a request to a case worker of the office, hand it over, or release it (no worker)."""
+
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False,
+                                      empty_label=_("— nobody (release the case) —"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("Required when taking over a colleague's case."))
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = workers
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -13,6 +13,7 @@ from ambito.access.models import (
     EntryStatus,
     Person,
     PersonShareRequest,
+    RequestAssignment,
     RequestStatus,
     RequestStatusChange,
     ScaleScore,
@@ -81,6 +82,12 @@ def request_waiting_times(*, request: AccessRequest, now=None) -> dict:
 
 def request_history(*, request: AccessRequest) -> QuerySet:
     return RequestStatusChange.objects.filter(request=request).select_related("actor")
+
+
+def request_assignments(*, request: AccessRequest) -> QuerySet:
+    """Who followed the request, newest first."""
+    return RequestAssignment.objects.filter(request=request).select_related(
+        "assigned_to", "previous", "assigned_by").order_by("-at", "-id")
 
 
 def request_wait_summary(*, actor) -> list[dict]:
@@ -237,6 +244,8 @@ def share_requests_pending(*, actor) -> QuerySet:
     return PersonShareRequest.objects.filter(access_rules.person_editable_q(actor, prefix="person__"),
                                              status="pending").select_related(
         "person", "requested_by", "organisation").order_by("created_at", "id")
+
+
 def requests_brought(*, actor) -> QuerySet:
     """The requests ``actor`` brought through any door (*le mie domande*), newest first: what a GP, an ETS, a
     hospital team or a citizen follows — the status and the outcome of what they brought, nothing else."""

@@ -7,12 +7,14 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ambito.access import forms, selectors, services
 from ambito.access import rules as access_rules
+from ambito.access import work_queue as work_queue_sections
 from ambito.access.models import TRANSITIONS, ConsentKind, Person, RequestStatus, Scale
 from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
@@ -49,12 +51,30 @@ def work_queue(request):
     if comune_id and comune_id not in {c.id for c in comuni}:
         comune_id = None
     queue = selectors.work_queue(actor=request.user, comune_id=comune_id)
+    queue["sections"] = [section.read(actor=request.user, comune_id=comune_id)
+                         for section in work_queue_sections.sections()]
     persons = [r.person for r in queue["requests"]] + [a.person for a in queue["assessments"]] + [
-        e.person for e in queue["entries"]] + [s.person for s in queue["share_requests"]]
+        e.person for e in queue["entries"]] + [s.person for s in queue["share_requests"]] + [
+        row.person for read in queue["sections"] for row in read["rows"]]
     access_log_records(actor=request.user, records=persons, action=AccessAction.LIST, purpose="work queue")
     context = {"queue": queue, "comuni": comuni, "comune_id": comune_id}
     template = "access/work_queue.html#queue" if request.htmx else "access/work_queue.html"
     return render(request, template, context)
+
+
+@login_required
+def work_queue_section(request, key):
+    """One section of the work queue in full, page by page (the queue shows its first rows)."""
+    _case_worker_only(request.user)
+    section = work_queue_sections.SECTIONS.get(key)
+    if section is None:
+        raise Http404
+    today = timezone.localdate()
+    page = paginate(request, section.queryset(request.user, None, today))
+    rows = [section.row(record, today) for record in page.object_list]
+    access_log_records(actor=request.user, records=[row.person for row in rows], action=AccessAction.LIST,
+                       purpose="work queue")
+    return render(request, "access/work_queue_section.html", {"section": section, "rows": rows, "page": page})
 
 
 @login_required
@@ -278,9 +298,30 @@ def request_detail(request, pk):
         "assessments": selectors.assessment_list(actor=request.user, filters={"request": item.pk}),
         "proposal": services.triage_evaluate(request=item) if item.status == RequestStatus.RECEIVED else None,
         "triage_form": forms.TriageForm(), "schedule_form": forms.ScheduleForm(),
+        "assign_form": forms.AssignForm(workers=services.assignable_workers(actor=request.user),
+                                        initial={"assignee": item.assigned_to_id})
+        if workable and not item.is_closed else None,
+        "assignments": selectors.request_assignments(request=item),
         "next_statuses": sorted(TRANSITIONS[RequestStatus(item.status)], key=lambda s: list(RequestStatus).index(s)),
     }
     return render(request, "access/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_assign(request, pk):
+    """Assign the request to a case worker, hand it over to a colleague, or release it; kept in its history."""
+    item = _workable_request(request, pk)
+    form = forms.AssignForm(request.POST, workers=services.assignable_workers(actor=request.user))
+    if form.is_valid():
+        call_service(request, lambda: services.request_assign(actor=request.user, request=item,
+                                                              assignee=form.cleaned_data["assignee"],
+                                                              note=form.cleaned_data["note"]),
+                     success=_("Case worker recorded."))
+    else:
+        for text in form_error_texts(form):
+            messages.error(request, text)
+    return redirect("access-request", pk=item.pk)
 
 
 def _workable_request(request, pk):

@@ -9,6 +9,10 @@ from ambito.access.services.assessments import (  # noqa: F401
     assessment_schedule,
     assessment_score,
 )
+from ambito.access.services.assignments import (  # noqa: F401
+    assignable_workers,
+    request_assign,
+)
 from ambito.access.services.doors import (  # noqa: F401
     desk_gps,
     desks_staffed,
