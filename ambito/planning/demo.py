@@ -44,7 +44,7 @@ INTERVENTIONS_2021 = [
     ("I02", "OB2", "Dimissioni protette e continuità ospedale-territorio", Area.ELDERLY,
      "Persone fragili dimesse dall'ospedale", ServiceType.ADI, "adi", "asst",
      [Leps.PROTECTED_DISCHARGE], [Lea.HOME_CARE], False,
-     {"fna": 150000, "health": 220000, "eu_pnrr": 80000, "regional": 30000}),
+     {"fna": 150000, "health": 180000, "reinvested": 40000, "eu_pnrr": 80000, "regional": 30000}),
     ("I03", "OB3", "Assistenza educativa scolastica per alunni con disabilità", Area.DISABILITY,
      "Alunni con disabilità delle scuole del territorio", ServiceType.SCHOOL_INTEGRATION, "school", "coop_ponte",
      [], [Lea.DISABILITY], False,
@@ -246,5 +246,8 @@ def load(ctx):
     plans["2021"] = existing.get(2021) or _plan_2021(ctx, planner)
     plans["2025"] = existing.get(2025) or _plan_2025(ctx, planner)
     ctx.plans = plans
+    from ambito.planning import demo_spending  # noqa: PLC0415 - issue 19: the money loop on the 2021 plan
+
+    demo_spending.load(ctx, plans["2021"])
     if 2021 not in existing:
         ctx.say("Piano di Zona 2021–2023 (in force) and 2025–2027 (co-programming)")

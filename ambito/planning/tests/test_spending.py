@@ -1,0 +1,117 @@
+"""The money loop: planned (approved) → committed → paid, the accounting import (all or nothing, per-row
+report), carry-over rule, payments never above the commitment."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ambito.core.imports import ImportRejected
+from ambito.planning import services_spending as spending
+from ambito.planning.demo_spending import ACCOUNTING_FILE, sample_rows
+from ambito.planning.models import Commitment, Payment, PaymentStage, Plan, SpendingImport
+from ambito.planning.selectors_spending import (
+    carry_over_proposal,
+    spending_by_intervention,
+    spending_overview,
+)
+
+
+@pytest.fixture
+def plan2021(pdz):
+    return Plan.objects.get(ambito=pdz.ambito, start_year=2021)
+
+
+def _file_total(kind, year):
+    return sum(Decimal(r[5].replace(",", ".")) for r in sample_rows() if r[0] == kind and r[2] == str(year))
+
+
+def test_the_demo_imports_its_accounts_once_and_they_fit_the_5_4_million_of_2022(plan2021):
+    assert SpendingImport.objects.filter(plan=plan2021).count() == 1
+    overview = spending_overview(plan=plan2021, year=2022)
+    assert overview.total["planned"] == Decimal("5400000.00")
+    assert overview.total["committed"] == _file_total("IMPEGNO", 2022)
+    assert overview.total["paid"] == _file_total("MANDATO", 2022)
+    assert Decimal("0.9") < overview.total["committed"] / overview.total["planned"] < Decimal("1")
+    # by Comune: own funds of each Comune, per resident of that Comune
+    monza = next(r for r in overview.rows["comune"] if r["label"] == "Monza")
+    assert monza["planned"] == Decimal("1920000.00")  # 420+610+310+150+380+50 thousand
+    assert monza["committed_per_resident"] == (monza["committed"] / monza["residents"]).quantize(Decimal("0.01"))
+    fnps = next(r for r in overview.rows["source"] if r["key"] == "fnps")
+    assert fnps["planned"] == Decimal("530000.00") and fnps["committed"] > 0 and fnps["paid"] > 0
+
+
+def test_the_same_file_cannot_be_imported_twice(plan2021, pdz):
+    with pytest.raises(ImportRejected) as refused:
+        spending.spending_import(actor=pdz.users["planner"], plan=plan2021, ente=pdz.comuni["monza"],
+                                 data=ACCOUNTING_FILE.read_bytes(), filename=ACCOUNTING_FILE.name)
+    assert "already imported" in refused.value.report()
+
+
+def test_a_bad_accounting_file_is_refused_whole_with_each_bad_row(plan2021, pdz):
+    before = (Commitment.objects.count(), Payment.objects.count())
+    lines = [
+        "tipo;capitolo;esercizio;numero;data;importo;beneficiario;impegno",
+        "IMPEGNO;12010/10;2022;DD 900/2022;10/02/2022;1000,00;Cooperativa Sociale Il Ponte;",  # good
+        "IMPEGNO;99999/99;2022;DD 901/2022;10/02/2022;1000,00;X;",  # unmapped code
+        "MANDATO;12010/10;2022;M 1;10/03/2022;abc;Cooperativa Sociale Il Ponte;DD 900/2022",  # bad amount
+        "MANDATO;12010/10;2022;M 2;10/03/2022;10,00;Cooperativa Sociale Il Ponte;DD 999/2022",  # unknown commitment
+        "IMPEGNO;12010/10;2030;DD 902/2030;10/02/2030;10,00;X;",  # outside the triennium
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        spending.spending_import(actor=pdz.users["planner"], plan=plan2021, ente=pdz.comuni["monza"],
+                                 data="\n".join(lines).encode(), filename="bad.csv")
+    rows = sorted({e.row for e in refused.value.errors})
+    assert rows == [3, 4, 5, 6]
+    assert (Commitment.objects.count(), Payment.objects.count()) == before
+
+
+def test_a_payment_never_exceeds_its_commitment_nor_precedes_its_act(plan2021, pdz):
+    planner = pdz.users["planner"]
+    i01 = plan2021.interventions.get(code="I01")
+    commitment = spending.commitment_record(actor=planner, intervention=i01, year=2023, source="fnps",
+                                            amount="1000", act_number="DD 1/2023", act_date=date(2023, 2, 1))
+    spending.payment_record(actor=planner, commitment=commitment, amount="600", paid_on=date(2023, 3, 1), payee="X")
+    with pytest.raises(ValidationError) as refused:
+        spending.payment_record(actor=planner, commitment=commitment, amount="400,01", paid_on=date(2023, 4, 1),
+                                payee="X")
+    assert "amount" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        spending.payment_record(actor=planner, commitment=commitment, amount="1", paid_on=date(2023, 1, 1),
+                                payee="X")
+    spending.payment_record(actor=planner, commitment=commitment, amount="1000", paid_on=date(2023, 3, 1),
+                            payee="X", stage=PaymentStage.LIQUIDATED)  # liquidated counts apart from paid
+
+
+def test_spending_is_recorded_only_against_an_approved_plan(pdz):
+    draft = Plan.objects.get(ambito=pdz.ambito, start_year=2025)
+    with pytest.raises(ValidationError):
+        spending.commitment_record(actor=pdz.users["planner"], intervention=draft.interventions.first(), year=2025,
+                                   source="fnps", amount="10", act_number="DD 1", act_date=date(2025, 1, 2))
+
+
+def test_only_the_planning_office_records_spending(plan2021, pdz):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        spending.commitment_record(actor=pdz.users["sw.monza"], intervention=plan2021.interventions.first(),
+                                   year=2022, source="fnps", amount="10", act_number="DD 1",
+                                   act_date=date(2022, 1, 2))
+
+
+def test_the_carry_over_rule_adds_received_and_planned_and_subtracts_committed(plan2021):
+    rows = {(r["source"], r["comune"]): r for r in carry_over_proposal(plan=plan2021)}
+    fnps = rows[("fnps", "")]
+    assert fnps["received"] == Decimal("84250.00")
+    assert fnps["planned"] == Decimal("1590000.00")  # 530,000 × (0.97 + 1 + 1.03)
+    assert fnps["carry_over"] == fnps["received"] + fnps["planned"] - fnps["committed"]
+    assert fnps["open_commitments"] == fnps["committed"] - fnps["paid"] > 0
+
+
+def test_each_intervention_source_and_comune_shows_planned_committed_and_paid(plan2021, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        rows = spending_by_intervention(plan=plan2021, year=2022)
+    i01_monza = next(r for r in rows if r["code"] == "I01" and r["comune"] == "Monza")
+    assert i01_monza["planned"] == Decimal("420000.00")
+    assert 0 < i01_monza["paid"] <= i01_monza["committed"] <= i01_monza["planned"]
