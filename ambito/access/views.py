@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ambito.access import forms, selectors, services
+from ambito.access.forms_doors import ConsentsForm
 from ambito.access import rules as access_rules
 from ambito.access import work_queue as work_queue_sections
 from ambito.access.models import TRANSITIONS, ConsentKind, Person, RequestStatus, Scale
@@ -88,7 +89,7 @@ def waiting_lists(request):
     return render(request, "access/waiting_lists.html", {"lists": lists})
 
 
-def _waiting_list_page(request, waiting_list, *, slots_form=None, status=200):
+def _waiting_list_page(request, waiting_list, *, slots_form=None, status=200, admitted=None):
     page = paginate(request, selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list))
     entries = selectors.mark_waits(page.object_list)
     access_log_records(actor=request.user, records=entries, action=AccessAction.LIST, purpose="waiting list")
@@ -100,13 +101,18 @@ def _waiting_list_page(request, waiting_list, *, slots_form=None, status=200):
                                      if can_manage else None),
         "remove_form": forms.EntryRemoveForm() if can_manage else None,
         "slot_changes": selectors.slot_changes(waiting_list=waiting_list)[:10],
-        "overdue_count": selectors.overdue_counts([waiting_list]).get(waiting_list.pk, 0)}, status=status)
+        "overdue_count": selectors.overdue_counts([waiting_list]).get(waiting_list.pk, 0),
+        "admitted": admitted}, status=status)
 
 
 @login_required
 def waiting_list_detail(request, pk):
     waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
-    return _waiting_list_page(request, waiting_list)
+    admitted = None  # the next step after an admission: the PAI of the person just admitted
+    if (admitted_id := plain_int(request.GET.get("ammessa"))) is not None:
+        admitted = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list, status=None).filter(
+            pk=admitted_id, status="admitted").select_related("person").first()
+    return _waiting_list_page(request, waiting_list, admitted=admitted)
 
 
 @login_required
@@ -128,7 +134,7 @@ def waiting_list_admit(request, pk):
         waiting_list.refresh_from_db()
         return _waiting_list_page(request, waiting_list, status=400)
     messages.success(request, _("%(pseudonym)s admitted to the service.") % {"pseudonym": admitted.person.pseudonym})
-    return redirect("access-waiting-list", pk=waiting_list.pk)
+    return redirect(f"{reverse('access-waiting-list', args=[waiting_list.pk])}?ammessa={admitted.pk}")
 
 
 @login_required
@@ -178,18 +184,28 @@ def person_detail(request, pseudonym):
         "assessments": selectors.assessment_list(actor=request.user).filter(person=person),
         "can_edit": access_rules.can_edit_person(request.user, person),
         "consents": person.consents.all() if access_rules.can_edit_person(request.user, person) else [],
-        "consent_form": forms.ConsentForm() if access_rules.can_edit_person(request.user, person) else None})
+        "consent_form": ConsentsForm(in_force=_consents_in_force(person))
+        if access_rules.can_edit_person(request.user, person) else None})
+
+
+def _consents_in_force(person) -> dict:
+    """kind → given, for the latest consent of each kind (withdrawn counts as refused)."""
+    in_force = {}
+    for consent in person.consents.order_by("kind", "-recorded_at", "-id"):
+        in_force.setdefault(consent.kind, consent.given and consent.withdrawn_at is None)
+    return in_force
 
 
 @login_required
 @require_POST
 def person_consent(request, pseudonym):
-    """Record an information notice or a consent from the person's record."""
+    """Record the information notice and the consents from the person's record, all on one form."""
     person = _or_404(selectors.person_get(actor=request.user, pseudonym=pseudonym))
-    form = forms.ConsentForm(request.POST)
+    form = ConsentsForm(request.POST)
     if form.is_valid():
-        call_service(request, lambda: services.consent_record(actor=request.user, person=person, **form.cleaned_data),
-                     success=_("Recorded."))
+        call_service(request, lambda: services.consents_record(
+            actor=request.user, person=person, answers=form.answers(), notice_version=form.cleaned_data[
+                "notice_version"], note=form.cleaned_data["note"]), success=_("Recorded."))
     else:
         messages.error(request, _("The consent was not recorded: check the fields."))
     return redirect("access-person", pseudonym=person.pseudonym)

@@ -49,6 +49,23 @@ class CarePlanForm(StyledFormMixin, forms.Form):
             decision=AssessmentDecision.CARE_PLAN).select_related("person")
         self.fields["assessment"].label_from_instance = lambda a: f"UVM {a.held_on:%d/%m/%Y} · {a.person.full_name}"
 
+    def preselect(self, *, uvm=None, pseudonym=None) -> None:
+        """Coming from a UVM (``?uvm=``) or a person's page (``?persona=``): the person is chosen already, and
+        the area and title follow the UVM's request (the next step of the journey, not a list of everyone)."""
+        assessment = self.fields["assessment"].queryset.filter(pk=uvm).select_related(
+            "request", "decision_service").first() if uvm is not None else None
+        person = assessment.person if assessment is not None else (
+            self.fields["person"].queryset.filter(pseudonym=pseudonym).first() if pseudonym else None)
+        if person is None:
+            return
+        self.fields["person"].queryset = self.fields["person"].queryset.filter(pk=person.pk)
+        self.initial["person"] = person.pk
+        if assessment is not None:
+            self.initial.setdefault("area", assessment.request.area)
+            service = assessment.decision_service
+            self.initial.setdefault("title", _("PAI — %(service)s") % {"service": service.name} if service
+                                    else _("Individual care plan (PAI)"))
+
 
 class CarePlanEditForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": MISSING_VERSION})

@@ -58,6 +58,7 @@ def care_plan_create(request):
     if (uvm := plain_int(request.GET.get("uvm"))) is not None:
         initial["assessment"] = uvm
     form = forms.CarePlanForm(request.POST or None, actor=request.user, initial=initial)
+    form.preselect(uvm=uvm, pseudonym=request.GET.get("persona"))  # coming from a UVM or a person: no list of everyone
     if request.method == "POST" and form.is_valid():
         plan = call_service(request, lambda: services.care_plan_create(actor=request.user, **form.cleaned_data),
                             form=form,

@@ -11,4 +11,12 @@ ITEMS = [
         order=5,
         icon="it-search",
     ),
+    NavItem(
+        "portal-request-online",
+        _("Ask for help online"),
+        _("Send a request for help to the PUA of your Comune (sign in with SPID or CIE) and follow its outcome."),
+        public=True,
+        order=6,
+        icon="it-help-circle",
+    ),
 ]

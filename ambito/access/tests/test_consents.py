@@ -11,18 +11,22 @@ def test_a_social_worker_records_a_consent_from_the_person_page(client_as, demo)
     page = client.get(f"/pua/persone/{person.pseudonym}/").content.decode()
     assert "Consensi e informative" in page and "Ancora nulla di registrato." in page
     response = client.post(f"/pua/persone/{person.pseudonym}/consensi/",
-                           {"kind": "health_sharing", "given": "on", "notice_version": "2026-01"}, follow=True)
+                           {"kind_health_sharing": "yes", "kind_information_notice": "yes",
+                            "notice_version": "2026-01"}, follow=True)
     assert response.status_code == 200
     consent = Consent.objects.get(person=person, kind="health_sharing")
     assert consent.given and consent.notice_version == "2026-01"
     assert consent.recorded_by == demo.users["sw.monza"]
+    # one form, one submit: the notice was recorded with it, the kinds left as they are were not
+    assert set(Consent.objects.filter(person=person).values_list("kind", flat=True)) == {
+        "health_sharing", "information_notice"}
 
 
 def test_a_refusal_withdraws_the_consent_in_force(client_as, demo):
     person = make_person(demo.users["sw.monza"], demo.comuni["monza"])
     client = client_as("sw.monza")
-    client.post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind": "provider_sharing", "given": "on"})
-    client.post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind": "provider_sharing"})
+    client.post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind_provider_sharing": "yes"})
+    client.post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind_provider_sharing": "no"})
     first, second = Consent.objects.filter(person=person, kind="provider_sharing").order_by("pk")
     assert first.withdrawn_at is not None and second.given is False
 
@@ -30,7 +34,8 @@ def test_a_refusal_withdraws_the_consent_in_force(client_as, demo):
 def test_a_bad_kind_changes_nothing(client_as, demo):
     person = make_person(demo.users["sw.monza"], demo.comuni["monza"])
     before = Consent.objects.count()
-    client_as("sw.monza").post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind": "marketing"})
+    client_as("sw.monza").post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind_marketing": "yes"})
+    client_as("sw.monza").post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind_care_processing": "maybe"})
     assert Consent.objects.count() == before
 
 
@@ -49,5 +54,5 @@ def test_a_social_worker_of_another_comune_cannot_reach_the_consents(client_as, 
     person = make_person(demo.users["sw.monza"], demo.comuni["monza"])
     client = client_as("sw.brugherio")
     assert client.get(f"/api/v1/persons/{person.pk}/consents/").status_code == 404
-    assert client.post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind": "care_processing", "given": "on"}).status_code == 404
+    assert client.post(f"/pua/persone/{person.pseudonym}/consensi/", {"kind_care_processing": "yes"}).status_code == 404
     assert not Consent.objects.filter(person=person, kind="care_processing").exists()

@@ -115,3 +115,24 @@ def test_a_request_at_a_community_desk_with_a_gp_is_a_joint_assessment(pua):
         _bring(pua, "sw.monza", Channel.COMMUNITY_DESK, desk=desk, desk_gp=pua.users["sw.brugherio"])
     with pytest.raises(PermissionDenied):  # not staff of the desk
         _bring(pua, "sw.brugherio", Channel.COMMUNITY_DESK, desk=desk)
+
+
+def test_each_door_is_counted_by_channel_and_each_desk_by_its_joint_assessments(pua):
+    from django.utils import timezone
+
+    from ambito.monitoring.indicators import Breakdown, Period, compute
+
+    sw, gp = pua.users["sw.monza"], pua.users["gp"]
+    desk = CommunityDesk.objects.create(ambito=pua.ambito, comune=pua.comuni["monza"], name="Casa di Comunità",
+                                        place="Via Sempione 1")
+    desk.staff.add(sw, gp)
+    for _n in range(3):
+        _bring(pua, "gp", Channel.GP)
+        _bring(pua, "ets.operator", Channel.ETS)
+        _bring(pua, "sw.monza", Channel.COMMUNITY_DESK, desk=desk, desk_gp=gp)
+    period = Period.year(timezone.localdate().year)
+    by_channel = {c.key: c.value for c in compute("requests_received", actor=sw, period=period,
+                                                     by=Breakdown.CHANNEL).cells}
+    assert by_channel == {"gp": 3, "ets": 3, "community_desk": 3}
+    [cell] = compute("desk_joint_assessments", actor=sw, period=period, by=Breakdown.DESK).cells
+    assert (cell.key, cell.label, cell.value) == (str(desk.pk), "Casa di Comunità", 3)

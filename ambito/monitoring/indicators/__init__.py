@@ -69,8 +69,10 @@ class Breakdown:
     AGE_BAND = "age_band"
     SOURCE = "source"
     PROVIDER = "provider"
+    CHANNEL = "channel"  # the door of the PUA a request came through
+    DESK = "desk"  # the community access desk
 
-    ALL = (COMUNE, AREA, SERVICE, MONTH, QUARTER, YEAR, SEX, AGE_BAND, SOURCE, PROVIDER)
+    ALL = (COMUNE, AREA, SERVICE, MONTH, QUARTER, YEAR, SEX, AGE_BAND, SOURCE, PROVIDER, CHANNEL, DESK)
     TIME = (MONTH, QUARTER, YEAR)
 
     LABELS = {
@@ -84,6 +86,8 @@ class Breakdown:
         AGE_BAND: gettext_lazy("Age band"),
         SOURCE: gettext_lazy("Funding source"),
         PROVIDER: gettext_lazy("Provider"),
+        CHANNEL: gettext_lazy("Door (channel)"),
+        DESK: gettext_lazy("Community access desk"),
     }
 
 

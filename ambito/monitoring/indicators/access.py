@@ -86,7 +86,7 @@ def persons_admitted_per_1000(query):
 REQUEST_DIMS = {
     Breakdown.COMUNE: "comune__istat_code", Breakdown.AREA: "area", Breakdown.MONTH: "received_at",
     Breakdown.QUARTER: "received_at", Breakdown.YEAR: "received_at", Breakdown.SEX: "person__sex",
-    Breakdown.AGE_BAND: ("received_at", "person__birth_date"),
+    Breakdown.AGE_BAND: ("received_at", "person__birth_date"), Breakdown.CHANNEL: "channel",
 }
 
 
@@ -152,7 +152,7 @@ register(IndicatorDefinition(
     code="requests_received", name=_("Requests received at the PUA"), unit="requests", source="access",
     formula=_("Access requests received in the period, by the responsible Comune."),
     breakdowns=(Breakdown.COMUNE, Breakdown.AREA, Breakdown.MONTH, Breakdown.QUARTER, Breakdown.YEAR,
-                Breakdown.SEX, Breakdown.AGE_BAND),
+                Breakdown.SEX, Breakdown.AGE_BAND, Breakdown.CHANNEL),
     compute=requests_received, person_based=True, order=43,
 ))
 register(IndicatorDefinition(
@@ -160,4 +160,42 @@ register(IndicatorDefinition(
     formula=_("Persons on a waiting list on the last day of the period."),
     breakdowns=(Breakdown.COMUNE, Breakdown.SERVICE, Breakdown.AREA, Breakdown.SEX, Breakdown.AGE_BAND),
     compute=persons_waiting, direction=Direction.LOWER_IS_BETTER, person_based=True, order=44,
+))
+
+
+# Community access desks (*welfare di accesso di comunità*, seed 004): requests taken at a desk, and those taken
+# with a GP present (joint GP + social-worker assessments), per desk.
+DESK_DIMS = {Breakdown.DESK: "desk_id", Breakdown.COMUNE: "comune__istat_code", Breakdown.MONTH: "received_at",
+             Breakdown.QUARTER: "received_at", Breakdown.YEAR: "received_at"}
+
+
+def desk_requests_source(query):
+    return access_requests(query).filter(desk__isnull=False)
+
+
+def desk_requests(query):
+    return grouped(query, "access.desk_requests", desk_requests_source, DESK_DIMS, Count("pk"),
+                   n=Count("person_id", distinct=True), places=0)
+
+
+def desk_joint_source(query):
+    return access_requests(query).filter(desk__isnull=False, desk_gp__isnull=False)
+
+
+def desk_joint_assessments(query):
+    return grouped(query, "access.desk_joint_assessments", desk_joint_source, DESK_DIMS, Count("pk"),
+                   n=Count("person_id", distinct=True), places=0)
+
+
+register(IndicatorDefinition(
+    code="desk_requests", name=_("Requests taken at community access desks"), unit="requests", source="access",
+    formula=_("Access requests received in the period at a community access desk, by desk."),
+    breakdowns=tuple(DESK_DIMS), compute=desk_requests, person_based=True, order=45,
+))
+register(IndicatorDefinition(
+    code="desk_joint_assessments", name=_("Joint GP and social-worker assessments at community desks"),
+    unit="requests", source="access",
+    formula=_("Requests taken at a community access desk with a GP present beside the social worker, by desk."),
+    breakdowns=tuple(DESK_DIMS), compute=desk_joint_assessments, direction=Direction.HIGHER_IS_BETTER,
+    person_based=True, order=46,
 ))

@@ -123,6 +123,15 @@ def labels(by: str | None, keys) -> dict:
         from ambito.planning.models import FundingSource
 
         return {k: str(FundingSource(k).label) for k in keys if k in FundingSource.values}
+    if by == Breakdown.CHANNEL:
+        from ambito.access.models import Channel
+
+        return {k: str(Channel(k).label) for k in keys if k in Channel.values}
+    if by == Breakdown.DESK:
+        from ambito.access.models import CommunityDesk
+
+        ids = [int(k) for k in keys if k.isdigit()]
+        return {str(pk): name for pk, name in CommunityDesk.objects.filter(pk__in=ids).values_list("pk", "name")}
     if by == Breakdown.AGE_BAND:
         return {k: k.replace("-", "–") for k in keys}
     return {k: k for k in keys}
