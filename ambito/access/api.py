@@ -27,10 +27,12 @@ from ambito.access.models import (
     RequestStatus,
     Scale,
     ScaleScore,
+    ScoreOperator,
     Sex,
     SlotChangeReason,
     TriageKind,
     TriageOutcome,
+    TriageRule,
     WaitingList,
     WaitingListEntry,
     WaitingListSlotChange,
@@ -40,7 +42,7 @@ from ambito.accounts.services import access_log_record, access_log_records
 from ambito.core.api import query_value
 from ambito.network.models import Service
 from ambito.network.taxonomy import Area
-from ambito.territory.models import Comune
+from ambito.territory.models import Ambito, Comune
 
 
 class LoggedListMixin:
@@ -593,3 +595,112 @@ class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.Ret
                                                    reason=data.validated_data["reason"],
                                                    note=data.validated_data["note"])
         return Response(EntryOutput(entry).data)
+
+
+# --- Triage rules ------------------------------------------------------------------------------------------------
+
+
+class TriageRuleOutput(serializers.ModelSerializer):
+    scale = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TriageRule
+        fields = ["id", "ambito", "name", "order", "active", "channel", "area", "min_urgency", "scale",
+                  "score_operator", "score_threshold", "triage_kind", "outcome", "explanation"]
+
+
+class TriageRuleInput(serializers.Serializer):
+    """A rule's conditions (all those given must hold) and the answer it proposes. ``scale`` is a scale code."""
+
+    name = serializers.CharField(max_length=200)
+    order = serializers.IntegerField(min_value=0, max_value=10_000, default=100)
+    active = serializers.BooleanField(default=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True, default="")
+    area = serializers.ChoiceField(choices=Area.choices, required=False, allow_blank=True, default="")
+    min_urgency = serializers.IntegerField(min_value=1, max_value=4, required=False, allow_null=True, default=None)
+    scale = serializers.SlugRelatedField(slug_field="code", queryset=Scale.objects.filter(active=True),
+                                         required=False, allow_null=True, default=None)
+    score_operator = serializers.ChoiceField(choices=ScoreOperator.choices, required=False, allow_blank=True,
+                                             default="")
+    score_threshold = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True,
+                                               default=None)
+    triage_kind = serializers.ChoiceField(choices=TriageKind.choices)
+    outcome = serializers.ChoiceField(choices=TriageOutcome.choices)
+    explanation = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class TriagePreviewInput(TriageRuleInput):
+    rule = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                    help_text="The rule being changed; none for a new rule.")
+
+
+class TriageTransitionOutput(serializers.Serializer):
+    before = serializers.CharField()
+    after = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TriagePreviewOutput(serializers.Serializer):
+    days = serializers.IntegerField()
+    requests = serializers.IntegerField(help_text="Requests received in the period.")
+    matched = serializers.IntegerField(help_text="Requests the rule would decide.")
+    changed = serializers.IntegerField(help_text="Requests whose proposal would change.")
+    newly_missing = serializers.IntegerField(help_text="Requests that would wait for a missing score.")
+    transitions = TriageTransitionOutput(many=True)
+
+
+class TriageRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The Ambito's triage rules: case workers and the planning office read them; the planning office creates
+    and changes them, and previews what a rule would do to the last month's requests (counts only)."""
+
+    serializer_class = TriageRuleOutput
+
+    def get_queryset(self):
+        user = self.request.user
+        readable = access_rules.triage_rule_ambito_ids(user) | access_rules.scope_for(user).ambito_ids(
+            *access_rules.PERSON_ROLES)
+        return TriageRule.objects.filter(ambito_id__in=readable).select_related("scale").order_by(
+            "ambito", "order", "id")
+
+    def _ambito(self):
+        editable = access_rules.triage_rule_ambito_ids(self.request.user)
+        if not editable:
+            raise PermissionDenied(_("Only the Ambito's planning office edits the triage rules."))
+        return Ambito.objects.get(pk=min(editable))
+
+    @extend_schema(request=TriageRuleInput, responses={201: TriageRuleOutput})
+    def create(self, request, *args, **kwargs):
+        data = TriageRuleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = services.triage_rule_save(actor=request.user, ambito=self._ambito(), **data.validated_data)
+        return Response(TriageRuleOutput(rule).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TriageRuleInput, responses={200: TriageRuleOutput})
+    def update(self, request, *args, **kwargs):
+        rule = self.get_object()
+        data = TriageRuleInput(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        saved = services.triage_rule_save(actor=request.user, ambito=rule.ambito, rule=rule,
+                                          **data.validated_data)
+        return Response(TriageRuleOutput(saved).data)
+
+    @extend_schema(request=TriageRuleInput, responses={200: TriageRuleOutput})
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(request=TriagePreviewInput, responses={200: TriagePreviewOutput})
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        """What a new rule, or a changed version of ``rule``, would do to the last month's requests."""
+        ambito = self._ambito()
+        data = TriagePreviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        rule_id = fields.pop("rule")
+        rule = None
+        if rule_id:
+            rule = TriageRule.objects.filter(ambito=ambito, pk=rule_id).first()
+            if rule is None:
+                raise ValidationError({"rule": [_("No such rule in your Ambito.")]})
+        candidate = services.triage_rule_build(ambito=ambito, rule=rule, **fields)
+        return Response(TriagePreviewOutput(services.triage_rule_preview(ambito=ambito, candidate=candidate)).data)

@@ -9,6 +9,7 @@ router.register("requests", api.RequestViewSet, basename="api-request")
 router.register("assessments", api.AssessmentViewSet, basename="api-assessment")
 router.register("waiting-lists", api.WaitingListViewSet, basename="api-waiting-list")
 router.register("waiting-list-entries", api.WaitingListEntryViewSet, basename="api-waiting-list-entry")
+router.register("triage-rules", api.TriageRuleViewSet, basename="api-triage-rule")
 
 urlpatterns = router.urls + [
     path("persons/<int:pk>/contacts/", api_record.PersonContactsApi.as_view(), name="api-person-contacts"),

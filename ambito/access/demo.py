@@ -55,7 +55,9 @@ def _rules(ctx):
              outcome=TriageOutcome.UVM,
              explanation="Dimissione protetta: la UVM definisce il PAI prima del rientro a casa (LEPS dimissioni "
                          "protette)."),
-        dict(name="Dimissione ospedaliera con buona autonomia → SAD", order=20, channel=Channel.HOSPITAL_DISCHARGE,
+        # Safe when the Barthel is missing: rule 10 then stops the evaluation and asks for it (services.triage).
+        dict(name="Dimissione ospedaliera con buona autonomia (Barthel ≥ 60) → SAD", order=20,
+             channel=Channel.HOSPITAL_DISCHARGE, scale=barthel, score_operator=ScoreOperator.GTE, score_threshold=60,
              triage_kind=TriageKind.SOCIAL, outcome=TriageOutcome.REFERRAL,
              explanation="Autonomia sufficiente: invio diretto al servizio di assistenza domiciliare."),
         dict(name="Richiesta urgente per persona non autosufficiente → UVM", order=30, area=Area.ELDERLY,

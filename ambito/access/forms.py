@@ -12,6 +12,7 @@ from ambito.access.models import (
     IseeBand,
     NeedProfile,
     RemovalReason,
+    ScoreOperator,
     Sex,
     SlotChangeReason,
     TriageKind,
@@ -135,3 +136,28 @@ class AssignForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = workers
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class TriageRuleForm(StyledFormMixin, forms.Form):
+    """A triage rule of the Ambito: the conditions (all those filled must hold) and the answer it proposes."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=10_000, initial=100,
+                               help_text=_("Rules are tried from the lowest number; the first that applies wins."))
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("any")), *Channel.choices], required=False)
+    area = forms.ChoiceField(label=_("Area"), choices=[("", _("any")), *Area.choices], required=False)
+    min_urgency = forms.TypedChoiceField(label=_("Urgency at least"), choices=[("", _("any")), *Urgency.choices],
+                                         coerce=int, empty_value=None, required=False)
+    scale = forms.ModelChoiceField(label=_("Screening scale"), queryset=None, required=False,
+                                   empty_label=_("none"))
+    score_operator = forms.ChoiceField(label=_("Comparison"), choices=[("", "—"), *ScoreOperator.choices],
+                                       required=False)
+    score_threshold = forms.DecimalField(label=_("Threshold"), max_digits=6, decimal_places=1, required=False)
+    triage_kind = forms.ChoiceField(label=_("Triage"), choices=[("", "—"), *TriageKind.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *TriageOutcome.choices])
+    explanation = forms.CharField(label=_("Explanation shown to the operator"), max_length=300, required=False)
+
+    def __init__(self, *args, scales, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scale"].queryset = scales

@@ -21,4 +21,7 @@ ITEMS = [
             _("Desks where social workers and GPs receive people together, with their figures."),
             roles=frozenset({Role.SOCIAL_WORKER, Role.HEALTH_OPERATOR, Role.GP, Role.PLANNER}), order=27,
             icon="it-map-marker"),
+    NavItem("access-triage-rules", _("Triage rules"),
+            _("The Ambito's rules proposing an answer to each request, with a preview on the last month."),
+            roles=frozenset({Role.PLANNER}), order=28, icon="it-settings"),
 ]

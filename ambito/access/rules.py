@@ -83,3 +83,16 @@ can_view_waiting_list = authz.predicate("waiting_list", "view")
 can_manage_waiting_list = authz.predicate("waiting_list", "manage")
 waiting_list_entry_q = authz.q_function("waiting_list_entry", "view")
 can_view_waiting_list_entry = authz.predicate("waiting_list_entry", "view")
+
+
+# --- The Ambito's configuration: triage rules and scales --------------------------------------------------------
+
+
+def triage_rule_ambito_ids(user) -> frozenset:
+    """The Ambiti whose triage rules the user edits: those of their planning office (Ufficio di Piano)."""
+    scope = scope_for(user)
+    return scope.ambito_ids(Role.PLANNER) if scope.has(Role.PLANNER) else frozenset()
+
+
+def can_manage_triage_rules(user, ambito) -> bool:
+    return ambito is not None and ambito.pk in triage_rule_ambito_ids(user)

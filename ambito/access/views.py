@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ambito.access import forms, selectors, services
-from ambito.access.forms_doors import ConsentsForm
 from ambito.access import rules as access_rules
 from ambito.access import work_queue as work_queue_sections
-from ambito.access.models import TRANSITIONS, ConsentKind, Person, RequestStatus, Scale
+from ambito.access.forms_doors import ConsentsForm
+from ambito.access.models import TRANSITIONS, ConsentKind, Person, RequestStatus, Scale, TriageRule
 from ambito.accounts.models import AccessAction
 from ambito.accounts.selectors import comune_list
 from ambito.accounts.services import access_log_record, access_log_records
@@ -25,6 +25,7 @@ from ambito.core.forms import add_service_errors, call_service, form_error_texts
 from ambito.core.pagination import paginate
 from ambito.core.text import plain_int
 from ambito.network.models import Service
+from ambito.territory.models import Ambito
 
 
 def _or_404(found):
@@ -510,3 +511,62 @@ def person_search(request):
     context = {"term": term, "results": results, "searched": request.method == "POST"}
     template = "access/person_search.html#results" if request.htmx else "access/person_search.html"
     return render(request, template, context)
+
+
+# --- The Ambito's triage rules, on their own pages (the planning office edits; case workers read) -------------
+
+
+def _triage_ambito(request, ambito_id=None):
+    """The Ambito whose rules the page shows: one the user edits, else (case workers) their own, read-only."""
+    editable = access_rules.triage_rule_ambito_ids(request.user)
+    readable = editable | access_rules.scope_for(request.user).ambito_ids(*access_rules.PERSON_ROLES)
+    if ambito_id is not None:
+        if ambito_id not in readable:
+            raise Http404
+        return Ambito.objects.get(pk=ambito_id), ambito_id in editable
+    if not readable:
+        raise PermissionDenied
+    chosen = min(editable) if editable else min(readable)
+    return Ambito.objects.get(pk=chosen), chosen in editable
+
+
+@login_required
+def triage_rules(request):
+    ambito, editable = _triage_ambito(request)
+    rules_ = TriageRule.objects.filter(ambito=ambito).select_related("scale").order_by("order", "id")
+    return render(request, "access/triage_rules.html", {"ambito": ambito, "rules": rules_, "editable": editable})
+
+
+@login_required
+def triage_rule_edit(request, pk=None):
+    """Create or change a rule; "Preview" shows what it would do to the last month's requests, unsaved."""
+    rule = None
+    if pk is not None:
+        rule = _or_404(TriageRule.objects.filter(pk=pk).select_related("scale", "ambito").first())
+        ambito, editable = _triage_ambito(request, rule.ambito_id)
+    else:
+        ambito, editable = _triage_ambito(request)
+    if not editable:
+        raise PermissionDenied
+    scales = Scale.objects.filter(active=True).order_by("name")
+    initial = {name: getattr(rule, name) for name in services.RULE_FIELDS} if rule else None
+    form = forms.TriageRuleForm(request.POST or None, initial=initial, scales=scales)
+    preview, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = form.cleaned_data
+            try:
+                if "preview" in request.POST:
+                    candidate = services.triage_rule_build(ambito=ambito, rule=rule, **fields)
+                    preview = services.triage_rule_preview(ambito=ambito, candidate=candidate)
+                else:
+                    services.triage_rule_save(actor=request.user, ambito=ambito, rule=rule, **fields)
+                    messages.success(request, _("Triage rule saved."))
+                    return redirect("access-triage-rules")
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+        else:
+            status = 400
+    return render(request, "access/triage_rule_form.html", {"form": form, "rule": rule, "ambito": ambito,
+                                                            "preview": preview}, status=status)

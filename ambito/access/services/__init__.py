@@ -50,9 +50,14 @@ from ambito.access.services.requests import (  # noqa: F401
     request_transition,
 )
 from ambito.access.services.triage import (  # noqa: F401
+    RULE_FIELDS,
     TriageProposal,
+    apply_rules,
     request_triage,
     triage_evaluate,
+    triage_rule_build,
+    triage_rule_preview,
+    triage_rule_save,
 )
 from ambito.access.services.waiting_lists import (  # noqa: F401
     DEFAULT_POINTS,
