@@ -7,8 +7,8 @@ import random
 from codicefiscale import codicefiscale
 from django.utils import timezone
 
+from ambito.access import demo_desks, services
 from ambito.access import rules as access_rules
-from ambito.access import services
 from ambito.access.models import (
     AssessmentDecision,
     Channel,
@@ -186,4 +186,5 @@ def load(ctx):
     for waiting_list in lists.values():
         if waiting_list.service.comuni.filter(pk=ctx.comuni["monza"].pk).exists():
             services.waiting_list_set_slots(actor=ctx.users["sw.monza"], waiting_list=waiting_list, open_slots=2)
+    demo_desks.load(ctx)
     ctx.say(f"{persons} persons, {requests} requests, {assessed} UVM assessments, {entries} waiting-list entries\n")
