@@ -216,6 +216,7 @@ DERIVED = {
 
 SW, HO, GP, ETS = Role.SOCIAL_WORKER, Role.HEALTH_OPERATOR, Role.GP, Role.PROVIDER_OPERATOR
 PLANNER, OBSERVER, ADMIN, DPO = Role.PLANNER, Role.REGIONAL_OBSERVER, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER
+SIUSS = Role.SIUSS_OFFICER
 MEMBERS = (PLANNER, SW, HO, GP, ETS, OBSERVER, ADMIN, DPO)
 CASE_TEAM = (SW, HO)
 ALL_NOTES = {"view_social", "view_health", "view_provider"}
@@ -237,14 +238,18 @@ def _merge(*grants) -> dict:
 
 # MATRIX[kind][role][relation] = allowed actions. Roles and relations not listed get nothing.
 MATRIX = {
+    # SIUSS ("siuss"): the Comune's SIUSS officer and its case team read and complete what the INPS flows
+    # need (citizenship, birthplace, DSU, protocol, SINA and SINBA answers) of the Comune's records.
     # PUA: the case team of the person's Comune (or of an organisation it was shared with); the GP reads
     # the persons and requests they sent.
     "person": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
-                     _grant((GP,), (MY_PATIENT,), {"view"})),
+                     _grant((GP,), (MY_PATIENT,), {"view"}),
+                     _grant((SW, HO, SIUSS), (OWN_COMUNE,), {"siuss"})),
     "request": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "work"}),
                       _grant((GP, ETS), (MY_PATIENT,), {"view"})),
     "assessment": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "work"}),
-                         _grant((GP,), (MY_PATIENT,), {"view"})),
+                         _grant((GP,), (MY_PATIENT,), {"view"}),
+                         _grant((SW, HO, SIUSS), (OWN_COMUNE,), {"siuss"})),
     # Waiting lists show counts to the planning office and case workers of the Ambito; the case workers
     # of a Comune the service covers admit and remove. Entries carry person data.
     "waiting_list": _merge(_grant((SW, HO, PLANNER), (OWN_AMBITO,), {"view"}),
@@ -253,7 +258,8 @@ MATRIX = {
     # Care: the team edits, the GP reads their own patients' plans, the referred provider sees only the
     # referral, its deliveries and the notes shared with it.
     "care_plan": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
-                        _grant((GP,), (MY_PATIENT,), {"view"})),
+                        _grant((GP,), (MY_PATIENT,), {"view"}),
+                        _grant((SW, HO, SIUSS), (OWN_COMUNE,), {"siuss"})),
     "health_budget": _merge(_grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),
                             _grant((GP,), (MY_PATIENT,), {"view"})),
     "discharge": _grant(CASE_TEAM, (OWN_COMUNE, SHARED), {"view", "change"}),

@@ -28,6 +28,8 @@ PEOPLE = [
      "Accounts, organisations and reference data at /admin/ (no person data)."),
     ("dpo", "Francesca", "Marino", Role.DATA_PROTECTION_OFFICER, "udp",
      "Who accessed a record, GDPR requests, record of processing."),
+    ("siuss.monza", "Chiara", "Russo", Role.SIUSS_OFFICER, "comune_monza",
+     "SIUSS officer of Monza: pre-flight report and INPS files (PS-PSA, SINA, SINBA)."),
 ]
 
 

@@ -45,7 +45,7 @@ PURPOSE_BY_APP = {
 }
 # When a user holds several roles, the one an access is most likely made in (case work first).
 ROLE_PRIORITY = (Role.SOCIAL_WORKER, Role.HEALTH_OPERATOR, Role.GP, Role.PROVIDER_OPERATOR, Role.DATA_PROTECTION_OFFICER,
-                 Role.PLANNER, Role.ADMINISTRATOR, Role.REGIONAL_OBSERVER)
+                 Role.SIUSS_OFFICER, Role.PLANNER, Role.ADMINISTRATOR, Role.REGIONAL_OBSERVER)
 
 
 def _person_of(record) -> tuple[int | None, str]:

@@ -70,6 +70,9 @@ def load(ctx):
             SurveyAnswer.objects.bulk_create(answers)
     ctx.say("satisfaction surveys with answers")
 
+    from ambito.monitoring import demo_siuss
+
+    demo_siuss.load(ctx)
 
 def _link_plan_indicators(ctx):
     """Tie the demo plan's SAD waiting-time indicator to the monitoring indicator for the SAD of Monza."""

@@ -94,23 +94,23 @@ def open_data_export(job, progress):
 # Pseudonymised person-level rows: every download of the file is written to the access log.
 @job_handler("monitoring.siuss", on_download=job_download_logged(purpose=AccessPurpose.REPORTING))
 def siuss_export(job, progress):
-    """SIUSS-style CSV (PS-PSA, SINA or SINBA) written row by row to a temporary file and stored as the job's
-    result without ever holding the whole file in memory."""
-    import tempfile
-
+    """A Comune's SIUSS file (PS-PSA, SINA or SINBA) in the INPS XML layout, validated against the XSD in
+    ``monitoring/siuss/schemas`` before it is stored: a file that does not validate is never offered."""
     from ambito.accounts.models import AccessAction
     from ambito.accounts.selectors import scope_for
     from ambito.accounts.services import access_log_record
-    from ambito.monitoring.siuss import FLOWS
+    from ambito.monitoring.siuss import flows, rules
+    from ambito.territory.models import Comune
 
     flow, year = job.params["flow"], int(job.params["year"])
-    ambito = Ambito.objects.get(pk=job.params["ambito"])
-    comune_ids = set(scope_for(job.requested_by).comune_ids()) & set(ambito.comuni.values_list("pk", flat=True))
+    comune = Comune.objects.select_related("ambito").get(pk=job.params["comune"])
+    if not rules.can_produce(job.requested_by, comune):
+        raise PermissionError("not the Comune's SIUSS officer")
     with translation.override("it"):
         progress(5, _("Reading the records"))
-    name = f"siuss-{flow}-{ambito.code}-{year}.csv"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".csv", delete=False) as handle:
-        rows = FLOWS[flow](handle, comune_ids, year)
+        content, written, left_out = flows.write_xml(comune, year, flow, partial=job.params.get("partial", False))
     access_log_record(actor=job.requested_by, record=job, action=AccessAction.EXPORT,
-                      purpose=f"SIUSS {flow.upper()} {year}")
-    return JobOutput(name=name, path=handle.name, data={"rows": rows, "flow": flow, "year": year})
+                      purpose=f"SIUSS {flow.upper()} {comune.istat_code} {year}")
+    name = f"siuss-{flow}-{comune.istat_code}-{year}.xml"
+    return JobOutput(name=name, content=content, data={"rows": written, "left_out": left_out, "flow": flow,
+                                                       "year": year})

@@ -20,6 +20,14 @@ ITEMS = [
         icon="it-files",
     ),
     NavItem(
+        "monitoring-siuss",
+        _("SIUSS flows"),
+        _("Pre-flight report and INPS files (PS-PSA, SINA, SINBA) of each Comune; counts for the planning office."),
+        roles=frozenset({Role.SIUSS_OFFICER, Role.PLANNER, Role.REGIONAL_OBSERVER}),
+        order=71,
+        icon="it-upload",
+    ),
+    NavItem(
         "monitoring-surveys",
         _("Satisfaction surveys"),
         _("Questionnaires per service, paper answers, moderation of comments."),

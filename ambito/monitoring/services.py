@@ -194,17 +194,14 @@ def open_data_export_start(*, actor, ambito, year: int, fmt: str):
                      title=_("Open data %(year)s (%(format)s)") % {"year": year, "format": fmt.upper()})
 
 
-def siuss_export_start(*, actor, ambito, year: int, flow: str):
-    """Queue a SIUSS-style export. Pseudonymised person-level rows: the planning office and the social
-    workers (their own Comuni) only, never a regional observer."""
-    from ambito.accounts.roles import Role
-    from ambito.accounts.selectors import scope_for
-    from ambito.core.services import job_start
+def siuss_export_start(*, actor, ambito, year: int, flow: str, partial: bool = False):
+    """Queue a SIUSS file of the actor's Comune in ``ambito`` (the first, by name, when the actor is the SIUSS
+    officer of several). Files carry codici fiscali: the Comune's SIUSS officer only; the planning office and
+    the Region see counts on the SIUSS page (``monitoring.siuss``)."""
+    from ambito.monitoring.siuss import rules
+    from ambito.monitoring.siuss.services import export_start
 
-    if not scope_for(actor).has(Role.PLANNER, Role.SOCIAL_WORKER):
+    comune = ambito.comuni.filter(pk__in=rules.officer_comune_ids(actor)).order_by("name").first()
+    if comune is None:
         raise PermissionDenied
-    if flow not in ("psa", "sina", "sinba"):
-        raise ValidationError(_("Choose PS-PSA, SINA or SINBA."))
-    return job_start(kind="monitoring.siuss", actor=actor,
-                     params={"ambito": ambito.pk, "year": int(year), "flow": flow},
-                     title=_("SIUSS export %(flow)s %(year)s") % {"flow": flow.upper(), "year": year})
+    return export_start(actor=actor, comune=comune, year=year, flow=flow, partial=partial)

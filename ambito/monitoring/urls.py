@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ambito.monitoring import views
 
@@ -14,6 +14,9 @@ urlpatterns = [
          name="monitoring-survey-count-flagged"),
     path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),
+    path("", include("ambito.monitoring.siuss.urls")),
+    path("", include("ambito.monitoring.opendata.urls")),
+    path("", include("ambito.monitoring.plans.urls")),
     path("valutazione/", views.public_survey_list, name="survey-public-list"),
     path("valutazione/<uuid:public_id>/", views.public_survey, name="survey-public"),
 ]

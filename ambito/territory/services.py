@@ -231,3 +231,19 @@ def _ranges(values: list[int]) -> str:
         if value is not None:
             start = previous = value
     return ", ".join(parts)
+
+
+@transaction.atomic
+def comune_fiscal_code_set(*, comune: Comune, fiscal_code: str) -> Comune:
+    """The Comune's codice fiscale (the paying body's code in SIUSS flows); who may set it is checked by the
+    caller (``monitoring.siuss.services``)."""
+    comune.fiscal_code = fiscal_code
+    comune.save(update_fields=["fiscal_code"])
+    return comune
+
+
+@transaction.atomic
+def ambito_fiscal_code_set(*, ambito: Ambito, fiscal_code: str) -> Ambito:
+    ambito.fiscal_code = fiscal_code
+    ambito.save(update_fields=["fiscal_code"])
+    return ambito

@@ -1,165 +1,198 @@
-"""SIUSS-style exports on hand-built deliveries and assessments."""
+"""SIUSS flows in the INPS layout, built from the demo Ambito: every file validates against the XSD written in
+the repository, every PS-PSA row carries what INPS asks, every SINA row the domains, every SINBA row is a
+minor; the pre-flight report lists exactly the records that lack data; only the Comune's SIUSS officer
+produces files, and every download is in the access log."""
 
-import csv
 import datetime as dt
-import io
-import tracemalloc
-from decimal import Decimal
 
 import pytest
+from codicefiscale import codicefiscale
 from django.core.exceptions import PermissionDenied
+from lxml import etree
 
+from ambito.access.models import Person
+from ambito.accounts.models import AccessAction, AccessLog
+from ambito.care.models import PlannedIntervention
 from ambito.core.models import JobStatus
-from ambito.monitoring import services, siuss
-from ambito.monitoring.tests import factories
+from ambito.monitoring.siuss import flows, services
+from ambito.monitoring.siuss.models import SINA_REQUIRED, SinaDomain, SinaRecord, SinbaRecord
+from ambito.territory.models import Comune
+
+pytestmark = pytest.mark.django_db
+NS = {"c": flows.NS}
 
 
 @pytest.fixture
-def benefits(world):
-    from ambito.network.models import TaxonomyTerm
+def siuss_demo(demo_with):
+    from django.utils import timezone
 
-    term = TaxonomyTerm.objects.create(code="A1.04", name="Contributi economici per il sostegno al reddito")
-    svc = factories.service(world, "contributi", service_type="economic_support", area="poverta",
-                            taxonomy_term=term, fee="income_based")
-    ref = factories.referral(world, svc, answered_after_days=1)
-    factories.delivery(world, ref, on=dt.date(2025, 2, 1), amount=Decimal("200.00"))
-    factories.delivery(world, ref, on=dt.date(2025, 3, 1), amount=Decimal("150.50"))
-    factories.delivery(world, ref, on=dt.date(2024, 12, 1), amount=Decimal("999.00"))  # another year
-    return world, ref
+    ctx = demo_with("network", "access", "care", "monitoring")  # the plan is not needed by SIUSS
+    return ctx, timezone.localdate().year
 
 
-def _rows(text):
-    return list(csv.reader(io.StringIO(text), delimiter=";"))
+def _xml(comune, year, flow, rows):
+    content = flows.build_xml(comune, year, flow, rows)
+    flows.validate(flow, content)  # raises unless valid against the XSD
+    return etree.fromstring(content)
 
 
-def test_psa_has_one_row_per_benefit_with_code_dates_amount_and_isee(benefits):
-    world, ref = benefits
-    out = io.StringIO()
-    count = siuss.psa_write(out, comune_ids={world.comuni["a"].pk}, year=2025)
-    header, row = _rows(out.getvalue())
-    assert count == 1 and header == siuss.PSA_HEADER
-    data = dict(zip(header, row, strict=True))
-    assert data["id_beneficiario"] == ref.person.pseudonym and data["id_beneficiario"].startswith("P-")
-    assert data["codice_prestazione"] == "A1.04"
-    assert (data["data_inizio"], data["data_fine"]) == ("2025-02-01", "2025-03-01")
-    assert Decimal(data["importo"]) == Decimal("350.50")
-    assert data["frequenza"] == "settimanale" and data["ente_erogatore"] == "Comune"
-    assert data["comune_ente_istat"] == "999001" and data["prestazione_isee"] == "1"
-    assert "Nome" not in out.getvalue() and "Cognome" not in out.getvalue()  # no names, only pseudonyms
+def test_the_demo_flows_validate_and_carry_what_inps_asks(siuss_demo):
+    ctx, year = siuss_demo
+    seen = {"psa": 0, "sina": 0, "sinba": 0}
+    for comune in Comune.objects.filter(ambito=ctx.ambito).select_related("ambito"):
+        assert flows.valid_body_fiscal_code(comune.fiscal_code)
+        for flow in flows.FLOWS:
+            rows = [row for row in flows.records(comune, year, flow) if row.complete]
+            if not rows:
+                continue
+            seen[flow] += len(rows)
+            root = _xml(comune, year, flow, rows)
+            ente = root.find("c:IdentificazioneFlusso/c:Ente", NS)
+            assert ente.get("Codice") == comune.fiscal_code and flows.valid_body_fiscal_code(ente.get("Codice"))
+            if flow == "sinba":
+                for sinba in root.findall("c:SINBA", NS):
+                    born = int(sinba.get("AnnoNascita"))
+                    assert year - born <= 18 and sinba.get("FasciaEtaBeneficiario") in "123456"
+                    person = Person.objects.get(pseudonym=sinba.get("IDBeneficiario"))
+                    assert flows.age_on(person.birth_date, dt.date(year, 1, 1)) < 18
+                    assert sinba.findall("c:Famiglia/c:ComposizioneFamiglia", NS)
+                    assert sinba.findall("c:Prestazioni/c:CodicePrestazione", NS)
+                continue
+            for beneficiary in root.findall("c:Beneficiario", NS):
+                assert codicefiscale.is_valid(beneficiary.get("CodiceFiscale"))
+                for benefit in beneficiary.findall("c:PrestazioniSociali", NS):
+                    assert benefit.get("ProtocolloDomanda")
+                    if benefit.get("CaratterePrestazione") == "2":
+                        assert benefit.get("ImportoPrestazione")
+                    else:
+                        assert 1 <= int(benefit.get("PeriodoErogazione")) <= 12
+                        assert float(benefit.get("ImportoMensile")) >= 0
+                    if benefit.get("PresenzaProvaMezzi") == "1":
+                        assert benefit.get("NumeroProtocolloDSU") and benefit.get("DataDSU")
+                    sina = benefit.find("c:SINA", NS)
+                    assert (sina is not None) == (flow == "sina")
+                    if sina is not None:
+                        assert {d.value for d in SINA_REQUIRED} <= set(sina.attrib)
+                        assert {SinaDomain.MOBILITY, SinaDomain.DAILY_LIVING, SinaDomain.BEHAVIOUR,
+                                SinaDomain.INCOME, SinaDomain.SUPPORT, SinaDomain.SOURCE,
+                                SinaDomain.INSTRUMENT} <= set(sina.attrib)
+    assert seen["psa"] >= 10 and seen["sina"] >= 3 and seen["sinba"] >= 2, seen
 
 
-def test_sina_lists_completed_assessments_with_scale_scores(world):
-    from ambito.access.models import AccessRequest, Assessment, Scale, ScaleScore
-
-    person = factories.person(world)
-    request = AccessRequest.objects.create(ambito=world.ambito, person=person, comune=world.comuni["a"],
-                                           channel="gp", need="Non autosufficienza", area="anziani",
-                                           received_at=factories.at(2025, 1, 10))
-    assessment = Assessment.objects.create(request=request, person=person, status="completed",
-                                           scheduled_for=dt.date(2025, 2, 1), held_on=dt.date(2025, 2, 1),
-                                           need_profile="socio_health", intensity=3, decision="care_plan")
-    barthel, _ = Scale.objects.get_or_create(code="barthel", defaults={"name": "Barthel", "max_score": 100})
-    ScaleScore.objects.create(assessment=assessment, scale=barthel, answers={}, score=Decimal("45.0"),
-                              max_score=100, applicable_items=10, scored_at=factories.at(2025, 2, 1))
-    out = io.StringIO()
-    assert siuss.assessment_write(out, comune_ids={world.comuni["a"].pk}, year=2025, areas=siuss.SINA_AREAS) == 1
-    data = dict(zip(*_rows(out.getvalue()), strict=True))
-    assert Decimal(data["barthel"]) == 45 and data["intensita"] == "3" and data["esito"] == "care_plan"
-    out = io.StringIO()
-    assert siuss.assessment_write(out, comune_ids={world.comuni["a"].pk}, year=2025, areas=siuss.SINBA_AREAS) == 0
+def _expected_incomplete(comune, year):
+    """What lacks data, read straight from the records (not from the flow code)."""
+    keys = set()
+    for row in flows.records(comune, year, "psa"):
+        referral_id = int(row.key.split("-")[1])
+        intervention = PlannedIntervention.objects.get(referrals__pk=referral_id)
+        person = Person.objects.get(pk=row.person_id)
+        service = intervention.service
+        means_tested = intervention.means_test == "1" or (not intervention.means_test and (
+            service.isee_max is not None or service.fee == "income_based"))
+        if (not person.citizenship or not intervention.request_protocol
+                or (means_tested and not (intervention.dsu_protocol and intervention.dsu_date))
+                or not codicefiscale.is_valid(person.fiscal_code or "")):
+            keys.add(row.key)
+    return keys
 
 
-def test_the_export_job_streams_to_a_file_and_is_logged(benefits, run_jobs, django_capture_on_commit_callbacks):
-    from ambito.accounts.models import AccessLog
+def test_the_preflight_lists_exactly_the_records_that_lack_data(siuss_demo):
+    ctx, year = siuss_demo
+    monza = ctx.comuni["monza"]
+    psa = flows.records(monza, year, "psa")
+    incomplete = {row.key for row in psa if not row.complete}
+    assert incomplete and incomplete == _expected_incomplete(monza, year)
+    for row in psa:
+        for problem in row.problems:
+            assert problem.url.startswith("/monitoraggio/siuss/") or problem.url.startswith("/rete/")
+    sinba = flows.records(monza, year, "sinba")
+    missing_card = [row for row in sinba if not SinbaRecord.objects.filter(person_id=row.person_id).exists()]
+    assert missing_card and all(not row.complete for row in missing_card)
+    sina = flows.records(monza, year, "sina") + flows.records(ctx.comuni["brugherio"], year, "sina")
+    assert any(any(p.field == "invalidity" for p in row.problems) for row in sina)
 
-    world, ref = benefits
+    # Filling the missing citizenship takes the person's records off the list.
+    row = next(r for r in psa if any(p.field == "citizenship" for p in r.problems))
+    person = Person.objects.get(pk=row.person_id)
+    services.person_siuss_update(actor=ctx.users["siuss.monza"], person=person, citizenship="100",
+                                 birthplace_code=person.birthplace_code)
+    after = {r.key: r for r in flows.records(monza, year, "psa")}
+    assert not any(p.field == "citizenship" for p in after[row.key].problems)
+
+
+def test_a_file_is_refused_while_incomplete_unless_the_complete_ones_are_chosen(siuss_demo):
+    ctx, year = siuss_demo
+    monza = ctx.comuni["monza"]
+    rows = flows.records(monza, year, "psa")
+    with pytest.raises(ValueError):
+        flows.write_xml(monza, year, "psa")
+    content, written, left_out = flows.write_xml(monza, year, "psa", partial=True)
+    assert written == sum(1 for r in rows if r.complete) and left_out == len(rows) - written
+    flows.validate("psa", content)
+    # An invalid file never passes: a PeriodoErogazione of 13 is refused by the schema.
+    broken = content.replace(b'PeriodoErogazione="', b'PeriodoErogazione="13', 1)
+    with pytest.raises(flows.InvalidFlow):
+        flows.validate("psa", broken)
+
+
+def test_only_the_comune_siuss_officer_produces_files_and_each_download_is_logged(
+        siuss_demo, client, run_jobs, django_capture_on_commit_callbacks):
+    ctx, year = siuss_demo
+    monza, brugherio = ctx.comuni["monza"], ctx.comuni["brugherio"]
+    officer, planner, observer = ctx.users["siuss.monza"], ctx.users["planner"], ctx.users["observer"]
+    for user in (planner, observer, ctx.users["sw.monza"]):
+        with pytest.raises(PermissionDenied):
+            services.export_start(actor=user, comune=monza, year=year, flow="psa", partial=True)
+    with pytest.raises(PermissionDenied):
+        services.export_start(actor=officer, comune=brugherio, year=year, flow="psa", partial=True)
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.siuss_export_start(actor=world.users["t.sw"], ambito=world.ambito, year=2025, flow="psa")
-        again = services.siuss_export_start(actor=world.users["t.sw"], ambito=world.ambito, year=2025, flow="psa")
-    assert again.pk == job.pk
+        job = services.export_start(actor=officer, comune=monza, year=year, flow="psa", partial=True)
     run_jobs()
     job.refresh_from_db()
-    assert job.status == JobStatus.DONE and job.result_data["rows"] == 1
-    with job.result_file.open("rb") as handle:
-        assert ref.person.pseudonym in handle.read().decode()
-    assert AccessLog.objects.filter(object_id=str(job.pk), action="export").exists()
+    assert job.status == JobStatus.DONE, job.message
+    assert job.result_name == f"siuss-psa-{monza.istat_code}-{year}.xml"
+    client.force_login(officer)
+    before = AccessLog.objects.filter(user=officer, action=AccessAction.EXPORT).count()
+    response = client.get(f"/lavori/{job.pk}/scarica/")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    flows.validate("psa", body)
+    assert AccessLog.objects.filter(user=officer).count() > before
+
+    # The planning office and the Region see counts and completeness, never a record.
+    incomplete = next(r for r in flows.records(monza, year, "psa") if not r.complete)
+    for user in (planner, observer):
+        client.force_login(user)
+        page = client.get(f"/monitoraggio/siuss/?anno={year}")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "Monza" in text and incomplete.label.split(" · ")[0] not in text
+        assert 'name="flow"' not in text
+    client.force_login(officer)
+    page = client.get(f"/monitoraggio/siuss/?anno={year}").content.decode()
+    assert incomplete.label.split(" · ")[0] in page and 'name="flow"' in page
+    # A citizen or a provider gets nothing.
+    client.force_login(ctx.users["ets.operator"])
+    assert client.get(f"/monitoraggio/siuss/?anno={year}").status_code == 403
 
 
-def test_two_users_asking_the_same_export_get_each_their_own_job_and_file(benefits, client, run_jobs,
-                                                                         django_capture_on_commit_callbacks):
-    """A social worker asking what the planning office is already exporting gets their own job (their own
-    Comuni), never the planner's job id; a download is the requester's only and is written to the access log."""
-    from django.contrib.auth import get_user_model
+def test_the_sina_mapping_is_the_ambito_s_to_change(siuss_demo):
+    ctx, year = siuss_demo
+    from ambito.access.models import Scale
+    from ambito.monitoring.siuss.models import SinaRule
 
-    from ambito.accounts.models import AccessLog, Membership
-    from ambito.accounts.roles import Role
-
-    world, ref = benefits
-    planner, worker = world.users["t.planner"], world.users["t.sw"]
-    administrator = get_user_model().objects.create(username="t.admin", is_staff=True)
-    Membership.objects.create(user=administrator, organisation=world.orgs["udp"], role=Role.ADMINISTRATOR)
-    with django_capture_on_commit_callbacks(execute=True):
-        planners = services.siuss_export_start(actor=planner, ambito=world.ambito, year=2025, flow="psa")
-        workers = services.siuss_export_start(actor=worker, ambito=world.ambito, year=2025, flow="psa")
-    assert planners.pk != workers.pk
-    assert (planners.requested_by, workers.requested_by) == (planner, worker)
-    run_jobs()
-    for job, owner in ((planners, planner), (workers, worker)):
-        job.refresh_from_db()
-        assert job.status == JobStatus.DONE
-        for stranger in {planner, worker, administrator} - {owner}:
-            client.force_login(stranger)
-            assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
-            assert client.get(f"/lavori/{job.pk}/").status_code == 404
-            assert client.get(f"/lavori/{job.pk}/scarica/").status_code == 404
-        client.force_login(owner)
-        before = AccessLog.objects.filter(object_id=str(job.pk), user=owner).count()
-        download = client.get(f"/lavori/{job.pk}/scarica/")
-        assert download.status_code == 200
-        assert ref.person.pseudonym in b"".join(download.streaming_content).decode()
-        entry = AccessLog.objects.filter(object_id=str(job.pk), user=owner).order_by("-pk").first()
-        assert AccessLog.objects.filter(object_id=str(job.pk), user=owner).count() == before + 1
-        assert (entry.action, entry.purpose_code) == ("export", "reporting")
-        assert job.result_name in entry.purpose
-
-
-def test_a_regional_observer_never_gets_a_siuss_file(benefits, client):
-    world, _ref = benefits
+    record = SinaRecord.objects.filter(assessment__request__comune=ctx.comuni["monza"]).select_related(
+        "assessment").first()
+    assessment = record.assessment
+    rules = flows.rules_by_domain(ctx.ambito.pk)
+    before = flows.sina_values(assessment, rules, record)[SinaDomain.DAILY_LIVING.value]
+    SinaRule.objects.filter(ambito=ctx.ambito, domain=SinaDomain.DAILY_LIVING).delete()
+    barthel = Scale.objects.get(code="barthel")
+    services.sina_rule_save(actor=ctx.users["planner"], ambito=ctx.ambito, domain=SinaDomain.DAILY_LIVING,
+                            scale=barthel, item="", min_score=0, max_score=100, code="3" if before != "3" else "1",
+                            order=1)
+    after = flows.sina_values(assessment, flows.rules_by_domain(ctx.ambito.pk), record)
+    assert after[SinaDomain.DAILY_LIVING.value] != before
     with pytest.raises(PermissionDenied):
-        services.siuss_export_start(actor=world.users["t.observer"], ambito=world.ambito, year=2025, flow="psa")
-    client.force_login(world.users["t.observer"])
-    assert client.post("/api/v1/monitoring/siuss/", {"year": 2025, "format": "psa"}).status_code == 403
-
-
-def _peak(world, ref, n, extra):
-    from ambito.care.models import Delivery
-
-    Delivery.objects.bulk_create(
-        Delivery(referral=extra[i % len(extra)], person=extra[i % len(extra)].person, comune=ref.comune,
-                 service=ref.service, provider=ref.provider, delivery_type="economic_benefit",
-                 delivered_on=dt.date(2025, 4, 1), amount=Decimal("10.00"), operator_name="x")
-        for i in range(n)
-    )
-    tracemalloc.start()
-    out = io.StringIO()
-    siuss.psa_write(_Discard(), comune_ids={world.comuni["a"].pk}, year=2025, chunk_size=50)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak, out
-
-
-class _Discard:
-    """A file that forgets what is written: only the exporter's own memory is measured."""
-
-    def write(self, text):
-        return len(text)
-
-
-def test_psa_memory_does_not_grow_with_the_number_of_benefits(benefits):
-    world, ref = benefits
-    small = [factories.referral(world, ref.service, answered_after_days=1) for _ in range(20)]
-    peak_small, _ = _peak(world, ref, 40, small)
-    large = [factories.referral(world, ref.service, answered_after_days=1) for _ in range(200)]
-    peak_large, _ = _peak(world, ref, 1000, large)
-    # ten times the benefits and 25 times the deliveries, same chunked read: memory may wobble, it must not scale
-    assert peak_large < peak_small * 3, (peak_small, peak_large)
+        services.sina_rule_save(actor=ctx.users["siuss.monza"], ambito=ctx.ambito, domain=SinaDomain.MOBILITY,
+                                scale=None, item="", min_score=None, max_score=None, code="1", order=1)
