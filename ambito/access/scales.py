@@ -1,5 +1,5 @@
-"""The standard scales shipped with Ambito, as data. The data migration 0002 loads them; a Region's other
-scales (e.g. SVAMA sections) are added the same way (admin or a migration), without code.
+"""The standard scales shipped with Ambito, as data. The data migrations 0002 and 0010 load them (0010 adds two
+SVAMA sections); a Region's other scales are added the same way, or edited on the scales' pages, without code.
 
 Labels are in Italian because they are the validated wording used by the Italian UVM teams."""
 
@@ -167,14 +167,82 @@ SOCIAL = {
     ],
 }
 
-STANDARD_SCALES = [BARTHEL, LAWTON, LAWTON_MALE, SOCIAL]
+
+def _errors(*questions):
+    return [(code, label, [{"value": "ok", "label": "Risposta corretta", "points": 0},
+                           {"value": "err", "label": "Risposta errata o assente", "points": 1}])
+            for code, label in questions]
 
 
-def scales_ensure(scale_model, item_model):
-    """Create or update the standard scales (idempotent). Takes the models so a migration can pass its
-    historical ones."""
+# SVAMA (Scheda per la Valutazione Multidimensionale dell'Anziano, Regione Veneto, DGR 2961/2012) — section
+# "valutazione cognitiva": the Short Portable Mental Status Questionnaire (Pfeiffer, 1975), scored in errors
+# 0–10; SVAMA reads 0–3 errors as "lucido", 4–7 as "confuso", 8–10 as "molto confuso".
+SVAMA_SPMSQ = {
+    "code": "svama-spmsq",
+    "name": "SVAMA — Valutazione cognitiva (SPMSQ di Pfeiffer)",
+    "description": "Short Portable Mental Status Questionnaire (Pfeiffer, 1975), sezione cognitiva della SVAMA: "
+                   "10 domande, punteggio = numero di errori (0–10); punteggio più alto, deficit maggiore.",
+    "min_score": 0,
+    "max_score": 10,
+    "direction": "higher_worse",
+    "allows_not_applicable": False,
+    "bands": [
+        {"min": 0, "max": 3, "label": "Lucido"},
+        {"min": 4, "max": 7, "label": "Confuso"},
+        {"min": 8, "max": 10, "label": "Molto confuso"},
+    ],
+    "items": _errors(
+        ("date", "Che giorno è oggi (giorno, mese, anno)?"),
+        ("weekday", "Che giorno della settimana è?"),
+        ("place", "Qual è il nome di questo posto?"),
+        ("phone", "Qual è il suo numero di telefono (o il suo indirizzo)?"),
+        ("age", "Quanti anni ha?"),
+        ("birth", "Quando è nato?"),
+        ("president", "Chi è l'attuale Presidente della Repubblica (o il Papa)?"),
+        ("previous", "Chi era il Presidente precedente (o il Papa precedente)?"),
+        ("mother", "Qual era il cognome da nubile di sua madre?"),
+        ("subtract", "Sottragga 3 da 20 e continui a sottrarre 3 fino a 2"),
+    ),
+}
+
+# SVAMA — section "rischio di piaghe da decubito" (VPIA): the Exton-Smith scale (Norton, McLaren and
+# Exton-Smith, 1962), five areas scored 1–4, total 5–20; lower is riskier. The bands are Norton's published
+# cut-offs (14 or less: at risk; 12 or less: high risk); a Region using other cut-offs edits them on the scale's
+# page.
+SVAMA_EXTON_SMITH = {
+    "code": "svama-exton-smith",
+    "name": "SVAMA — Rischio di lesioni da pressione (scala di Exton-Smith)",
+    "description": "Scala di Exton-Smith (Norton, McLaren, Exton-Smith, 1962), sezione VPIA della SVAMA: 5 aree da "
+                   "1 a 4, punteggio 5–20; punteggio più basso, rischio maggiore.",
+    "min_score": 5,
+    "max_score": 20,
+    "direction": "higher_better",
+    "allows_not_applicable": False,
+    "bands": [
+        {"min": 5, "max": 12, "label": "Rischio elevato"},
+        {"min": 13, "max": 14, "label": "Rischio presente"},
+        {"min": 15, "max": 20, "label": "Rischio basso"},
+    ],
+    "items": [
+        ("general", "Condizioni generali", _points((1, "Pessime"), (2, "Scadenti"), (3, "Discrete"), (4, "Buone"))),
+        ("mental", "Stato mentale", _points((1, "Stuporoso"), (2, "Confuso"), (3, "Apatico"), (4, "Lucido"))),
+        ("walking", "Deambulazione", _points((1, "Costretto a letto"), (2, "Costretto su sedia"),
+                                              (3, "Cammina con aiuto"), (4, "Normale"))),
+        ("mobility", "Mobilità", _points((1, "Immobile"), (2, "Molto limitata"), (3, "Moderatamente limitata"),
+                                          (4, "Piena"))),
+        ("incontinence", "Incontinenza", _points((1, "Doppia"), (2, "Abituale (urinaria)"), (3, "Occasionale"),
+                                                  (4, "Assente"))),
+    ],
+}
+
+STANDARD_SCALES = [BARTHEL, LAWTON, LAWTON_MALE, SOCIAL, SVAMA_SPMSQ, SVAMA_EXTON_SMITH]
+
+
+def scales_ensure(scale_model, item_model, definitions=None):
+    """Create or update the standard scales (idempotent), or only ``definitions``. Takes the models so a
+    migration can pass its historical ones."""
     by_code = {}
-    for definition in STANDARD_SCALES:
+    for definition in definitions or STANDARD_SCALES:
         fields = {k: v for k, v in definition.items() if k not in {"code", "items", "variant_of"}}
         if definition.get("variant_of"):
             fields["variant_of"] = by_code[definition["variant_of"]]
