@@ -24,7 +24,7 @@ from ambito.care.tests.factories import accepted_referral, person, provider_oper
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["planner", "sw.monza", "sw.brugherio", "asl.operator", "gp", "ets.operator", "observer", "admin",
-            "dpo", "citizen", None]
+            "dpo", "siuss.monza", "citizen", None]
 REFUSED = {403, 404}
 
 
@@ -163,6 +163,9 @@ ENDPOINTS = {
     ("waiting_list", "manage"): [("ui", "post", lambda w: f"/pua/liste-attesa/{w.pk}/ammetti/", {}, False)],
     ("waiting_list_entry", "view"): [("api", "get", lambda e: f"/api/v1/waiting-list-entries/{e.pk}/", None,
                                       True)],
+    ("person", "siuss"): [("ui", "get", lambda p: f"/monitoraggio/siuss/persone/{p.pk}/", None, True),
+                          ("ui", "get", lambda p: f"/monitoraggio/siuss/sinba/{p.pk}/", None, True)],
+    ("assessment", "siuss"): [("ui", "get", lambda a: f"/monitoraggio/siuss/sina/{a.pk}/", None, True)],
     ("care_plan", "view"): [("ui", "get", lambda c: f"/casi/{c.pk}/", None, True),
                             ("api", "get", lambda c: f"/api/v1/care-plans/{c.pk}/", None, True)],
     ("care_plan", "change"): [("ui", "post", lambda c: f"/casi/{c.pk}/obiettivi/", {}, False)],

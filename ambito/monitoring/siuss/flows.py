@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from codicefiscale import codicefiscale
 from django.db.models import Count, Max, Min, Sum
@@ -76,7 +77,7 @@ class Record:
 
 def _url(name, pk, back=""):
     url = reverse(name, args=[pk])
-    return f"{url}?next={back}" if back else url
+    return f"{url}?next={quote(back)}" if back else url
 
 
 def valid_person_fiscal_code(code: str) -> bool:
@@ -144,8 +145,7 @@ def _benefit_part(referral, agg, problems, back) -> dict:
     code = term.code if term else ""
     if not 5 <= len(code) <= 10:
         problems.append(Problem(_("The service has no Nomenclatore code of 5 to 10 characters."),
-                                reverse("monitoring-siuss-service", args=[service.pk]) + (f"?next={back}" if back
-                                                                                             else ""),
+                                _url("monitoring-siuss-service", service.pk, back),
                                 "taxonomy_term"))
     name = service.name if len(service.name) >= 10 else f"{service.name} – {term.name if term else ''}".strip()
     attrs = {"CodicePrestazione": code, "DenominazionePrestazione": name[:200]}
