@@ -1,5 +1,5 @@
 """REST API of care: ``/api/v1/care-plans/``, ``/api/v1/health-budgets/``, ``/api/v1/referrals/`` (with accept,
-decline, complete), ``/api/v1/deliveries/`` (with bulk) and ``/api/v1/persons/{id}/fhir/``. Views parse input,
+decline, complete) and ``/api/v1/deliveries/`` (with bulk); FHIR lives in ``fhir_api``. Views parse input,
 call one service or selector and render; the provider side gets only ``provider_view`` of a referral."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_serializer,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -21,9 +20,7 @@ from ambito.access.models import Assessment, Person
 from ambito.accounts.models import AccessAction
 from ambito.accounts.services import access_log_record
 from ambito.care import rules, selectors, services
-from ambito.care.fhir import person_bundle
 from ambito.care.models import (
-    CarePlan,
     CarePlanStatus,
     DeclineReason,
     Delivery,
@@ -451,27 +448,3 @@ class DeliveryBulkApi(APIView):
             return Response({"rows": [{"row": e.row, "field": e.field, "message": str(e.message)}
                                       for e in exc.errors]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(DeliveryOutput(created, many=True).data, status=status.HTTP_201_CREATED)
-
-
-# --- FHIR --------------------------------------------------------------------------------------------------
-
-
-class PersonFhirApi(APIView):
-    """A person's care plans and referrals as an HL7 FHIR R4 Bundle (Patient with pseudonymous identifier only)."""
-
-    serializer_class = inline_serializer("FhirBundle", fields={"resourceType": serializers.CharField()})
-
-    @extend_schema(responses={(200, "application/fhir+json"): OpenApiTypes.OBJECT})
-    def get(self, request, pk):
-        person = get_object_or_404(Person, pk=pk)
-        if not rules.can_view_case(request.user, person):
-            access_log_record(actor=request.user, record=person, action=AccessAction.DENIED,
-                              purpose="FHIR export refused")
-            raise PermissionDenied
-        plans = list(CarePlan.objects.filter(person=person).prefetch_related(
-            "goals", "interventions__service__taxonomy_term", "interventions__provider"))
-        referrals = list(Referral.objects.filter(person=person).select_related("provider"))
-        access_log_record(actor=request.user, record=person, action=AccessAction.EXPORT, purpose="FHIR export")
-        return Response(person_bundle(person=person, plans=plans, referrals=referrals),
-                        content_type="application/fhir+json")
-

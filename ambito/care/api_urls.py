@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.care import api, api_writes
+from ambito.care import api, api_writes, fhir_api
 
 urlpatterns = [
     path("care-plans/", api.CarePlanListApi.as_view(), name="api-care-plan-list"),
@@ -51,5 +51,10 @@ urlpatterns = [
     path("discharges/<int:pk>/tasks/<int:task_pk>/done/", api_writes.DischargeTaskDoneApi.as_view(),
          name="api-discharge-task-done"),
     path("discharges/<int:pk>/complete/", api_writes.DischargeCompleteApi.as_view(), name="api-discharge-complete"),
-    path("persons/<int:pk>/fhir/", api.PersonFhirApi.as_view(), name="api-person-fhir"),
+    path("persons/<int:pk>/fhir/", fhir_api.PersonFhirApi.as_view(), name="api-person-fhir"),
+    # FHIR R4 base (no trailing slashes, as FHIR clients send them)
+    path("fhir", fhir_api.FhirCapabilityApi.as_view(), name="api-fhir-base"),
+    path("fhir/metadata", fhir_api.FhirCapabilityApi.as_view(), name="api-fhir-metadata"),
+    path("fhir/CodeSystem/<slug:name>", fhir_api.FhirCodeSystemApi.as_view(), name="api-fhir-codesystem"),
+    path("fhir/Task/<str:task_id>", fhir_api.FhirTaskApi.as_view(), name="api-fhir-task"),
 ]
