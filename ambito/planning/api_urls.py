@@ -1,11 +1,13 @@
 from django.urls import path
 
-from ambito.planning import api
+from ambito.planning import api, api_spending
 
 urlpatterns = [
     path("plans/", api.PlanListApi.as_view(), name="api-plan-list"),
     path("plans/<int:pk>/", api.PlanDetailApi.as_view(), name="api-plan-detail"),
     path("plans/<int:pk>/budget/", api.PlanBudgetApi.as_view(), name="api-plan-budget"),
+    path("plans/<int:pk>/spending/", api_spending.PlanSpendingApi.as_view(), name="api-plan-spending"),
+    path("plans/<int:pk>/fund-reports/", api_spending.PlanFundReportsApi.as_view(), name="api-plan-fund-reports"),
     path("plans/<int:pk>/budget/import/", api.PlanBudgetImportApi.as_view(), name="api-plan-budget-import"),
     path("plans/<int:pk>/transitions/", api.PlanTransitionApi.as_view(), name="api-plan-transition"),
     path("plans/<int:pk>/documents/pdf/", api.PlanDocumentApi.as_view(), {"kind": "pdf"}, name="api-plan-pdf"),

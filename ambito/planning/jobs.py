@@ -46,3 +46,6 @@ def budget_xlsx(job, progress):
     return JobOutput(name=_filename(plan, "xlsx"), content=content,
                      data={"plan": plan.pk, "years": plan.years},
                      message=_("The budget spreadsheet is ready to download."))
+
+
+from ambito.planning import jobs_spending  # noqa: E402, F401 - issue 19: the fund report jobs register themselves

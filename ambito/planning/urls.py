@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.planning import views
+from ambito.planning import views, views_spending
 
 urlpatterns = [
     path("piano/", views.plan_list_view, name="planning-plan-list"),
@@ -19,6 +19,9 @@ urlpatterns = [
     path("piano/interventi/<int:pk>/avanzamento/", views.intervention_progress, name="planning-intervention-progress"),
     path("piano/interventi/<int:pk>/bilancio/<int:year>/", views.budget_row, name="planning-budget-row"),
     path("piano/<int:pk>/bilancio/", views.budget, name="planning-budget"),
+    path("piano/<int:pk>/spesa/", views_spending.spending, name="planning-spending"),
+    path("piano/<int:pk>/rendiconti/", views_spending.fund_reports, name="planning-fund-reports"),
+    path("piano/<int:pk>/costi-e-risparmi/", views_spending.costs_and_savings, name="planning-costs"),
     path("piano/<int:pk>/personale/", views.staffing, name="planning-staffing"),
     path("piano/<int:pk>/coprogrammazione/", views.coprogramming, name="planning-coprogramming"),
     path("piano/<int:pk>/coprogrammazione/tavoli/", views.table_create, name="planning-table-create"),
