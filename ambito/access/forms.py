@@ -35,6 +35,12 @@ class PersonForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     household_notes = forms.CharField(label=_("Household notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    citizenship = forms.RegexField(label=_("citizenship"), regex=r"^\d{3}$", max_length=3, required=False,
+                                   help_text=_("ISTAT code of the State of citizenship (three digits; Italy is 100)."))
+    birthplace_code = forms.RegexField(
+        label=_("birthplace (cadastral code)"), regex=r"^[A-Za-z]\d{3}$", max_length=4, required=False,
+        help_text=_("Belfiore code of the Comune of birth, or Z followed by three digits for a foreign State; read "
+                    "from the codice fiscale when empty."))
     information_notice = forms.BooleanField(label=_("The information notice on data processing was given"),
                                             required=False)
     confirm_birthplace = forms.BooleanField(label=_("I checked the document: the birthplace code is correct"),

@@ -9,6 +9,7 @@ from ambito.accounts.models import Organisation
 from ambito.care import rules
 from ambito.care.models import (
     ACTIVE_GOAL_STATUSES,
+    BenefitCharacter,
     BudgetAxis,
     DeclineReason,
     DeliveryType,
@@ -17,6 +18,7 @@ from ambito.care.models import (
     GoalStatus,
     HealthBudgetLine,
     IntensityUnit,
+    MeansTest,
     NoteVisibility,
     Payer,
     TeamRole,
@@ -94,6 +96,17 @@ class InterventionForm(StyledFormMixin, forms.Form):
     payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
     person_share = forms.DecimalField(label=_("Person's share (EUR/month)"), max_digits=9, decimal_places=2,
                                       required=False)
+    # What SIUSS (PS-PSA) asks of the benefit, recorded when it is planned (#17).
+    request_protocol = forms.CharField(label=_("request protocol"), max_length=32, required=False)
+    means_test = forms.ChoiceField(label=_("means test"), required=False,
+                                   choices=[("", _("From the service"))] + list(MeansTest.choices))
+    dsu_protocol = forms.CharField(label=_("DSU protocol"), max_length=30, required=False,
+                                   help_text=_("e.g. INPS-ISEE-2026-00012345A-00"))
+    dsu_date = forms.DateField(label=_("DSU date"), widget=DATE, required=False)
+    character = forms.ChoiceField(label=_("character of the benefit"), required=False,
+                                  choices=[("", _("Periodic (default)"))] + list(BenefitCharacter.choices))
+    monthly_amount = forms.DecimalField(label=_("monthly amount (EUR)"), max_digits=11, decimal_places=2,
+                                        min_value=0, required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

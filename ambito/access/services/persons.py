@@ -31,6 +31,9 @@ from ambito.accounts.services import access_deny, access_log_record, atomic_serv
 
 PERSON_FIELDS = ["fiscal_code", "first_name", "last_name", "birth_date", "sex", "residence_comune", "address",
                  "phone", "email", "lives_alone", "household_notes"]
+# What SIUSS asks of every beneficiary (#17): ISTAT code of the State of citizenship, cadastral code of the
+# birthplace; optional at registration, listed by the SIUSS pre-flight report when missing.
+PERSON_FIELDS += ["citizenship", "birthplace_code"]
 
 
 def person_duplicates(*, fiscal_code: str = "", first_name: str, last_name: str, birth_date, exclude_pk=None):

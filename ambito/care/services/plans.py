@@ -101,8 +101,12 @@ def goal_add(*, actor, plan: CarePlan, description: str, indicator: str, target:
 @atomic_service
 def intervention_add(*, actor, plan: CarePlan, service, description: str, intensity: Decimal, intensity_unit: str,
                      start_date: datetime.date, end_date: datetime.date, payer: str, provider=None,
-                     person_share: Decimal | None = None) -> PlannedIntervention:
-    """Plan an intervention: service, provider (the service's own by default), intensity, dates, who pays."""
+                     person_share: Decimal | None = None, request_protocol: str = "", means_test: str = "",
+                     dsu_protocol: str = "", dsu_date: datetime.date | None = None, character: str = "",
+                     monthly_amount: Decimal | None = None) -> PlannedIntervention:
+    """Plan an intervention: service, provider (the service's own by default), intensity, dates, who pays; and
+    what SIUSS asks of the benefit (request protocol, means test with the DSU, periodic or one-off, monthly
+    amount), recorded here rather than in a form at the end of the year."""
     _editable_plan(actor, plan, "plan an intervention outside the actor's territory")
     intensity = Decimal(intensity)
     if intensity <= 0:
@@ -111,13 +115,17 @@ def intervention_add(*, actor, plan: CarePlan, service, description: str, intens
         raise ValidationError({"person_share": _("The person's share cannot be negative.")})
     if end_date < start_date:
         raise ValidationError({"end_date": _("The intervention cannot end before it starts.")})
+    if monthly_amount is not None and Decimal(monthly_amount) < 0:
+        raise ValidationError({"monthly_amount": _("The amount cannot be negative.")})
     if start_date < plan.start_date or end_date > plan.end_date:
         raise ValidationError(_("The intervention must fall within the plan's dates (%(start)s – %(end)s).") % {
             "start": plan.start_date.strftime("%d/%m/%Y"), "end": plan.end_date.strftime("%d/%m/%Y")})
     intervention = PlannedIntervention.objects.create(
         care_plan=plan, service=service, provider=provider or service.provider, description=description.strip(),
         intensity=intensity, intensity_unit=intensity_unit, start_date=start_date, end_date=end_date, payer=payer,
-        person_share=person_share)
+        person_share=person_share, request_protocol=(request_protocol or "").strip(), means_test=means_test or "",
+        dsu_protocol=(dsu_protocol or "").strip(), dsu_date=dsu_date, character=character or "",
+        monthly_amount=monthly_amount)
     _log(actor, plan, AccessAction.UPDATE, "intervention planned")
     return intervention
 
