@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ambito.monitoring import api
+from ambito.monitoring.plans.api import PlanMeasuresApi
 
 urlpatterns = [
     path("indicators/", api.IndicatorListApi.as_view(), name="api-indicator-list"),
@@ -8,4 +9,5 @@ urlpatterns = [
     path("monitoring/reports/", api.ReportJobApi.as_view(), name="api-monitoring-report"),
     path("monitoring/open-data/", api.OpenDataJobApi.as_view(), name="api-monitoring-open-data"),
     path("monitoring/siuss/", api.SiussJobApi.as_view(), name="api-monitoring-siuss"),
+    path("plans/<int:pk>/measures/", PlanMeasuresApi.as_view(), name="api-plan-measures"),
 ]

@@ -54,6 +54,10 @@ def _xlsx(content) -> bytes:
     for objective, lines in content.objectives:
         for name, baseline, target, unit in lines or [("", None, None, "")]:
             objectives.append([str(objective), name, _number(baseline), _number(target), unit])
+    measured = [[_("Indicator"), _("Unit"), _("Baseline"), _("Target"), _("Measured"), _("Gap")]]
+    for name, unit, baseline, target, value, gap, _met, suppressed in content.measured:
+        measured.append([name, unit, _number(baseline), _number(target), None if suppressed else _number(value),
+                         _number(gap)])
     n = content.narrative
     narrative = [[_("Introduction"), n.introduction if n else ""],
                  [_("Results achieved"), n.achievements if n else ""],
@@ -61,6 +65,7 @@ def _xlsx(content) -> bytes:
                  [_("Next steps"), n.next_steps if n else ""]]
     return write_xlsx([XlsxSheet(_("Indicators"), indicators, bold_rows=[1, 3]),
                        XlsxSheet(_("Budget by source"), spending), XlsxSheet(_("Plan objectives"), objectives),
+                       XlsxSheet(_("Measured against targets"), measured),
                        XlsxSheet(_("Narrative"), narrative)])
 
 

@@ -196,4 +196,5 @@ class PlanIndicatorLink(models.Model):
             raise ValidationError({"code": _("There is no monitoring indicator with this code.")})
 
 
+from ambito.monitoring.plans.models import FrozenMeasure, PlanYearClosure  # noqa: E402, F401  (#20)
 from ambito.monitoring.siuss.models import SinaRecord, SinaRule, SinbaRecord  # noqa: E402, F401  (SIUSS, #17)

@@ -33,6 +33,8 @@ class ReportContent:
     rows: list
     spending: list  # (label, value)
     objectives: list = field(default_factory=list)  # (objective, [(indicator name, baseline, target, unit)])
+    # the plan's linked indicators for the year: (name, unit, baseline, target, measured, gap, met, suppressed)
+    measured: list = field(default_factory=list)
     narrative: ReportNarrative | None = None
 
 
@@ -72,9 +74,28 @@ def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> Rep
         spending = [(cell.label or cell.key, cell.value) for cell in result.cells]
     return ReportContent(
         ambito=ambito, year=year, period=period, rows=rows, spending=spending,
-        objectives=_objectives(ambito, year),
+        objectives=_objectives(ambito, year), measured=_measured(actor, ambito, year),
         narrative=ReportNarrative.objects.filter(ambito=ambito, year=year).first(),
     )
+
+
+def _measured(actor, ambito, year) -> list:
+    """The linked indicators of the plans in force in ``year`` with their value for the year, from the
+    selector the plan's monitoring tab shows (``monitoring.plans.selectors.plan_measures``)."""
+    from ambito.monitoring.indicators.planning import approved_states
+    from ambito.monitoring.plans.selectors import plan_measures
+    from ambito.planning.models import Plan
+
+    lines = []
+    for plan in Plan.objects.filter(ambito=ambito, start_year__lte=year, end_year__gte=year,
+                                    state__in=approved_states()).order_by("start_year"):
+        for m in plan_measures(actor=actor, plan=plan):
+            for measure, met in m.rows:
+                if measure.year == year:
+                    lines.append((f"{m.intervention.code} · {m.indicator.name}", str(m.unit_label),
+                                  m.indicator.baseline, measure.target, measure.value, measure.gap, met,
+                                  measure.suppressed))
+    return lines
 
 
 def _objectives(ambito, year):

@@ -14,6 +14,7 @@ urlpatterns = [
          name="monitoring-survey-count-flagged"),
     path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),
+    path("", include("ambito.monitoring.plans.urls")),
     path("", include("ambito.monitoring.siuss.urls")),
     path("valutazione/", views.public_survey_list, name="survey-public-list"),
     path("valutazione/<uuid:public_id>/", views.public_survey, name="survey-public"),
