@@ -387,8 +387,10 @@ def social_worker_ratio(*, plan, year: int | None = None) -> SocialWorkerRatio:
     pop_year = population_year_for(year or plan.start_year, comune_ids)
     residents = PopulationRecord.objects.filter(year=pop_year, comune_id__in=comune_ids).aggregate(
         n=Sum("count"))["n"] or 0
+    from ambito.planning.selectors_spending import grant_fte_q  # c. 797 counts by employer (issue 19)
+
     sums = StaffPosition.objects.filter(intervention__plan=plan, profile=StaffProfile.SOCIAL_WORKER).aggregate(
-        all_fte=Sum("fte"), permanent_fte=Sum("fte", filter=Q(permanent=True)))
+        all_fte=Sum("fte"), permanent_fte=Sum("fte", filter=grant_fte_q()))
     fte = Decimal(sums["all_fte"] or 0).quantize(CENT)
     permanent = Decimal(sums["permanent_fte"] or 0).quantize(CENT)
     r = Decimal(residents)

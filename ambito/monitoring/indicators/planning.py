@@ -138,6 +138,7 @@ def _residents_and_fte(query):
     year = query.period.end.year
     fte = StaffPosition.objects.filter(
         profile=StaffProfile.SOCIAL_WORKER, permanent=True, intervention__plan__ambito_id__in=_ambito_ids(query),
+        employer__kind__in=("comune", "planning_office"),  # c. 797: employed by the Ambito or its Comuni
         intervention__plan__start_year__lte=year, intervention__plan__end_year__gte=year,
         intervention__plan__state__in=approved_states(),
     )
