@@ -79,7 +79,9 @@ def intervention_correct(*, actor, intervention: PlannedIntervention, reason: st
     if start_date < plan.start_date or end_date > plan.end_date:
         raise ValidationError(_("The intervention must fall within the plan's dates (%(start)s – %(end)s).") % {
             "start": plan.start_date.strftime("%d/%m/%Y"), "end": plan.end_date.strftime("%d/%m/%Y")})
-    intervention.description, intervention.intensity = description.strip(), intensity
+    intervention.description, intervention.intensity = description.strip(), intensity.quantize(Decimal("0.01"))
+    if person_share is not None:
+        person_share = Decimal(person_share).quantize(Decimal("0.01"))
     intervention.intensity_unit, intervention.start_date, intervention.end_date = intensity_unit, start_date, end_date
     intervention.payer, intervention.person_share, intervention.correction_reason = payer, person_share, reason
     intervention.save()
