@@ -38,6 +38,7 @@ from ambito.care.api import (
     referral_data,
 )
 from ambito.care.models import (
+    BenefitCharacter,
     BudgetAxis,
     Delivery,
     DeliveryType,
@@ -46,6 +47,7 @@ from ambito.care.models import (
     GoalStatus,
     HealthBudgetExpense,
     IntensityUnit,
+    MeansTest,
     NoteVisibility,
     Payer,
     PlannedIntervention,
@@ -130,6 +132,16 @@ class InterventionInput(serializers.Serializer):
     payer = serializers.ChoiceField(choices=Payer.choices)
     person_share = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True,
                                             default=None)
+    # What SIUSS (PS-PSA) asks of the benefit, as on the page's form
+    request_protocol = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    means_test = serializers.ChoiceField(choices=MeansTest.choices, required=False, allow_blank=True, default="",
+                                         help_text="Empty: read from the service.")
+    dsu_protocol = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    dsu_date = serializers.DateField(required=False, allow_null=True, default=None)
+    character = serializers.ChoiceField(choices=BenefitCharacter.choices, required=False, allow_blank=True,
+                                        default="", help_text="Empty: periodic.")
+    monthly_amount = serializers.DecimalField(max_digits=11, decimal_places=2, min_value=0, required=False,
+                                              allow_null=True, default=None)
 
 
 def plan_services(plan):
@@ -643,6 +655,8 @@ class DischargeTaskInput(serializers.Serializer):
 class DischargeCompleteInput(serializers.Serializer):
     completed_on = serializers.DateField(required=False, allow_null=True, default=None,
                                          help_text="The day the person went home; today if not given.")
+    confirm_incomplete = serializers.BooleanField(
+        default=False, help_text="Required (true) when services are not confirmed or checklist items are open.")
 
 
 @extend_schema_view(post=extend_schema(request=DischargeInput, responses={201: DischargeDetailOutput}))
@@ -753,6 +767,7 @@ class DischargeCompleteApi(APIView):
         discharge = selectors.discharge_get(actor=request.user, pk=pk)
         values = _valid(DischargeCompleteInput, request)
         services.discharge_complete(actor=request.user, discharge=discharge,
-                                    completed_on=values["completed_on"] or timezone.localdate())
+                                    completed_on=values["completed_on"] or timezone.localdate(),
+                                    confirm_incomplete=values["confirm_incomplete"])
         return _discharge_answer(request, pk)
 
