@@ -16,6 +16,7 @@ urlpatterns = [
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),
     path("", include("ambito.monitoring.plans.urls")),
     path("", include("ambito.monitoring.siuss.urls")),
+    path("", include("ambito.monitoring.opendata.urls")),
     path("valutazione/", views.public_survey_list, name="survey-public-list"),
     path("valutazione/<uuid:public_id>/", views.public_survey, name="survey-public"),
 ]
