@@ -78,9 +78,12 @@ class ScheduleForm(StyledFormMixin, forms.Form):
 
 
 class CompleteForm(StyledFormMixin, forms.Form):
-    need_profile = forms.ChoiceField(label=_("Need profile"), choices=NeedProfile.choices)
-    intensity = forms.TypedChoiceField(label=_("Intensity"), choices=Intensity.choices, coerce=int)
-    decision = forms.ChoiceField(label=_("Decision"), choices=AssessmentDecision.choices)
+    """The UVM's outcome: nothing is chosen in advance (a first option pre-selected would be recorded unread)."""
+
+    need_profile = forms.ChoiceField(label=_("Need profile"), choices=[("", "—"), *NeedProfile.choices])
+    intensity = forms.TypedChoiceField(label=_("Intensity"), choices=[("", "—"), *Intensity.choices], coerce=int,
+                                       empty_value=None)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *AssessmentDecision.choices])
     decision_service = forms.ModelChoiceField(label=_("Service"), queryset=None, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -28,6 +28,12 @@ from ambito.network.models import Service
 from ambito.territory.models import Ambito
 
 
+def _number(value) -> str:
+    """A score for a message, in the user's language: 50 → "50", 42.5 → "42,5" (never "5E+1", which is what
+    ``Decimal.normalize()`` makes of 50)."""
+    return number_format(value, decimal_pos=0 if value == value.to_integral_value() else 1, use_l10n=True)
+
+
 def _or_404(found):
     """What a selector found for the user, or 404: a record they may not see is one that does not exist."""
     if found is None:
@@ -456,7 +462,7 @@ def assessment_score(request, pk, scale_code):
         context = _assessment_context(request, assessment, scale_errors=errors, posted_scale=scale.code)
         return render(request, "access/assessment.html", context, status=400)
     messages.success(request, _("%(scale)s: %(score)s — %(band)s") % {
-        "scale": scale.name, "score": result.score.normalize(), "band": result.band})
+        "scale": scale.name, "score": _number(result.score), "band": result.band})
     return redirect(f"{reverse('access-assessment', args=[assessment.pk])}#scale-{scale.code}")
 
 
@@ -488,7 +494,7 @@ def assessment_enlist(request, pk):
             entry = services.waiting_list_entry_add(actor=request.user, person=assessment.person,
                                                     assessment=assessment, **data)
             messages.success(request, _("On the waiting list with priority score %(score)s.") % {
-                "score": entry.priority_score.normalize()})
+                "score": _number(entry.priority_score)})
             return redirect("access-waiting-list", pk=entry.waiting_list_id)
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(form, error)

@@ -216,7 +216,9 @@ class ReviewForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.goals = [g for g in goals if g.status in ACTIVE_GOAL_STATUSES]
         for goal in self.goals:
-            self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(label=goal.description, choices=GOAL_OUTCOMES)
+            # No answer chosen in advance: the reviewer says what happened to each goal.
+            self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(label=goal.description,
+                                                                  choices=[("", "—"), *GOAL_OUTCOMES])
             self.fields[f"value_{goal.pk}"] = forms.CharField(label=_("Measured value"), max_length=60,
                                                               required=False)
         for name, field in self.fields.items():

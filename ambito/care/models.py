@@ -215,7 +215,7 @@ class IntensityUnit(models.TextChoices):
     ACCESSES_WEEK = "accesses_week", _("visits per week")
     DAYS_WEEK = "days_week", _("days per week")
     EUR_MONTH = "eur_month", _("euro per month")
-    PLACE = "place", _("place")
+    PLACE = "place", pgettext_lazy("intensity unit", "place")  # "posto": other apps translate "place" as "luogo"
 
 
 class Payer(models.TextChoices):
@@ -294,8 +294,12 @@ class PlannedIntervention(Correctable):
 
 
 class BudgetAxis(models.TextChoices):
+    """The axes of a Budget di salute: home, work, learning and training, social life (the project's four
+    *assi*: casa/habitat, lavoro, apprendimento/formazione, socialità/affettività)."""
+
     HOME = "home", _("Home and living")
-    WORK = "work", _("Work and training")
+    WORK = "work", _("Work")
+    LEARNING = "learning", _("Learning and training")
     SOCIAL = "social", _("Social life and affectivity")
 
 
@@ -674,9 +678,10 @@ class DischargeSetting(models.TextChoices):
 
 
 class DischargeStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A context of their own: a dimissione is "programmata", not "previsto" (the word of other apps' "Planned").
+    PLANNED = "planned", pgettext_lazy("discharge status", "Planned")
+    COMPLETED = "completed", pgettext_lazy("discharge status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("discharge status", "Cancelled")
 
 
 class Discharge(VersionedModel):

@@ -112,7 +112,8 @@ def health_budget_report(*, budget) -> dict:
         p = sum((v for k, v in planned.items() if key_filter(k)), zero)
         s = sum((v for k, v in spent.items() if key_filter(k)), zero)
         return {"key": label[0], "label": label[1], "planned": p, "spent": s, "remaining": p - s,
-                "share_spent": (s / p * 100).quantize(Decimal("0.1")) if p else None}
+                "share_spent": (s / p * 100).quantize(Decimal("0.1")) if p else None,
+                "over": s > p}  # spent more than planned (or spent on nothing planned): the page warns
 
     axes = [row((a.value, a.label), lambda k, a=a: k[0] == a) for a in BudgetAxis]
     funders = [row((f.value, f.label), lambda k, f=f: k[1] == f) for f in Funder]

@@ -19,6 +19,7 @@ from ambito.care.models import (
     CarePlanStatus,
     CaseAttachment,
     Delivery,
+    DeliveryType,
     HealthBudgetExpense,
     PlannedIntervention,
     Referral,
@@ -30,6 +31,7 @@ from ambito.core.forms import add_service_errors, add_stale_error, call_service,
 from ambito.core.imports import ImportRejected
 from ambito.core.pagination import paginate
 from ambito.core.tabular import download_response
+from ambito.core.templatetags.ambito import euro, pct
 from ambito.core.text import plain_int
 
 # --- The social worker's side ------------------------------------------------------------------------------
@@ -254,6 +256,16 @@ def health_budget_create(request):
     return render(request, "care/budget_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _warn_over_budget(request, report) -> None:
+    """Say so when spending exceeds what was planned, by axis and in total: allowed (a project changes), but
+    never silently."""
+    for row in [*report["axes"], report["total"]]:
+        if row["over"]:
+            messages.warning(request, _("%(axis)s: spent %(spent)s of %(planned)s planned (%(share)s).") % {
+                "axis": row["label"], "spent": euro(row["spent"]), "planned": euro(row["planned"]),
+                "share": pct(row["share_spent"]) if row["share_spent"] is not None else "—"})
+
+
 @login_required
 def health_budget_detail(request, pk):
     """The *Budget di salute*: co-design team, planned and spent by axis and funder, new lines and expenses."""
@@ -279,6 +291,8 @@ def health_budget_detail(request, pk):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Budget di salute updated."))
+                if action == "expense":
+                    _warn_over_budget(request, selectors.health_budget_report(budget=budget))
                 return redirect("care-budget-detail", pk=budget.pk)
     report = selectors.health_budget_report(budget=budget)
     spec = chart(kind="bar", labels=[str(a["label"]) for a in report["axes"]], unit="EUR",
@@ -455,7 +469,8 @@ def delivery_import(request):
             messages.success(request, _("%(count)s deliveries imported.") % {"count": len(created)})
             return redirect("care-referral-inbox")
     return render(request, "care/delivery_import.html", {"form": form, "errors": errors,
-                                                         "columns": services.CSV_COLUMNS},
+                                                         "columns": services.CSV_COLUMNS,
+                                                         "delivery_types": DeliveryType.choices},
                   status=400 if errors else 200)
 
 
@@ -533,7 +548,8 @@ def discharge_detail(request, pk):
                 services.discharge_task_done(actor=request.user, task=task)
             elif action == "complete":
                 services.discharge_complete(actor=request.user, discharge=discharge,
-                                            completed_on=timezone.localdate())
+                                            completed_on=timezone.localdate(),
+                                            confirm_incomplete=request.POST.get("confirm_incomplete") == "1")
             else:
                 form = {"service": service_form, "task": task_form}.get(action)
                 raise ValidationError(form_error_texts(form) if form is not None and form.errors
@@ -546,6 +562,7 @@ def discharge_detail(request, pk):
     flagged = selectors.discharges_flagged(today=timezone.localdate()).filter(pk=discharge.pk).exists()
     return render(request, "care/discharge_detail.html", {
         "discharge": discharge, "flagged": flagged, "service_form": service_form, "task_form": task_form,
+        "loose_ends": services.discharge_loose_ends(discharge),
         "can_edit": rules.can_edit_discharge(request.user, discharge)})
 
 

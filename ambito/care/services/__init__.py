@@ -27,6 +27,7 @@ from ambito.care.services.deliveries import (  # noqa: F401
 from ambito.care.services.discharges import (  # noqa: F401
     discharge_complete,
     discharge_create,
+    discharge_loose_ends,
     discharge_service_confirm,
     discharge_service_require,
     discharge_task_add,

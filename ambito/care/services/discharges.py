@@ -88,10 +88,26 @@ def discharge_task_done(*, actor, task: DischargeTask, at=None) -> DischargeTask
     return task
 
 
+def discharge_loose_ends(discharge: Discharge) -> dict:
+    """What is still open before the person goes home: required services not confirmed, checklist items not done."""
+    return {"unconfirmed": discharge.services.filter(confirmed_at__isnull=True).count(),
+            "open_tasks": discharge.tasks.filter(done_at__isnull=True).count()}
+
+
 @atomic_service
-def discharge_complete(*, actor, discharge: Discharge, completed_on: datetime.date) -> Discharge:
-    """Record the discharge and how many required services were active (confirmed) on the day."""
+def discharge_complete(*, actor, discharge: Discharge, completed_on: datetime.date,
+                       confirm_incomplete: bool = False) -> Discharge:
+    """Record the discharge and how many required services were active (confirmed) on the day. With services
+    not confirmed or checklist items open, only when the operator confirms it explicitly
+    (``confirm_incomplete``): a person is never sent home without support by a click."""
     _editable_discharge(actor, discharge, "complete a discharge outside the actor's territory")
+    loose = discharge_loose_ends(discharge)
+    if (loose["unconfirmed"] or loose["open_tasks"]) and not confirm_incomplete:
+        raise ValidationError(
+            _("%(services)s required services are not confirmed and %(tasks)s checklist items are open: confirm "
+              "that the person is discharged anyway.") % {"services": loose["unconfirmed"],
+                                                         "tasks": loose["open_tasks"]},
+            code="incomplete_discharge")
     end_of_day = timezone.make_aware(datetime.datetime.combine(completed_on, datetime.time(23, 59, 59)))
     discharge.services_active_on_day = discharge.services.filter(confirmed_at__lte=end_of_day).count()
     discharge.status, discharge.completed_on = DischargeStatus.COMPLETED, completed_on
