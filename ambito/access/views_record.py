@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from ambito.access import rules as access_rules
 from ambito.access import selectors, services
 from ambito.access.forms_record import ContactEndForm, ContactForm, PersonEditForm, TransferForm
+from ambito.accounts.models import AccessAction
+from ambito.accounts.services import access_log_record
 from ambito.core.concurrency import StaleEditError
 from ambito.core.forms import add_service_errors, add_stale_error, call_service
 
@@ -24,7 +26,11 @@ def _person_for_change(request, pseudonym):
     if person is None:
         raise Http404
     if not access_rules.can_edit_person(request.user, person):
+        access_log_record(actor=request.user, record=person, action=AccessAction.DENIED,
+                          purpose="person record change refused")
         raise PermissionDenied
+    if request.method == "GET":  # the form shows the record: a read like the person page's
+        access_log_record(actor=request.user, record=person, action=AccessAction.READ, purpose="person record edit")
     return person
 
 

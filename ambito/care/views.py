@@ -643,6 +643,8 @@ def _delivery_for_change(request, pk):
     referral = _referral_for_post(request, delivery.referral_id)
     if not (rules.can_log_delivery(request.user, referral) or rules.can_manage_referral(request.user, referral)):
         raise PermissionDenied
+    if request.method == "GET":
+        access_log_record(actor=request.user, record=delivery, action=AccessAction.READ, purpose="delivery correction")
     return delivery
 
 

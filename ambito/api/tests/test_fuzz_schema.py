@@ -119,13 +119,15 @@ def _records(ctx):
                          hours=Decimal("2"))
     care.health_budget_create(actor=sw, person=referral.care_plan.person, title="Budget di salute",
                               start_date=today, end_date=today + datetime.timedelta(days=365))
+    care.discharge_create(actor=sw, person=referral.care_plan.person, setting="hospital", facility="Medicina",
+                          planned_on=today + datetime.timedelta(days=3))
     start_document(actor=ctx.users["planner"], plan=ctx.plans["2025"], kind="pdf")
 
 
 def _real_ids():
     """A few existing primary keys per path resource, so fuzzing reaches records and not only 404s."""
     from ambito.access.models import AccessRequest, Assessment, Person, WaitingList, WaitingListEntry
-    from ambito.care.models import CarePlan, HealthBudget, Referral
+    from ambito.care.models import CarePlan, Delivery, Discharge, HealthBudget, Referral
     from ambito.core.models import Job
     from ambito.monitoring import indicators
     from ambito.network.models import Service
@@ -145,6 +147,8 @@ def _real_ids():
         "/api/v1/care-plans/": sample(CarePlan.objects),
         "/api/v1/health-budgets/": sample(HealthBudget.objects),
         "/api/v1/referrals/": sample(Referral.objects),
+        "/api/v1/deliveries/": sample(Delivery.all_objects),
+        "/api/v1/discharges/": sample(Discharge.objects),
         "/api/v1/plans/": sample(Plan.objects),
         "/api/v1/interventions/": sample(Intervention.objects),
         "/api/v1/services/": sample(Service.objects),
