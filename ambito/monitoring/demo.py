@@ -35,6 +35,9 @@ def load(ctx):
     if not ctx.services:
         return
     _link_plan_indicators(ctx)
+    from ambito.monitoring import demo_money  # issue 19: providers' invoices paid at the unit costs
+
+    demo_money.load(ctx)
     rng = random.Random(2026)
     today = timezone.localdate()
     for key, title, count, (low, high) in SURVEYS:

@@ -21,7 +21,7 @@ from ambito.territory.models import Comune
 TILE_CODES = [
     "days_to_first_delivery_median", "days_to_first_delivery_p90", "waiting_days_median", "waiting_days_p90", "persons_admitted_per_1000", "persons_waiting",
     "requests_received", "hours_delivered", "persons_served_per_1000", "spending_delivered",
-    "referral_answer_rate", "referral_response_days_median", "discharges_services_active", "budget_planned", "residents_per_social_worker", "leps_pua_coverage",
+    "referral_answer_rate", "referral_response_days_median", "discharges_services_active", "budget_planned", "spending_committed", "spending_paid", "residents_per_social_worker", "leps_pua_coverage",
     "leps_protected_discharge_coverage", "leps_social_emergency_coverage", "satisfaction_mean",
     "survey_responses", "residents", "share_65_plus", "old_age_index",
 ]
@@ -119,6 +119,9 @@ CHARTS = [
     ("chart-served-comune", "persons_served_per_1000", "comune", "bar"),
     ("chart-referral-provider", "referral_response_days_median", "provider", "bar"),
     ("chart-budget-source", "budget_planned", "source", "bar"),
+    ("chart-committed-source", "spending_committed", "source", "bar"),
+    ("chart-paid-source", "spending_paid", "source", "bar"),
+    ("chart-paid-comune", "spending_paid", "comune", "bar"),
     ("chart-satisfaction-service", "satisfaction_mean", "service", "bar"),
     ("chart-requests-month", "requests_received", "month", "line"),
     ("chart-share65-comune", "share_65_plus", "comune", "bar"),

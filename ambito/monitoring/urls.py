@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ambito.monitoring import views
+from ambito.monitoring import spending, views
 
 urlpatterns = [
     path("monitoraggio/", views.dashboard, name="monitoring-dashboard"),
@@ -14,6 +14,7 @@ urlpatterns = [
          name="monitoring-survey-count-flagged"),
     path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),
+    path("monitoraggio/riconciliazione/", spending.reconciliation_view, name="monitoring-reconciliation"),
     path("", include("ambito.monitoring.plans.urls")),
     path("", include("ambito.monitoring.siuss.urls")),
     path("", include("ambito.monitoring.opendata.urls")),

@@ -250,7 +250,7 @@ UNITS = {
 
 _registry: dict[str, IndicatorDefinition] = {}
 _loaded = False
-SOURCE_MODULES = ["territory", "network", "planning", "access", "care", "feedback"]
+SOURCE_MODULES = ["territory", "network", "planning", "access", "care", "feedback", "spending"]
 
 
 def register(definition: IndicatorDefinition) -> IndicatorDefinition:
