@@ -170,3 +170,30 @@ class TriageRuleForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, scales, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scale"].queryset = scales
+
+
+class ScaleForm(StyledFormMixin, forms.Form):
+    """A scale's name, description, bands ("min–max: label" a line) and, per item, its label and its answers
+    ("value | points | label" a line)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    active = forms.BooleanField(label=_("In use"), required=False)
+    bands = forms.CharField(label=_("Cut-off bands"), widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("One a line: “min–max: label”."))
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"label_{item.code}"] = forms.CharField(label=_("Item"), max_length=200)
+            self.fields[f"item_{item.code}"] = forms.CharField(
+                label=_("Answers"), widget=forms.Textarea(attrs={"rows": max(len(item.options), 2)}),
+                help_text=_("One a line: “value | points | label”."))
+            for name in (f"label_{item.code}", f"item_{item.code}"):
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " form-control").strip()
+
+    def item_rows(self):
+        return [{"item": item, "label": self[f"label_{item.code}"], "answers": self[f"item_{item.code}"]}
+                for item in self.items]

@@ -576,3 +576,47 @@ def triage_rule_edit(request, pk=None):
             status = 400
     return render(request, "access/triage_rule_form.html", {"form": form, "rule": rule, "ambito": ambito,
                                                             "preview": preview}, status=status)
+
+
+# --- Scales, on their own pages (the planning office edits; case workers read) ----------------------------------
+
+
+@login_required
+def scales(request):
+    editable = bool(access_rules.triage_rule_ambito_ids(request.user))
+    if not editable and not access_rules.scope_for(request.user).has(*access_rules.PERSON_ROLES):
+        raise PermissionDenied
+    rows = Scale.objects.prefetch_related("items").order_by("name")
+    return render(request, "access/scales.html", {"scales": rows, "editable": editable})
+
+
+@login_required
+def scale_edit(request, code):
+    """Edit a scale's bands and answers; the checks keep every possible score inside the scale's range."""
+    if not access_rules.triage_rule_ambito_ids(request.user):
+        raise PermissionDenied
+    scale = _or_404(Scale.objects.filter(code=code).first())
+    items = list(scale.items.order_by("order"))
+    initial = {"name": scale.name, "description": scale.description, "active": scale.active,
+               "bands": services.bands_text(scale.bands),
+               **{f"label_{i.code}": i.label for i in items}, **{f"item_{i.code}": services.options_text(i.options)
+                                                                for i in items}}
+    form = forms.ScaleForm(request.POST or None, initial=initial, items=items)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                parsed = {i.code: {"label": data[f"label_{i.code}"],
+                                   "options": services.options_parse(data[f"item_{i.code}"], item_code=i.code)}
+                          for i in items}
+                services.scale_update(actor=request.user, scale=scale, name=data["name"],
+                                      description=data["description"], active=data["active"],
+                                      bands=services.bands_parse(data["bands"]), items=parsed)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Scale saved."))
+                return redirect("access-scales")
+    return render(request, "access/scale_form.html", {"form": form, "scale": scale}, status=status)

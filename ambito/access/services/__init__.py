@@ -49,6 +49,13 @@ from ambito.access.services.requests import (  # noqa: F401
     request_record,
     request_transition,
 )
+from ambito.access.services.scales import (  # noqa: F401
+    bands_parse,
+    bands_text,
+    options_parse,
+    options_text,
+    scale_update,
+)
 from ambito.access.services.triage import (  # noqa: F401
     RULE_FIELDS,
     TriageProposal,
