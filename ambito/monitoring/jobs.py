@@ -81,14 +81,11 @@ def open_data_export(job, progress):
         progress(80, _("Writing the files"))
     base = f"indicatori-{ambito.code}-{year}"
     if fmt == "json":
-        document = {**metadata, "dcat:distribution": [{"@type": "dcatapit:Distribution", "dct:format": "JSON",
-                                                        "dct:license": metadata["dct:license"]}], "data": rows}
+        document = {**metadata, "data": rows}
         content = json.dumps(document, ensure_ascii=False, indent=2).encode()
         return JobOutput(name=f"{base}.json", content=content, data={"rows": len(rows)})
     columns = list(rows[0]) if rows else ["indicator"]
     text = write_csv(([row.get(column) for column in columns] for row in rows), columns, delimiter=",")
-    metadata["dcat:distribution"] = [{"@type": "dcatapit:Distribution", "dct:format": "CSV",
-                                      "dcat:accessURL": f"{base}.csv", "dct:license": metadata["dct:license"]}]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{base}.csv", text)

@@ -1,7 +1,6 @@
 """Content of the annual monitoring report (*relazione annuale di monitoraggio*) and of the open-data
 exports, shared by the PDF, the XLSX and the JSON/CSV writers."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -9,8 +8,6 @@ from django.utils.translation import gettext as _
 from ambito.monitoring import indicators
 from ambito.monitoring.indicators import Breakdown, Period, year_period
 from ambito.monitoring.models import ReportNarrative
-
-LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @dataclass
@@ -164,8 +161,8 @@ def _revised_objectives(ambito, year) -> list:
 
 
 def open_data(*, actor, ambito, year: int) -> tuple[dict, list[dict]]:
-    """Aggregate indicators by Comune (and for the whole Ambito) with DCAT-AP_IT-shaped metadata. Small
-    cells are always suppressed: this is published."""
+    """Aggregate indicators by Comune (and for the whole Ambito) with their DCAT-AP_IT metadata (JSON-LD, from
+    ``monitoring.opendata``). Small cells are always suppressed: this is published."""
     period = year_period(year)
     comune_ids = set(ambito.comuni.values_list("pk", flat=True))
     rows = []
@@ -184,26 +181,8 @@ def open_data(*, actor, ambito, year: int) -> tuple[dict, list[dict]]:
                     "target": None if cell.target is None else str(cell.target),
                     "suppressed": cell.suppressed,
                 })
-    metadata = {
-        "@context": "https://www.dati.gov.it/onto/dcatapit",
-        "@type": "dcatapit:Dataset",
-        "dct:identifier": f"{ambito.code}-indicatori-{year}",
-        "dct:title": _("Social-care indicators of %(ambito)s, %(year)s") % {"ambito": ambito.name, "year": year},
-        "dct:description": _("Aggregate indicators of the Ambito's social services (waiting times, coverage, "
-                             "LEPS, spending, satisfaction, demographic needs) by Comune. Figures computed from "
-                             "fewer than 5 persons are omitted, and with them as many others as it takes so that "
-                             "no total gives them back."),
-        "dct:publisher": {"@type": "dcatapit:Agent", "foaf:name": _("Planning office of %(ambito)s")
-                          % {"ambito": ambito.name}},
-        "dct:rightsHolder": {"@type": "dcatapit:Agent", "foaf:name": ambito.name},
-        "dct:license": {"@type": "dcatapit:LicenseDocument", "@id": LICENCE, "dct:title": "CC-BY 4.0"},
-        "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": period.start.isoformat(),
-                         "dcat:endDate": period.end.isoformat()},
-        "dct:spatial": {"@type": "dct:Location", "locn:geographicName": ambito.name},
-        "dct:modified": dt.date.today().isoformat(),
-        "dct:language": "http://publications.europa.eu/resource/authority/language/ITA",
-        "dcat:theme": "http://publications.europa.eu/resource/authority/data-theme/SOCI",
-        "dct:accrualPeriodicity": "http://publications.europa.eu/resource/authority/frequency/ANNUAL",
-        "dcat:keyword": ["welfare", "servizi sociali", "LEPS", "Piano di Zona"],
-    }
+    from ambito.monitoring.opendata import dataset_metadata
+
+    # The indicators dataset as the public DCAT-AP_IT catalogue describes it, with this year's distribution.
+    metadata = dataset_metadata(ambito, "indicatori", year=year)
     return metadata, rows

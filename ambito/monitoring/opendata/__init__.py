@@ -265,8 +265,10 @@ def _vocabularies(graph):
     graph.add((scheme, DCTERMS.title, Literal("Data theme", lang="en")))
 
 
-def catalogue_graph(ambito) -> Graph:
-    """The Ambito's catalogue as a DCAT-AP_IT graph (metadata only: no figure is computed here)."""
+def catalogue_graph(ambito, *, extra_year: int | None = None) -> Graph:
+    """The Ambito's catalogue as a DCAT-AP_IT graph (metadata only: no figure is computed here).
+    ``extra_year``: describe that year's indicators file too (an export of a year the catalogue does not list
+    describes its own file)."""
     graph = Graph()
     for prefix, uri in JSONLD_CONTEXT.items():
         graph.bind(prefix, uri)
@@ -339,24 +341,33 @@ def catalogue_graph(ambito) -> Graph:
             _spatial(graph, ambito, dataset)
             for keyword in keywords:
                 graph.add((dataset, DCAT.keyword, Literal(keyword, lang="it")))
-            for item in by_dataset[key]:
-                distribution = URIRef(item.url)
-                graph.add((dataset, DCAT.distribution, distribution))
-                graph.add((distribution, RDF.type, DCATAPIT.Distribution))
-                graph.add((distribution, RDF.type, DCAT.Distribution))
-                _text(graph, distribution, DCTERMS.title, item.title)
-                _text(graph, distribution, DCTERMS.description, f"{title}: {item.title}")
-                graph.add((distribution, DCAT.accessURL, distribution))
-                graph.add((distribution, DCAT.downloadURL, distribution))
-                graph.add((distribution, DCTERMS.format, FILE_TYPE.CSV))
-                graph.add((distribution, DCAT.mediaType, CSV_MEDIA_TYPE))
-                graph.add((distribution, DCTERMS.license, licence))
-                graph.add((distribution, DCTERMS.modified, _date(today)))
-                if item.year:
-                    graph.add((distribution, DCTERMS.temporal,
-                               _period(graph, dt.date(item.year, 1, 1), dt.date(item.year, 12, 31))))
+            items = list(by_dataset[key])
+            if key == "indicatori" and extra_year and extra_year not in years:
+                items.append(Distribution(f"indicatori-{extra_year}",
+                                          _("Indicators %(year)s (CSV)") % {"year": extra_year},
+                                          distribution_url(ambito, f"indicatori-{extra_year}"), extra_year))
+            for item in items:
+                _distribution(graph, dataset, item, title, today)
     _vocabularies(graph)
     return graph
+
+
+def _distribution(graph, dataset, item: Distribution, title: str, today: dt.date):
+    distribution = URIRef(item.url)
+    graph.add((dataset, DCAT.distribution, distribution))
+    graph.add((distribution, RDF.type, DCATAPIT.Distribution))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    _text(graph, distribution, DCTERMS.title, item.title)
+    _text(graph, distribution, DCTERMS.description, f"{title}: {item.title}")
+    graph.add((distribution, DCAT.accessURL, distribution))
+    graph.add((distribution, DCAT.downloadURL, distribution))
+    graph.add((distribution, DCTERMS.format, FILE_TYPE.CSV))
+    graph.add((distribution, DCAT.mediaType, CSV_MEDIA_TYPE))
+    graph.add((distribution, DCTERMS.license, LICENCE))
+    graph.add((distribution, DCTERMS.modified, _date(today)))
+    if item.year:
+        graph.add((distribution, DCTERMS.temporal,
+                   _period(graph, dt.date(item.year, 1, 1), dt.date(item.year, 12, 31))))
 
 
 def catalogue_turtle(ambito) -> str:
@@ -367,11 +378,25 @@ def catalogue_jsonld(ambito) -> str:
     return catalogue_graph(ambito).serialize(format="json-ld", context=JSONLD_CONTEXT, indent=2)
 
 
-def dataset_jsonld(ambito, key: str) -> dict:
-    """One dataset's metadata as a JSON-LD document (framed on the dataset): what travels with its files."""
+def dataset_metadata(ambito, key: str, *, year: int | None = None) -> dict:
+    """One dataset's DCAT-AP_IT description as a compact JSON-LD document: the dataset, its publisher,
+    contact point, licence and periods, and its distributions (only ``year``'s where given). What travels
+    with an export of its files."""
     import json
 
-    graph = catalogue_graph(ambito)
-    document = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT))
-    return {"@context": JSONLD_CONTEXT, "@graph": document.get("@graph", []),
-            "@id": f"{catalogue_url(ambito)}#{key}"}
+    graph = catalogue_graph(ambito, extra_year=year)
+    dataset = URIRef(f"{catalogue_url(ambito)}#{key}")
+    keep = None if year is None else distribution_url(ambito, f"{key}-{year}")
+    subgraph, todo, seen = Graph(), [dataset], {URIRef(catalogue_url(ambito))}  # the catalogue: not expanded
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for _s, predicate, value in graph.triples((node, None, None)):
+            if predicate == DCAT.distribution and keep is not None and str(value) != keep:
+                continue
+            subgraph.add((node, predicate, value))
+            if isinstance(value, URIRef | BNode) and predicate != RDF.type:
+                todo.append(value)
+    return json.loads(subgraph.serialize(format="json-ld", context=JSONLD_CONTEXT))

@@ -69,11 +69,15 @@ def test_open_data_json_has_dcat_metadata_and_suppresses_small_cells(figures, ru
         lambda: services.open_data_export_start(actor=planner, ambito=figures.ambito, year=2025, fmt="json"),
         run_jobs, django_capture_on_commit_callbacks)
     document = json.loads(content)
-    assert document["@type"] == "dcatapit:Dataset"
-    assert document["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert document["dct:temporal"] == {"@type": "dct:PeriodOfTime", "dcat:startDate": "2025-01-01",
-                                        "dcat:endDate": "2025-12-31"}
-    assert "Ufficio di Piano" in document["dct:publisher"]["foaf:name"]
+    assert document["@context"]["dcatapit"] == "http://dati.gov.it/onto/dcatapit#"
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    dataset = next(node for node in nodes.values() if "dcatapit:Dataset" in node["@type"])
+    assert dataset["@id"].endswith("#indicatori")
+    publisher = nodes[dataset["dct:publisher"]["@id"]]
+    assert "dcatapit:Agent" in publisher["@type"] and publisher["dct:identifier"]
+    assert nodes[dataset["dcat:contactPoint"]["@id"]]["vcard:hasEmail"]["@id"].startswith("mailto:")
+    licences = [node for node in nodes.values() if "dcatapit:LicenseDocument" in node.get("@type", [])]
+    assert [node["@id"] for node in licences] == ["https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40"]
     rows = {(r["indicator"], r["territory"]): r for r in document["data"]}
     assert rows[("waiting_days_median", "prova")]["value"] == "30.0"  # five persons: published
     assert rows[("residents", "999002")]["value"] == "120"
@@ -88,7 +92,8 @@ def test_open_data_csv_comes_with_its_metadata(figures, run_jobs, django_capture
     assert sorted(archive.namelist()) == ["indicatori-prova-2025.csv", "indicatori-prova-2025.metadata.json"]
     header = archive.read("indicatori-prova-2025.csv").decode().splitlines()[0]
     assert header.startswith("indicator,name,unit,territory")
-    assert json.loads(archive.read("indicatori-prova-2025.metadata.json"))["dct:license"]["dct:title"] == "CC-BY 4.0"
+    metadata = json.loads(archive.read("indicatori-prova-2025.metadata.json"))
+    assert any("dcatapit:Dataset" in node["@type"] for node in metadata["@graph"])
 
 
 def test_the_same_report_asked_twice_while_running_is_one_job(figures, django_capture_on_commit_callbacks):
