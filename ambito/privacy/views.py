@@ -1,12 +1,15 @@
 """Pages of the privacy app: the DPO's requests, a person's data-protection page (export, change history)
 and the record of processing activities. Thin: parse, call one service or selector, render."""
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ambito.accounts.models import AccessAction
@@ -71,7 +74,27 @@ def request_detail(request, pk):
             return redirect("privacy-request", privacy_request.pk)
     access_log_record(actor=request.user, record=privacy_request, action=AccessAction.READ,
                       purpose=f"{services.PURPOSE}: request")
-    return render(request, "privacy/request_detail.html", {"r": privacy_request, "form": form})
+    return render(request, "privacy/request_detail.html", {"r": privacy_request, "form": form,
+                                                            "result_rows": _result_rows(privacy_request.result)})
+
+
+RESULT_ACTIONS = {"deleted": gettext_lazy("Deleted"),
+                  "retained": gettext_lazy("Kept (restricted), names replaced by the pseudonym"),
+                  "pseudonymised": gettext_lazy("Pseudonymised")}
+
+
+def _result_rows(result) -> list[dict]:
+    """What an erasure did, source by source, in words: the kind of record (its name, not its code) and the
+    action."""
+    rows = []
+    for key, row in ((result or {}).get("sources") or {}).items():
+        try:
+            name = capfirst(django_apps.get_model(key)._meta.verbose_name_plural)
+        except (LookupError, ValueError):
+            name = key
+        rows.append({"source": name, "key": key, "action": RESULT_ACTIONS.get(row.get("action"), row.get("action")),
+                     "rows": row.get("rows")})
+    return rows
 
 
 @login_required
