@@ -44,6 +44,7 @@ class BringForm(StyledFormMixin, forms.Form):
             self.fields["desk_gp"] = forms.ModelChoiceField(
                 label=_("GP present at the desk"), queryset=desk_gps, required=False,
                 help_text=_("With a GP present the request counts as a joint GP and social-worker assessment."))
+            self.fields["desk_gp"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         if info_point:
             self.fields["contact_channel"] = forms.ChoiceField(label=_("How the person reached the info-point"),
                                                                choices=ContactChannel.choices)

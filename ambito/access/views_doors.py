@@ -54,11 +54,7 @@ def bring(request):
     collected, the need. The bringer then follows it from "My requests"."""
     channel, info_point, desk = _door(request)
     comuni = comune_list(actor=request.user).order_by("name")
-    gps = None
-    if desk is not None:
-        from ambito.accounts.models import User
-
-        gps = User.objects.filter(pk__in=[u.pk for u in services.desk_gps(desk)])
+    gps = services.desk_gps(desk) if desk is not None else None
     form = BringForm(request.POST or None, comuni=comuni, desk_gps=gps, info_point=info_point is not None,
                      initial={"residence_comune": desk.comune_id} if desk else None)
     status = 200

@@ -64,7 +64,7 @@ def desk_gps(desk: CommunityDesk) -> list:
     from ambito.accounts.models import Membership
 
     gp_ids = Membership.objects.filter(role=Role.GP, active=True).values("user_id")
-    return list(desk.staff.filter(pk__in=gp_ids).order_by("last_name", "first_name"))
+    return desk.staff.filter(pk__in=gp_ids).order_by("last_name", "first_name")
 
 
 def _find_or_register(*, actor, fields: dict, confirm_birthplace: bool) -> tuple[Person, bool]:
@@ -137,7 +137,7 @@ def request_bring(*, actor, channel: str, person: dict, need: str, area: str, ur
     if ConsentKind.INFORMATION_NOTICE not in consents:
         raise ValidationError({"consents": _("Give the information notice (GDPR art. 13) before sending the "
                                              "request, and tick it.")})
-    if desk_gp is not None and (desk is None or desk_gp not in desk_gps(desk)):
+    if desk_gp is not None and (desk is None or not desk_gps(desk).filter(pk=desk_gp.pk).exists()):
         raise ValidationError({"desk_gp": _("Choose a GP who works at this desk.")})
     if not (need or "").strip():
         raise ValidationError({"need": _("Describe the need.")})
