@@ -83,7 +83,8 @@ def _complete(ctx, rng):
         intervention.request_protocol = "" if intervention.pk in skip_protocol else \
             f"PUA/{intervention.start_date.year}/{intervention.care_plan_id:06d}"
         intervention.means_test = MeansTest.ISEE if means_tested else MeansTest.NONE
-        if means_tested and not skip_dsu and intervention.pk in delivered_ids:
+        if (means_tested and not skip_dsu and intervention.pk in delivered_ids and intervention.pk not in skip_protocol
+                and intervention.care_plan.person_id not in skipped_citizenship):  # one missing datum per record
             skip_dsu.add(intervention.pk)  # the first means-tested benefit waits for its DSU
         elif means_tested:
             intervention.dsu_protocol = f"INPS-ISEE-{year}-{rng.randint(10_000_000, 99_999_999)}A-00"
@@ -102,8 +103,11 @@ def _complete(ctx, rng):
     assessments = list(Assessment.objects.filter(person__ambito=ctx.ambito, status=AssessmentStatus.COMPLETED,
                                                  request__area__in=["disabili", "anziani"]).order_by("pk"))
     made = 0
-    for index, assessment in enumerate(assessments):
-        if index == 2:
+    benefited = set(Delivery.objects.filter(delivered_on__year=year, referral__intervention__payer="comune")
+                    .values_list("person_id", flat=True))
+    waiting = next((a.pk for a in assessments if a.person_id in benefited), None)
+    for assessment in assessments:
+        if assessment.pk == waiting:
             continue  # the UVM has not yet recorded behaviour, health care and invalidity for this one
         SinaRecord.objects.create(
             assessment=assessment,

@@ -36,7 +36,7 @@ def person_siuss_update(*, actor, person, citizenship: str, birthplace_code: str
     if birthplace_code and not re.match(r"^[A-Z]\d{3}$", birthplace_code):
         errors["birthplace_code"] = _("A letter and three digits, e.g. F704 (Monza) or Z404 (United States).")
     fields = {"citizenship": citizenship, "birthplace_code": birthplace_code}
-    if fiscal_code is not None and fiscal_code.strip().upper() != (person.fiscal_code or ""):
+    if fiscal_code and fiscal_code.strip().upper() != (person.fiscal_code or ""):
         code = fiscal_code.strip().upper()
         if not valid_person_fiscal_code(code):
             errors["fiscal_code"] = _("This is not a valid codice fiscale.")
