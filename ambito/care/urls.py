@@ -1,11 +1,12 @@
 from django.urls import path
 
-from ambito.care import views
+from ambito.care import views, views_documents
 
 urlpatterns = [
     path("casi/", views.care_plan_list, name="care-plan-list"),
     path("casi/nuovo/", views.care_plan_create, name="care-plan-create"),
     path("casi/<int:pk>/", views.care_plan_detail, name="care-plan-detail"),
+    path("casi/<int:pk>/da-firmare.pdf", views_documents.care_plan_pdf, name="care-plan-pdf"),
     path("casi/<int:pk>/modifica/", views.care_plan_edit, name="care-plan-edit"),
     path("casi/<int:pk>/obiettivi/", views.goal_add, name="care-goal-add"),
     path("casi/<int:pk>/interventi/", views.intervention_add, name="care-intervention-add"),
