@@ -241,7 +241,8 @@ def _scrub_rows(queryset, scrubber: Scrubber) -> int:
         if dirty:
             changed.append(row)
     if changed:
-        queryset.model._default_manager.bulk_update(changed, sorted(touched), batch_size=500)
+        # the base manager: cancelled rows (left out by a default manager) are scrubbed too
+        queryset.model._base_manager.bulk_update(changed, sorted(touched), batch_size=500)
     return len(changed)
 
 

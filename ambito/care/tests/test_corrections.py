@@ -89,3 +89,20 @@ def test_a_delivery_and_an_expense_are_corrected_and_cancelled_and_leave_the_cou
                      {"reason": "double"}).status_code == 302
     assert not HealthBudgetExpense.objects.exists()
     assert HealthBudgetExpense.all_objects.get(pk=expense.pk).amount == Decimal("250.00")
+
+
+def test_erasure_scrubs_cancelled_records_too(care_demo):
+    """Cancelled rows leave the counts, not the person's data: an erasure scrubs them like the rest."""
+    from ambito.privacy import services as privacy
+    from ambito.privacy.models import PrivacyRequestKind
+
+    referral = accepted_referral(care_demo)
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    delivery = services.delivery_create(actor=care_demo.users["ets.operator"], referral=referral,
+                                        delivery_type="home_care_visit", delivered_on=day, operator_name="Anna",
+                                        hours=Decimal("1"), notes="Maria Rossi was not at home")
+    services.delivery_cancel(actor=care_demo.users["ets.operator"], delivery=delivery, reason="not delivered")
+    dpo = care_demo.users["dpo"]
+    request = privacy.privacy_request_create(actor=dpo, person=referral.person, kind=PrivacyRequestKind.ERASURE)
+    privacy.privacy_request_complete(actor=dpo, request=request, outcome="done")
+    assert "Rossi" not in Delivery.all_objects.get(pk=delivery.pk).notes
