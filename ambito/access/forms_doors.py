@@ -11,7 +11,7 @@ from ambito.network.taxonomy import Area
 
 # The consents a door may collect; the information notice is required (``services.request_bring``).
 DOOR_CONSENTS = [ConsentKind.INFORMATION_NOTICE, ConsentKind.CARE_PROCESSING, ConsentKind.HEALTH_SHARING,
-                 ConsentKind.CONTACT]
+                 ConsentKind.PROVIDER_SHARING, ConsentKind.CONTACT]
 
 
 class BringForm(StyledFormMixin, forms.Form):
