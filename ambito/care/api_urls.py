@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from ambito.care import api, api_writes, fhir_api
 
@@ -55,6 +55,7 @@ urlpatterns = [
     # FHIR R4 base (no trailing slashes, as FHIR clients send them)
     path("fhir", fhir_api.FhirCapabilityApi.as_view(), name="api-fhir-base"),
     path("fhir/metadata", fhir_api.FhirCapabilityApi.as_view(), name="api-fhir-metadata"),
-    path("fhir/CodeSystem/<slug:name>", fhir_api.FhirCodeSystemApi.as_view(), name="api-fhir-codesystem"),
-    path("fhir/Task/<str:task_id>", fhir_api.FhirTaskApi.as_view(), name="api-fhir-task"),
+    # any id, "/" included, reaches the view: an unknown one is a FHIR 404 (OperationOutcome), never a redirect
+    re_path(r"^fhir/CodeSystem/(?P<name>.+)$", fhir_api.FhirCodeSystemApi.as_view(), name="api-fhir-codesystem"),
+    re_path(r"^fhir/Task/(?P<task_id>.+)$", fhir_api.FhirTaskApi.as_view(), name="api-fhir-task"),
 ]

@@ -132,7 +132,35 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "conflict"
 
 
+OUTCOME_SCHEMA = {"type": "object", "properties": {
+    "resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+    "issue": {"type": "array", "items": {"type": "object"}}}}
+RESOURCE_SCHEMA = {"type": "object", "required": ["resourceType"], "properties": {"resourceType": {"type": "string"}}}
+_ERROR_CODES = ("400", "401", "403", "404", "406", "409", "412", "415", "422", "429")
+
+
+class FhirSchema(api_settings.DEFAULT_SCHEMA_CLASS):
+    """The project's schema class (read from the settings, as care does not import ``api``), with the FHIR
+    answers: resources in ``application/fhir+json`` or ``application/json``, and every refusal an
+    OperationOutcome."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in _ERROR_CODES:
+            responses[code] = {"description": "Refused: an OperationOutcome says why.",
+                               "content": {media: {"schema": OUTCOME_SCHEMA} for media in (FHIR_JSON,
+                                                                                          "application/json")}}
+        responses["200"] = {"description": "A FHIR resource.",
+                            "content": {media: {"schema": RESOURCE_SCHEMA} for media in (FHIR_JSON,
+                                                                                        "application/json")}}
+        return operation
+
+
 class FhirView(APIView):
+    schema = FhirSchema()
     renderer_classes = [FhirJSONRenderer, PlainJSONRenderer]
     parser_classes = [FhirJSONParser, JSONParser, JSONPatchParser]
     content_negotiation_class = FhirNegotiation

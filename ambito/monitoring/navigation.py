@@ -43,4 +43,12 @@ ITEMS = [
         order=90,
         icon="it-star-outline",
     ),
+    NavItem(
+        "opendata-index",
+        _("Open data"),
+        _("The Ambito's open data: indicators, the plan's budget and the service directory, free to reuse."),
+        public=True,
+        order=91,
+        icon="it-download",
+    ),
 ]

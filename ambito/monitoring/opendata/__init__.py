@@ -162,6 +162,11 @@ class Distribution:
     url: str
     year: int | None = None
 
+    @property
+    def path(self) -> str:
+        """The address on this site, for the page's own links."""
+        return self.url.removeprefix(settings.SITE_URL)
+
 
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"

@@ -4,6 +4,7 @@ downloads are not logged and may be cached briefly."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ambito.core.tabular import download_response
@@ -32,8 +33,8 @@ def catalogue(request, code):
     graph_summary = opendata.distributions(ambito)
     return render(request, "monitoring/opendata/catalogue.html", {
         "ambito": ambito, "distributions": graph_summary,
-        "turtle_url": opendata.catalogue_url(ambito) + "catalogo.ttl",
-        "jsonld_url": opendata.catalogue_url(ambito) + "catalogo.jsonld",
+        "turtle_url": reverse("opendata-catalogue-rdf", args=[ambito.code, "ttl"]),
+        "jsonld_url": reverse("opendata-catalogue-rdf", args=[ambito.code, "jsonld"]),
     })
 
 
