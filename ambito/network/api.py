@@ -1,13 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from ambito.accounts.models import OrganisationKind
 from ambito.network import services as network_services
-from ambito.network.hsds import export_queryset, service_to_hsds
 from ambito.network.models import Service
 from ambito.network.selectors import DirectoryFilters, directory_search, info_point_list, provider_list
 from ambito.network.serializers import (
@@ -88,18 +87,3 @@ class InfoPointListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return info_point_list()
-
-
-class HsdsServiceListApi(generics.ListAPIView):
-    """The catalogue as Open Referral HSDS 3.0 service objects (same content as ``manage.py export_hsds``)."""
-
-    filter_backends = []
-
-    def get_queryset(self):
-        return export_queryset()
-
-    @extend_schema(responses={200: OpenApiTypes.OBJECT},
-                   parameters=[OpenApiParameter("page", int, description="Page number.")])
-    def get(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([service_to_hsds(service) for service in page])

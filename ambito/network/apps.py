@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +12,20 @@ def _ensure_nomenclatore(sender, **kwargs):
         taxonomy_load_nomenclatore()
 
 
+def _refresh_search(sender, instance, raw=False, **kwargs):
+    """A service saved (or its Comuni changed) anywhere gets its search document again, so the directory finds
+    it whoever wrote it (a demo loader, the admin, an import). Bulk writes call ``search.refresh``."""
+    if raw or kwargs.get("action", "post_add") not in ("post_add", "post_remove", "post_clear"):
+        return
+    from ambito.network import search
+    from ambito.network.models import Service
+
+    if isinstance(instance, Service):
+        search.refresh([instance])
+    elif kwargs.get("pk_set"):  # comune.services.add(...): the services named
+        search.refresh([Service(pk=pk) for pk in kwargs["pk_set"]])
+
+
 class NetworkConfig(AppConfig):
     name = "ambito.network"
     label = "network"
@@ -19,3 +33,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_nomenclatore, sender=self, dispatch_uid="network_nomenclatore")
+        from ambito.network.models import Service
+
+        post_save.connect(_refresh_search, sender=Service, dispatch_uid="network_search_save")
+        m2m_changed.connect(_refresh_search, sender=Service.comuni.through, dispatch_uid="network_search_comuni")

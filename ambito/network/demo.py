@@ -4,6 +4,7 @@ Comuni. Keys of ``ctx.services`` used by other apps: sad_monza, sad_brugherio, a
 import datetime as dt
 from decimal import Decimal
 
+from ambito.network import search
 from ambito.network.models import (
     AccreditationStatus,
     CapacityUnit,
@@ -19,7 +20,7 @@ from ambito.network.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from ambito.network.services import taxonomy_load_nomenclatore
+from ambito.network.services import synonyms_load_defaults, taxonomy_load_nomenclatore
 from ambito.network.taxonomy import Area, Fee, Leps, ServiceType
 from ambito.network.taxonomy import TargetGroup as T
 
@@ -279,6 +280,8 @@ def load(ctx):
                 for day, opens, closes in hours
             )
         ctx.services[key] = service
+    search.refresh(Service.objects.filter(ambito=ctx.ambito))
+    synonyms_load_defaults(ambito=ctx.ambito)
     info_point = ctx.services["oncology_info"]
     info_point.staffed_by.add(ctx.organisations["odv_oncologia"], ctx.organisations["asst"])
     if not InfoPointContact.objects.filter(info_point=info_point).exists():

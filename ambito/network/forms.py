@@ -76,3 +76,26 @@ class ContactForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["referred_to"].queryset = Service.objects.filter(
             ambito_id=info_point.ambito_id, active=True).exclude(pk=info_point.pk).order_by("name")
+
+
+class SynonymsForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Synonyms"), required=False, widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("One word a line, an equals sign, then the words or phrases to search for as well, separated "
+                    "by commas: badante = assistenza domiciliare, assistente familiare"),
+    )
+
+
+class HsdsUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("HSDS file (JSON)"),
+                           help_text=_("Services, organizations, locations or taxonomies in Open Referral HSDS 3.0."))
+
+
+class HsdsApproveForm(StyledFormMixin, forms.Form):
+    comuni = forms.ModelMultipleChoiceField(
+        label=_("Comuni covered"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("For the services that name no Comune of the Ambito. Services that name some cover those."))
+
+    def __init__(self, *args, ambito, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comuni"].queryset = ambito.comuni.order_by("name")

@@ -84,6 +84,8 @@ class ProviderProfile(VersionedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True,
                              help_text=_("Fields received from other systems that Ambito keeps unchanged."))
+    hsds_source = models.JSONField(default=dict, blank=True, editable=False)
+    hsds_baseline = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("provider profile")
@@ -111,6 +113,8 @@ class Location(models.Model):
     accessibility = models.CharField(_("accessibility"), max_length=300, blank=True,
                                      help_text=_("E.g. step-free access, lift, accessible toilet."))
     extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True)
+    hsds_source = models.JSONField(default=dict, blank=True, editable=False)
+    hsds_baseline = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("location")
@@ -170,6 +174,15 @@ class Service(VersionedModel):
                                         help_text=_("For info-points: the organisations whose people staff it."))
     extra = models.JSONField(_("other HSDS fields"), default=dict, blank=True,
                              help_text=_("Fields received from other systems that Ambito keeps unchanged."))
+    # The HSDS document as another system sent it, and Ambito's own rendering of it right after the import:
+    # an export gives back the source's value of every field Ambito has not changed since (``hsds.export``).
+    hsds_source = models.JSONField(default=dict, blank=True, editable=False)
+    hsds_baseline = models.JSONField(default=dict, blank=True, editable=False)
+    # The directory's search document: every label a person may type (name, text, Nomenclatore term, area,
+    # type, target groups, provider, Comuni), folded to lower-case ASCII; and its Snowball Italian stems for
+    # databases without full-text search (``network.search``).
+    search_text = models.TextField(blank=True, editable=False)
+    search_stems = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("service")
@@ -277,3 +290,75 @@ class InfoPointContact(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.channel} {self.topic}"
+
+
+class SearchSynonym(models.Model):
+    """A word people type and what the catalogue calls it (*badante* → *assistenza domiciliare*), edited by
+    the planning office; the directory searches for the word or any of its alternatives."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.CASCADE, related_name="search_synonyms")
+    term = models.CharField(_("word"), max_length=60)
+    alternatives = models.CharField(_("also search for"), max_length=300,
+                                    help_text=_("Words or phrases separated by commas."))
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["term"]
+        constraints = [models.UniqueConstraint(fields=["ambito", "term"], name="search_synonym_unique")]
+
+    def __str__(self):
+        return f"{self.term} → {self.alternatives}"
+
+    @property
+    def phrases(self) -> list[str]:
+        return [p.strip() for p in self.alternatives.split(",") if p.strip()]
+
+
+class HsdsTaxonomyRecord(models.Model):
+    """A taxonomy or taxonomy term another system sent (HSDS *taxonomy*, *taxonomy_term*), kept as sent and
+    served by the HSDS API beside the Nomenclatore."""
+
+    hsds_id = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=20, choices=[("taxonomy", "taxonomy"), ("taxonomy_term", "taxonomy_term")])
+    document = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("HSDS taxonomy record")
+        verbose_name_plural = _("HSDS taxonomy records")
+        ordering = ["kind", "hsds_id"]
+
+    def __str__(self):
+        return self.document.get("name") or str(self.hsds_id)
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("To review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class HsdsImport(models.Model):
+    """An HSDS file received from another system, waiting for the planning office: nothing of it is written
+    to the catalogue (nor shown to the public) until the office approves it and names the Comuni it covers."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.CASCADE, related_name="hsds_imports")
+    source_name = models.CharField(_("file"), max_length=200)
+    documents = models.JSONField(default=list)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    comuni = models.ManyToManyField("territory.Comune", blank=True, related_name="+", verbose_name=_("Comuni"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("HSDS import")
+        verbose_name_plural = _("HSDS imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.source_name} ({self.get_status_display()})"

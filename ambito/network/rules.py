@@ -27,3 +27,13 @@ def can_accredit_provider(user, organisation) -> bool:
     only by the planning office of the organisation's Ambito."""
     ambito_id = organisation.ambito_id
     return ambito_id is not None and ambito_id in scope_for(user).ambito_ids(Role.PLANNER)
+
+
+def can_edit_synonyms(user, ambito) -> bool:
+    """The directory's synonym list belongs to the Ambito: its planning office edits it."""
+    return ambito is not None and ambito.pk in scope_for(user).ambito_ids(Role.PLANNER)
+
+
+def can_review_hsds_import(user, ambito) -> bool:
+    """Files from other systems enter the catalogue only through the planning office of the Ambito."""
+    return ambito is not None and ambito.pk in scope_for(user).ambito_ids(Role.PLANNER)

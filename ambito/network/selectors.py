@@ -1,25 +1,19 @@
 """Reads of the network app. The catalogue is public information (the *carta dei servizi*): the directory
 shows active services to everyone; editing is scoped by ``rules``."""
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ambito.accounts.models import Organisation
-from ambito.network.models import InfoPointContact, Schedule, Service
+from ambito.network import search
+from ambito.network.models import InfoPointContact, Schedule, SearchSynonym, Service
 from ambito.network.rules import contact_loggable_filter, provider_editable_filter, service_editable_filter
+from ambito.network.search import search_terms  # noqa: F401  (the directory's query words, for callers)
 from ambito.network.taxonomy import ServiceType
-
-# Words too common to narrow an Italian search (articles, prepositions, conjunctions).
-STOPWORDS = frozenset(
-    "a ad al alla alle ai agli all con da dal dalla dai dagli dei degli del della delle di e ed gli i il in la le "
-    "lo nel nella nei negli o per su sul sulla tra fra un una uno che chi come dove".split()
-)
 
 
 @dataclass(frozen=True)
@@ -38,59 +32,12 @@ class DirectoryFilters:
         return bool(self.q or self.comune or self.area or self.target or self.fee or self.open_now)
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
-def _stem(word: str) -> str:
-    """A light Italian stemmer for the SQLite fallback: drop inflection endings so that *domiciliare*
-    matches *domiciliari* and *anziano* matches *anziani* (PostgreSQL uses its Snowball Italian stemmer)."""
-    for suffix in ("zioni", "zione", "mente", "ita", "ali", "ale", "ari", "are", "ere", "ire", "ico", "ici",
-                   "ica", "iche"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    if len(word) > 4 and word[-1] in "aeio":
-        return word[:-1]
-    return word
-
-
-def search_terms(q: str) -> list[str]:
-    words = re.findall(r"[\w']+", _fold(q))
-    return [_stem(w) for w in words if w not in STOPWORDS and len(w) > 1][:8]
-
-
 def _text_search(queryset: QuerySet, q: str) -> QuerySet:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    return search.search(queryset, q, synonyms=list(SearchSynonym.objects.all()))
 
-        vector = (
-            SearchVector("name", weight="A", config="italian")
-            + SearchVector("taxonomy_term__name", weight="B", config="italian")
-            + SearchVector("description", weight="B", config="italian")
-            + SearchVector("eligibility_description", "provider__name", weight="C", config="italian")
-        )
-        # Each word is stemmed by PostgreSQL's Italian Snowball stemmer and matched as a prefix: Snowball
-        # stems "anziano" to "anzi" but "anziani" to "anzian", and a prefix match keeps them together.
-        words = [w for w in re.findall(r"\w+", q.lower()) if w not in STOPWORDS][:8]
-        if not words:
-            return queryset
-        query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="italian", search_type="raw")
-        return queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0).order_by("-rank", "name")
-    # SQLite: every stemmed word must appear in one of the same fields; matches in the name rank first.
-    terms = search_terms(q)
-    if not terms:
-        return queryset
-    for term in terms:
-        queryset = queryset.filter(
-            Q(name__icontains=term) | Q(description__icontains=term) | Q(eligibility_description__icontains=term)
-            | Q(taxonomy_term__name__icontains=term) | Q(provider__name__icontains=term)
-        )
-    in_name = Q()
-    for term in terms:
-        in_name &= Q(name__icontains=term)
-    return queryset.annotate(
-        rank=Case(When(in_name, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-rank", "name")
+
+def synonym_list(*, ambito) -> QuerySet:
+    return SearchSynonym.objects.filter(ambito=ambito).order_by("term")
 
 
 def _has_target(target: str) -> Q:
@@ -202,3 +149,18 @@ def info_point_contact_summary(*, info_point: Service, since=None, until=None) -
         by_channel[row["channel"]] = by_channel.get(row["channel"], 0) + row["n"]
     referred = contacts.filter(referred_to__isnull=False).count()
     return {"total": sum(by_topic.values()), "by_topic": by_topic, "by_channel": by_channel, "referred": referred}
+
+
+def hsds_import_list(*, ambito) -> QuerySet:
+    from ambito.network.models import HsdsImport
+
+    return HsdsImport.objects.filter(ambito=ambito).select_related("created_by", "decided_by").order_by(
+        "-created_at", "-id")
+
+
+def hsds_import_review(*, batch) -> list:
+    """What the file would add or change, record by record (``hsds.review``)."""
+    from ambito.network.hsds.review import review_rows
+
+    comuni = {c.istat_code: c for c in batch.ambito.comuni.all()}
+    return review_rows(batch.documents, comuni)

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from ambito.accounts.services import access_deny, atomic_service
 from ambito.core.concurrency import save_versioned
-from ambito.network.models import InfoPointContact, ProviderProfile, Service, TaxonomyTerm
+from ambito.network import search
+from ambito.network.models import InfoPointContact, ProviderProfile, SearchSynonym, Service, TaxonomyTerm
 from ambito.network.rules import (
     can_accredit_provider,
     can_edit_provider,
     can_edit_service,
+    can_edit_synonyms,
     can_log_info_point_contact,
+    can_review_hsds_import,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,6 +95,7 @@ def _service_save(*, actor, service, expected_version, fields):
     save_versioned(service, expected_version=expected_version, fields=[*fields, "updated_at"])
     if comuni is not None:
         service.comuni.set(comuni)
+    search.refresh([service])
     logger.info("network: service %s updated by user %s", service.pk, getattr(actor, "pk", None))
     return service
 
@@ -166,3 +170,133 @@ def _contact_save(*, actor, info_point, date, channel, topic, referred_to):
     contact.full_clean()
     contact.save()
     return contact
+
+
+# The synonyms a new Ambito starts with: words people type, and what the catalogue calls them.
+DEFAULT_SYNONYMS = [
+    ("badante", "assistenza domiciliare, assistente familiare, assistenza familiare"),
+    ("demenza", "Alzheimer, decadimento cognitivo"),
+    ("Alzheimer", "demenza, decadimento cognitivo"),
+    ("anziano", "terza età"),
+    ("handicap", "disabilità"),
+    ("disabile", "disabilità"),
+    ("sussidio", "contributo economico, sostegno al reddito, assegno di inclusione"),
+    ("soldi", "contributo economico, sostegno al reddito"),
+    ("casa", "abitativo, housing"),
+    ("senzatetto", "senza dimora"),
+    ("ragazzi", "giovani, minori"),
+    ("pasti", "pranzo"),
+    ("trasporto", "accompagnamento"),
+]
+
+
+def synonyms_parse(text: str) -> list[tuple[str, str]]:
+    """Lines ``word = alternative, alternative``; blank lines and lines starting with # are skipped."""
+    rows, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        term, sep, alternatives = line.partition("=")
+        term, alternatives = term.strip(), ", ".join(a.strip() for a in alternatives.split(",") if a.strip())
+        if not sep or not term or not alternatives:
+            errors.append(_("Line %(n)s: write a word, an equals sign and the words to search for as well.")
+                          % {"n": number})
+        elif len(term) > 60 or len(alternatives) > 300:
+            errors.append(_("Line %(n)s is too long.") % {"n": number})
+        else:
+            rows.append((term, alternatives))
+    terms = [t.lower() for t, _a in rows]
+    for term in {t for t in terms if terms.count(t) > 1}:
+        errors.append(_("The word %(term)s is listed twice.") % {"term": term})
+    if errors:
+        raise ValidationError({"text": errors})
+    return rows
+
+
+def synonyms_replace(*, actor, ambito, text: str) -> int:
+    """Replace the Ambito's search synonyms (the planning office of that Ambito only; refused attempts are
+    logged)."""
+    if not can_edit_synonyms(actor, ambito):
+        deny(actor=actor, record=ambito, purpose="edit the directory's search synonyms")
+    rows = synonyms_parse(text)
+    return _synonyms_save(ambito=ambito, rows=rows, actor=actor)
+
+
+@atomic_service
+def _synonyms_save(*, ambito, rows, actor):
+    SearchSynonym.objects.filter(ambito=ambito).delete()
+    SearchSynonym.objects.bulk_create(SearchSynonym(ambito=ambito, term=t, alternatives=a) for t, a in rows)
+    logger.info("network: search synonyms of ambito %s replaced by user %s (%s)", ambito.pk,
+                getattr(actor, "pk", None), len(rows))
+    return len(rows)
+
+
+def synonyms_load_defaults(*, ambito) -> int:
+    """Give an Ambito the default synonym list if it has none (demo and new installations)."""
+    if SearchSynonym.objects.filter(ambito=ambito).exists():
+        return 0
+    SearchSynonym.objects.bulk_create(SearchSynonym(ambito=ambito, term=t, alternatives=a)
+                                      for t, a in DEFAULT_SYNONYMS)
+    return len(DEFAULT_SYNONYMS)
+
+
+# --- HSDS files from other systems: staged, reviewed, approved ---------------------------------------
+
+
+def hsds_import_stage(*, actor, ambito, documents: list, source_name: str):
+    """Receive an HSDS file for the planning office to review: validated now (``ImportRejected`` with every
+    error), written to the catalogue only when approved. ``actor`` None: an administrator's command."""
+    from ambito.network.hsds import check_documents
+    from ambito.network.models import HsdsImport
+
+    if actor is not None and not can_review_hsds_import(actor, ambito):
+        deny(actor=actor, record=ambito, purpose="import HSDS records into the catalogue")
+    check_documents(documents, ambito=ambito)
+    return HsdsImport.objects.create(ambito=ambito, source_name=source_name[:200], documents=documents,
+                                     created_by=actor)
+
+
+def hsds_import_approve(*, actor, batch, comuni=()) -> dict:
+    """Write an import to the catalogue; services that name no Comune of the Ambito cover ``comuni``. Only
+    then do they appear in the public directory (if their status is active)."""
+    if actor is not None and not can_review_hsds_import(actor, batch.ambito):
+        deny(actor=actor, record=batch, purpose="approve an HSDS import")
+    return _hsds_import_apply(actor=actor, batch=batch, comuni=list(comuni))
+
+
+@atomic_service
+def _hsds_import_apply(*, actor, batch, comuni):
+    from ambito.network.hsds import import_documents
+    from ambito.network.models import HsdsImport, ImportStatus
+
+    batch = HsdsImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.PENDING:
+        raise ValidationError(_("This import was already decided."))
+    foreign = [c for c in comuni if c.ambito_id != batch.ambito_id]
+    if foreign:
+        raise ValidationError({"comuni": _("Choose Comuni of the Ambito.")})
+    result = import_documents(batch.documents, ambito=batch.ambito, comuni=comuni)
+    batch.status, batch.decided_by, batch.decided_at, batch.result = (
+        ImportStatus.APPROVED, actor, timezone.now(), result)
+    batch.save(update_fields=["status", "decided_by", "decided_at", "result"])
+    batch.comuni.set(comuni)
+    logger.info("network: HSDS import %s approved by user %s: %s", batch.pk, getattr(actor, "pk", None), result)
+    return result
+
+
+def hsds_import_reject(*, actor, batch):
+    if not can_review_hsds_import(actor, batch.ambito):
+        deny(actor=actor, record=batch, purpose="reject an HSDS import")
+    return _hsds_import_reject(actor=actor, batch=batch)
+
+
+@atomic_service
+def _hsds_import_reject(*, actor, batch):
+    from ambito.network.models import HsdsImport, ImportStatus
+
+    updated = HsdsImport.objects.filter(pk=batch.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.REJECTED, decided_by=actor, decided_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("This import was already decided."))
+    return batch

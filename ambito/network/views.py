@@ -1,15 +1,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambito.accounts.models import Organisation
+from ambito.accounts.roles import Role
+from ambito.accounts.selectors import scope_for
 from ambito.core.forms import add_service_errors
+from ambito.core.imports import ImportRejected
 from ambito.network import services as network_services
-from ambito.network.forms import ContactForm, ProviderProfileForm, ServiceForm
-from ambito.network.models import ContactChannel, ContactTopic, ProviderProfile, Service
+from ambito.network.forms import (
+    ContactForm,
+    HsdsApproveForm,
+    HsdsUploadForm,
+    ProviderProfileForm,
+    ServiceForm,
+    SynonymsForm,
+)
+from ambito.network.hsds.tabular import documents_from_bytes
+from ambito.network.models import (
+    ContactChannel,
+    ContactTopic,
+    HsdsImport,
+    ImportStatus,
+    ProviderProfile,
+    Service,
+)
 from ambito.network.rules import (
     can_accredit_provider,
     can_edit_provider,
@@ -17,10 +35,13 @@ from ambito.network.rules import (
     can_log_info_point_contact,
 )
 from ambito.network.selectors import (
+    hsds_import_list,
+    hsds_import_review,
     info_point_contact_summary,
     info_point_loggable_list,
     provider_editable_list,
     service_editable_list,
+    synonym_list,
 )
 
 
@@ -31,6 +52,7 @@ def catalogue(request):
         "services": service_editable_list(actor=request.user),
         "providers": provider_editable_list(actor=request.user),
         "info_points": info_point_loggable_list(actor=request.user),
+        "planner": bool(scope_for(request.user).ambito_ids(Role.PLANNER)),
     }
     return render(request, "network/catalogue.html", context)
 
@@ -106,3 +128,82 @@ def info_point_contacts(request, pk):
                              key=lambda r: -r[1]),
     }
     return render(request, "network/info_point_contacts.html", context)
+
+
+def _planned_ambito(request):
+    """The Ambito whose planning office the user works in (the first, for a rare planner of several)."""
+    from ambito.territory.models import Ambito
+
+    ids = sorted(scope_for(request.user).ambito_ids(Role.PLANNER))
+    if not ids:
+        raise PermissionDenied
+    return Ambito.objects.get(pk=ids[0])
+
+
+@login_required
+def synonyms_edit(request):
+    """The directory's synonym list (*badante = assistenza domiciliare*), one line per word."""
+    ambito = _planned_ambito(request)
+    synonyms = synonym_list(ambito=ambito)
+    initial = "\n".join(f"{s.term} = {s.alternatives}" for s in synonyms)
+    form = SynonymsForm(request.POST or None, initial={"text": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = network_services.synonyms_replace(actor=request.user, ambito=ambito, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s synonyms saved.") % {"count": count})
+            return redirect("network-synonyms")
+    return render(request, "network/synonyms.html", {"form": form, "ambito": ambito, "synonyms": synonyms})
+
+
+@login_required
+def hsds_imports(request):
+    """Files from other systems (Open Referral HSDS): upload one for review, see those waiting."""
+    ambito = _planned_ambito(request)
+    form = HsdsUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            documents = documents_from_bytes(upload.read(MAX_UPLOAD + 1))
+            batch = network_services.hsds_import_stage(actor=request.user, ambito=ambito, documents=documents,
+                                                       source_name=upload.name)
+        except ImportRejected as rejected:
+            report = rejected.report()
+        else:
+            return redirect("network-hsds-import", pk=batch.pk)
+    return render(request, "network/hsds_imports.html",
+                  {"form": form, "report": report, "imports": hsds_import_list(ambito=ambito), "ambito": ambito})
+
+
+@login_required
+def hsds_import_detail(request, pk):
+    """What an import would add or change; approve it (naming the Comuni) or reject it."""
+    ambito = _planned_ambito(request)
+    batch = get_object_or_404(HsdsImport.objects.select_related("ambito"), pk=pk, ambito=ambito)
+    rows = hsds_import_review(batch=batch)
+    form = HsdsApproveForm(request.POST or None, ambito=ambito)
+    if request.method == "POST" and batch.status == ImportStatus.PENDING:
+        try:
+            if "reject" in request.POST:
+                network_services.hsds_import_reject(actor=request.user, batch=batch)
+                messages.success(request, _("Import rejected: nothing was written to the catalogue."))
+                return redirect("network-hsds-imports")
+            if form.is_valid():
+                result = network_services.hsds_import_approve(actor=request.user, batch=batch,
+                                                              comuni=form.cleaned_data["comuni"])
+                messages.success(request, _("Import approved: %(services)s services, %(organisations)s "
+                                            "organisations, %(locations)s places written.") % result)
+                return redirect("network-hsds-imports")
+        except ImportRejected as rejected:
+            form.add_error(None, rejected.report())
+        except ValidationError as error:
+            add_service_errors(form, error)
+    counts = {action: sum(1 for r in rows if r.action == action) for action in ("add", "change", "same")}
+    return render(request, "network/hsds_import.html",
+                  {"batch": batch, "rows": rows, "form": form, "counts": counts})
+
+
+MAX_UPLOAD = 10 * 1024 * 1024

@@ -9,17 +9,21 @@ Two serialisations of the same content:
 - the HSDS tabular data package: ``datapackage.json`` and one CSV per resource, linked by ids.
 
 Ambito's own fields that HSDS has no place for travel as ``x_ambito_*`` properties (HSDS 3.0 allows
-additional properties). Fields written by other systems that Ambito does not use are kept in ``extra`` and
-written back unchanged on export. Every document is validated against the official HSDS 3.0 schema (a copy
+additional properties); capacity and free places as ``capacities`` (HSDS 3.1's shape), the estimated wait as
+``wait_time``. A document received from another system is kept as it came (``hsds_source``) and exported
+back unchanged apart from the fields Ambito owns (``schema.OWNED_FIELDS``) and those edited in Ambito. Every document is validated against the official HSDS 3.0 schema (a copy
 of ``../shared/standards/hsds-3.0`` in ``data/hsds-3.0``; ``settings.HSDS_SCHEMA_DIR`` overrides it)."""
 
 from ambito.network.hsds.export import (  # noqa: F401
     dumps_json,
     export_documents,
     export_queryset,
+    location_native,
     location_to_hsds,
     organisation_hsds_id,
+    organisation_native,
     organisation_to_hsds,
+    service_native,
     service_to_hsds,
     term_to_hsds,
 )
@@ -29,19 +33,25 @@ from ambito.network.hsds.importer import (  # noqa: F401
     SAL_KEYS,
     SCHEDULE_KEYS,
     SERVICE_KEYS,
+    check_documents,
+    document_kind,
     import_documents,
 )
 from ambito.network.hsds.schema import (  # noqa: F401
+    CAPACITY_SCHEME,
     DAYS,
     EXTENSIONS,
+    EXTENT_TYPE,
     ISTAT_EXTENT,
     NAMESPACE,
     NOMENCLATORE,
+    OWNED_FIELDS,
     RUNTS_SCHEME,
     TIME_RE,
     datapackage,
     derived_id,
     extension_errors,
+    is_owned,
     schema_dir,
     schema_errors,
 )

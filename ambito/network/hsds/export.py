@@ -1,9 +1,23 @@
-"""HSDS 3.0 JSON documents of the catalogue."""
+"""HSDS 3.0 JSON documents of the catalogue.
+
+A service, organisation or location that came from another system keeps the document as sent
+(``hsds_source``) and Ambito's own rendering of it just after the import (``hsds_baseline``). Its export is
+the source document, field by field, except where Ambito's rendering has changed since the import (an edit in
+Ambito wins) and for the fields Ambito owns (``OWNED_FIELDS``): exporting what was imported gives back the
+same document apart from those."""
 
 import json
 from decimal import Decimal
 
-from ambito.network.hsds.schema import DAYS, ISTAT_EXTENT, NOMENCLATORE, RUNTS_SCHEME, derived_id
+from ambito.network.hsds.schema import (
+    CAPACITY_SCHEME,
+    DAYS,
+    EXTENT_TYPE,
+    NOMENCLATORE,
+    RUNTS_SCHEME,
+    derived_id,
+    is_owned,
+)
 from ambito.network.models import (
     AccreditationStatus,
     Location,
@@ -30,6 +44,26 @@ def _merge(obj: dict, extra: dict) -> dict:
     return obj
 
 
+def _overlay(native: dict, source: dict | None, baseline: dict | None, kind: str) -> dict:
+    """The export of an object imported from another system: the source's value of each field unless Ambito
+    changed it since the import or owns it (then Ambito's value, or the source's when Ambito has none)."""
+    if not source:
+        return native
+    baseline = baseline or {}
+    out = {}
+    for key, value in source.items():
+        if is_owned(kind, key):
+            out[key] = native[key] if key in native else value
+        elif native.get(key) == baseline.get(key):
+            out[key] = value  # unchanged in Ambito since the import (or a field Ambito does not model)
+        elif key in native:
+            out[key] = native[key]
+    for key, value in native.items():
+        if key not in out and (is_owned(kind, key) or value != baseline.get(key)):
+            out[key] = value
+    return out
+
+
 def _number(value):
     if value is None:
         return None
@@ -43,6 +77,21 @@ def organisation_hsds_id(organisation) -> str:
 
 
 def organisation_to_hsds(organisation) -> dict:
+    profile = _profile(organisation)
+    native = organisation_native(organisation)
+    return _overlay(native, profile.hsds_source if profile else None, profile.hsds_baseline if profile else None,
+                    "organization")
+
+
+def _profile(organisation):
+    try:
+        return organisation.provider_profile
+    except ProviderProfile.DoesNotExist:
+        return None
+
+
+def organisation_native(organisation) -> dict:
+    """Ambito's own rendering of an organisation."""
     try:
         profile = organisation.provider_profile
     except ProviderProfile.DoesNotExist:
@@ -84,6 +133,10 @@ def organisation_to_hsds(organisation) -> dict:
 
 
 def location_to_hsds(location: Location) -> dict:
+    return _overlay(location_native(location), location.hsds_source, location.hsds_baseline, "location")
+
+
+def location_native(location: Location) -> dict:
     loc_id = str(location.hsds_id)
     address = _clean({
         "id": derived_id(loc_id, "address"), "location_id": loc_id, "address_1": location.address,
@@ -116,6 +169,24 @@ def term_to_hsds(term: TaxonomyTerm) -> dict:
 
 
 def service_to_hsds(service: Service) -> dict:
+    """The service with its organisation and locations, each merged with what its source system sent."""
+    out = _overlay(service_native(service), service.hsds_source, service.hsds_baseline, "service")
+    out["organization"] = organisation_to_hsds(service.provider)
+    locations = {str(sal.location.hsds_id): sal.location for sal in service.service_locations.all()}
+    sals = []
+    for sal in out.get("service_at_locations") or []:
+        location = locations.get(str(sal.get("location_id") or (sal.get("location") or {}).get("id")))
+        if isinstance(sal, dict) and location is not None and ("location" in sal or not service.hsds_source):
+            sal = {**sal, "location": location_to_hsds(location)}
+        sals.append(sal)
+    if sals:
+        out["service_at_locations"] = sals
+    return out
+
+
+def service_native(service: Service) -> dict:
+    """Ambito's own rendering of a service, without its organisation and the locations inside its
+    service_at_locations (those are rendered, and merged with their sources, on their own)."""
     sid = str(service.hsds_id)
     organisation = service.provider
     attributes = []
@@ -137,27 +208,34 @@ def service_to_hsds(service: Service) -> dict:
         "eligibility_description": service.eligibility_description,
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
-        "organization": organisation_to_hsds(organisation),
         "phones": [{"id": derived_id(sid, "phone"), "service_id": sid, "number": service.phone}]
         if service.phone else [],
         "languages": [{"id": derived_id(sid, "language", code), "service_id": sid, "code": code}
                       for code in sorted(service.languages)],
         "service_areas": [
             {"id": derived_id(sid, "comune", c.istat_code), "service_id": sid, "name": c.name,
-             "extent": c.istat_code, "extent_type": ISTAT_EXTENT}
+             "description": f"Comune di {c.name} (ISTAT {c.istat_code})", "extent": c.istat_code,
+             "extent_type": EXTENT_TYPE}
             for c in sorted(service.comuni.all(), key=lambda c: c.istat_code)
         ],
         "service_at_locations": [
             _merge(_clean({"id": str(sal.hsds_id), "service_id": sid, "location_id": str(sal.location.hsds_id),
-                           "description": sal.description, "location": location_to_hsds(sal.location)}), sal.extra)
+                           "description": sal.description}), sal.extra)
             for sal in sals
         ],
+        "wait_time": f"P{service.estimated_wait_days}D" if service.estimated_wait_days is not None else "",
+        "capacities": [_clean({
+            "id": derived_id(sid, "capacity"), "service_id": sid,
+            "unit": {"id": derived_id("capacity-unit", service.capacity_unit), "name": service.capacity_unit,
+                     "scheme": CAPACITY_SCHEME, "identifier": service.capacity_unit},
+            "maximum": _number(service.capacity), "available": service.vacancies,
+        })] if service.capacity is not None or service.vacancies is not None else [],
         "schedules": [
             _merge(_clean({
                 "id": str(s.hsds_id), "service_id": sid,
                 "location_id": str(s.location.hsds_id) if s.location_id else "",
                 "freq": "WEEKLY", "wkst": "MO", "byday": DAYS[s.weekday - 1],
-                "opens_at": s.opens_at.strftime("%H:%M"), "closes_at": s.closes_at.strftime("%H:%M"),
+                "opens_at": s.opens_at.strftime("%H:%M:%S"), "closes_at": s.closes_at.strftime("%H:%M:%S"),
                 "description": s.notes,
             }), s.extra)
             for s in sorted(service.schedules.all(), key=lambda s: (s.weekday, s.opens_at, str(s.hsds_id)))
@@ -169,20 +247,17 @@ def service_to_hsds(service: Service) -> dict:
         "x_ambito_target_groups": list(service.target_groups),
         "x_ambito_fee": service.fee,
         "x_ambito_isee_max": str(service.isee_max) if service.isee_max is not None else "",
-        "x_ambito_capacity": str(service.capacity) if service.capacity is not None else "",
-        "x_ambito_capacity_unit": service.capacity_unit,
-        "x_ambito_vacancies": service.vacancies,
-        "x_ambito_estimated_wait_days": service.estimated_wait_days,
         "x_ambito_target_wait_days": service.target_wait_days,
         "x_ambito_staffed_by": sorted(organisation_hsds_id(o) for o in service.staffed_by.all()),
     }
     return _merge(_clean(obj), service.extra)
 
 
-def export_queryset():
+def export_queryset(*, public: bool = False):
+    """Every service (``public``: only those the directory shows), with what the export reads."""
+    queryset = Service.objects.filter(active=True) if public else Service.objects.all()
     return (
-        Service.objects.select_related("provider__provider_profile", "provider__comune",
-                                       "taxonomy_term__parent")
+        queryset.select_related("provider__provider_profile", "provider__comune", "taxonomy_term__parent")
         .prefetch_related("comuni", "staffed_by__provider_profile", "schedules__location",
                           "service_locations__location__comune")
         .order_by("name", "hsds_id")

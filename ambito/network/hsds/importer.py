@@ -1,5 +1,6 @@
 """Import of HSDS 3.0 documents, all-or-nothing with a per-row report."""
 
+import re
 import uuid
 from datetime import time
 from decimal import Decimal, InvalidOperation
@@ -9,8 +10,11 @@ from django.utils.translation import gettext as _
 
 from ambito.accounts.models import Organisation, OrganisationKind
 from ambito.core.imports import ImportRejected, RowError
+from ambito.network import search
 from ambito.network.hsds.schema import (
+    CAPACITY_SCHEME,
     DAYS,
+    EXTENT_TYPE,
     ISTAT_EXTENT,
     NAMESPACE,
     NOMENCLATORE,
@@ -22,6 +26,7 @@ from ambito.network.hsds.schema import (
 from ambito.network.models import (
     AccreditationStatus,
     CapacityUnit,
+    HsdsTaxonomyRecord,
     LegalForm,
     Location,
     ProviderProfile,
@@ -37,7 +42,7 @@ from ambito.territory.models import Comune
 # --- Import --------------------------------------------------------------------------------------------
 
 SERVICE_KEYS = {
-    "id", "organization_id", "organization", "name", "description", "url", "email", "status", "application_process",
+    "wait_time", "capacities", "id", "organization_id", "organization", "name", "description", "url", "email", "status", "application_process",
     "fees_description", "eligibility_description", "minimum_age", "maximum_age", "phones", "languages",
     "service_areas", "service_at_locations", "schedules", "attributes", "x_ambito_service_type", "x_ambito_area",
     "x_ambito_leps", "x_ambito_target_groups", "x_ambito_fee", "x_ambito_isee_max", "x_ambito_capacity",
@@ -54,6 +59,41 @@ LOCATION_KEYS = {"id", "location_type", "name", "transportation", "latitude", "l
                  "accessibility", "x_ambito_comune"}
 SCHEDULE_KEYS = {"id", "service_id", "location_id", "freq", "wkst", "byday", "opens_at", "closes_at", "description"}
 SAL_KEYS = {"id", "service_id", "location_id", "description", "location"}
+
+
+KINDS = ("service", "organization", "location", "taxonomy", "taxonomy_term")
+_ORGANISATION_ONLY = {"email", "website", "tax_status", "tax_id", "year_incorporated", "legal_status", "logo",
+                      "funding", "contacts", "phones", "locations", "programs", "organization_identifiers",
+                      "parent_organization_id", "alternate_name", "attributes"}
+_SERVICE_ONLY = {"status", "service_areas", "service_at_locations", "eligibility_description", "application_process",
+                 "organization", "program_id", "program", "wait_time", "fees_description", "fees", "cost_options",
+                 "required_documents", "minimum_age", "maximum_age", "interpretation_services", "x_ambito_area",
+                 "x_ambito_service_type"}
+_TERM_ONLY = {"code", "parent_id", "taxonomy", "taxonomy_detail", "language", "taxonomy_id", "term_uri"}
+
+
+def document_kind(doc: dict) -> str:
+    """Which HSDS object a document is: a file may hold services, organizations, locations, taxonomies and
+    taxonomy terms on their own. A service has a ``status``, a location a ``location_type``; a taxonomy term a
+    code or a taxonomy; a taxonomy a version; anything else with a name and a description is an organization.
+    A record with fields only a service has is a service (and is told so when its ``status`` is missing)."""
+    if _SERVICE_ONLY & doc.keys():
+        return "service"
+    if "location_type" in doc:
+        return "location"
+    if _TERM_ONLY & doc.keys():
+        return "taxonomy_term"
+    if "version" in doc and not (_ORGANISATION_ONLY & doc.keys()):
+        return "taxonomy"
+    return "organization"
+
+
+def is_ambito_area(area: dict, comuni: dict) -> bool:
+    """A service area naming a Comune by its ISTAT code (Ambito's own, or the older ``istat_comune`` type)."""
+    return isinstance(area, dict) and (
+        area.get("extent_type") == ISTAT_EXTENT
+        or (area.get("extent_type") == EXTENT_TYPE and area.get("extent") in comuni)
+    )
 
 
 def _extra(obj: dict, known: set) -> dict:
@@ -86,14 +126,28 @@ class _Checker:
         seen_services: set = set()
         organisations: dict = {}
         locations: dict = {}
+        self.taxonomies: list = []
+        self.services: list = []
+        services = []
         for row, doc in enumerate(documents, start=1):
             if not isinstance(doc, dict):
-                self.add(row, _("A service must be a JSON object."))
+                self.add(row, _("An HSDS record must be a JSON object."))
                 continue
-            invalid = schema_errors(doc, row) + extension_errors(doc, row)
+            kind = document_kind(doc)
+            invalid = schema_errors(doc, row, kind) + (extension_errors(doc, row) if kind == "service" else [])
             if invalid:  # the checks below read the shapes the schemas promise
                 self.errors += invalid
                 continue
+            if kind == "organization":
+                organisations[doc["id"]] = doc
+            elif kind == "location":
+                locations[doc["id"]] = doc
+            elif kind in ("taxonomy", "taxonomy_term"):
+                self.taxonomies.append((kind, doc))
+            else:
+                services.append((row, doc))
+        for row, doc in services:
+            self.services.append(doc)
             sid = doc.get("id")
             if sid in seen_services:
                 self.add(row, _("The service id %(id)s appears twice.") % {"id": sid}, "id")
@@ -103,9 +157,9 @@ class _Checker:
                 organisations[organisation.get("id")] = organisation
                 if doc.get("organization_id") and doc["organization_id"] != organisation.get("id"):
                     self.add(row, _("organization_id does not match the organization given."), "organization_id")
-            elif doc.get("organization_id") and not ProviderProfile.objects.filter(
-                hsds_id=self._uuid(doc["organization_id"])
-            ).exists():
+            elif doc.get("organization_id") and doc["organization_id"] not in organisations and not (
+                ProviderProfile.objects.filter(hsds_id=self._uuid(doc["organization_id"])).exists()
+            ):
                 self.add(row, _("The organization %(id)s is neither in the file nor in Ambito.")
                          % {"id": doc["organization_id"]}, "organization_id")
             elif not doc.get("organization_id"):
@@ -119,6 +173,8 @@ class _Checker:
                     if sal.get("location_id") and sal["location_id"] != location.get("id"):
                         self.add(row, _("location_id does not match the location given."),
                                  f"service_at_locations.{i}.location_id")
+                elif sal.get("location_id") in locations:
+                    pass
                 elif not Location.objects.filter(hsds_id=self._uuid(sal.get("location_id"))).exists():
                     self.add(row, _("The location %(id)s is neither in the file nor in Ambito.")
                              % {"id": sal.get("location_id")}, f"service_at_locations.{i}.location_id")
@@ -142,6 +198,12 @@ class _Checker:
             self._check_choice(row, doc, "x_ambito_area", Area.values)
             self._check_choice(row, doc, "x_ambito_fee", Fee.values)
             self._check_choice(row, doc, "x_ambito_capacity_unit", CapacityUnit.values)
+            capacity = _own_capacity(doc)
+            if capacity is not None:
+                for name in ("maximum", "available"):
+                    value = capacity.get(name)
+                    if value is not None and (not isinstance(value, int | float) or value < 0):
+                        self.add(row, _("Not a number."), f"capacities.0.{name}")
             for value in doc.get("x_ambito_leps") or []:
                 if value not in Leps.values:
                     self.add(row, _("%(value)s is not a LEPS code.") % {"value": value}, "x_ambito_leps")
@@ -160,7 +222,7 @@ class _Checker:
                 if kind == OrganisationKind.COMUNE and organisation.get("x_ambito_comune") not in self.comuni:
                     self.add(row, _("A Comune organisation needs the ISTAT code of its Comune."),
                              "organization.x_ambito_comune")
-        for staffed in {o for doc in documents if isinstance(doc, dict) for o in doc.get("x_ambito_staffed_by") or []}:
+        for staffed in {o for doc in self.services for o in doc.get("x_ambito_staffed_by") or []}:
             if staffed not in organisations and not ProviderProfile.objects.filter(hsds_id=self._uuid(staffed)).exists():
                 self.add(0, _("The organization %(id)s staffing an info-point is unknown.") % {"id": staffed},
                          "x_ambito_staffed_by")
@@ -189,25 +251,79 @@ class _Checker:
         if not TIME_RE.match(opens) or not TIME_RE.match(closes):
             self.add(row, _("Invalid opening hours %(opens)s–%(closes)s: use HH:MM.") % {"opens": opens,
                                                                                          "closes": closes}, where)
-        elif closes[:5] <= opens[:5]:
+        elif _clock(closes) <= _clock(opens):
             self.add(row, _("The closing time must be after the opening time."), where + ".closes_at")
         if schedule.get("location_id") and schedule["location_id"] not in location_ids:
             self.add(row, _("The schedule refers to a location the service is not offered at."),
                      where + ".location_id")
 
 
-def import_documents(documents: list[dict], *, ambito) -> dict:
-    """Import HSDS services, all or nothing: every error is reported at once (``ImportRejected``)."""
+def check_documents(documents: list[dict], *, ambito) -> "_Checker":
+    """Validate a file's records (official schemas, Ambito's rules, references); ``ImportRejected`` with
+    every error at once. Writes nothing."""
     checker = _Checker(ambito)
-    organisations, locations = checker.check(documents)
+    checker.organisations, checker.locations = checker.check(documents)
+    if checker.errors:
+        raise ImportRejected(checker.errors)
+    return checker
+
+
+def import_documents(documents: list[dict], *, ambito, comuni=None) -> dict:
+    """Import HSDS records, all or nothing: every error is reported at once (``ImportRejected``). A service
+    covers the Comuni of the Ambito it names in its service areas, else ``comuni`` (the planning office's
+    choice when it approves the import); one that names none and gets none is refused."""
+    checker = check_documents(documents, ambito=ambito)
+    organisations, locations = checker.organisations, checker.locations
+    ambito_comuni = {c.istat_code: c for c in checker.comuni.values() if c.ambito_id == ambito.pk}
+    chosen = list(comuni or [])
+    for row, doc in enumerate(documents, start=1):
+        if isinstance(doc, dict) and document_kind(doc) == "service" and not chosen and not [
+            a for a in doc.get("service_areas") or [] if is_ambito_area(a, ambito_comuni)
+        ]:
+            checker.add(row, _("The service names no Comune of the Ambito: choose the Comuni it covers."),
+                        "service_areas")
     if checker.errors:
         raise ImportRejected(checker.errors)
     with transaction.atomic():
         org_by_id = {hid: _save_organisation(obj, ambito, checker) for hid, obj in organisations.items()}
-        loc_by_id = {hid: _save_location(obj, checker) for hid, obj in locations.items()}
-        for doc in documents:
-            _save_service(doc, ambito, checker, org_by_id, loc_by_id)
-    return {"services": len(documents), "organisations": len(organisations), "locations": len(locations)}
+        loc_by_id = {hid: _save_location(obj, checker, ambito) for hid, obj in locations.items()}
+        saved = [_save_service(doc, ambito, checker, org_by_id, loc_by_id, ambito_comuni, chosen)
+                 for doc in checker.services]
+        for kind, doc in checker.taxonomies:
+            HsdsTaxonomyRecord.objects.update_or_create(hsds_id=uuid.UUID(doc["id"]),
+                                                        defaults={"kind": kind, "document": doc})
+        _remember_sources(org_by_id, organisations, loc_by_id, locations, saved)
+        search.refresh(saved)
+    return {"services": len(checker.services), "organisations": len(organisations), "locations": len(locations),
+            "taxonomies": len(checker.taxonomies)}
+
+
+def _remember_sources(org_by_id, organisations, loc_by_id, locations, saved):
+    """Keep each document as sent and Ambito's rendering of it now: the export gives back the source's value
+    of every field Ambito has not changed since (``export._overlay``)."""
+    from ambito.network.hsds.export import location_native, organisation_native, service_native
+
+    for hid, organisation in org_by_id.items():
+        organisation = Organisation.objects.select_related("provider_profile", "comune").get(pk=organisation.pk)
+        profile = organisation.provider_profile
+        profile.hsds_source = organisations[hid]
+        profile.hsds_baseline = organisation_native(organisation)
+        ProviderProfile.objects.filter(pk=profile.pk).update(hsds_source=profile.hsds_source,
+                                                             hsds_baseline=profile.hsds_baseline)
+    for hid, location in loc_by_id.items():
+        location = Location.objects.select_related("comune").get(pk=location.pk)
+        Location.objects.filter(pk=location.pk).update(hsds_source=locations[hid],
+                                                       hsds_baseline=location_native(location))
+    for service, doc in saved_docs(saved):
+        fresh = (Service.objects.select_related("provider__provider_profile", "taxonomy_term__parent")
+                 .prefetch_related("comuni", "staffed_by__provider_profile", "schedules__location",
+                                   "service_locations__location").get(pk=service.pk))
+        source = {k: v for k, v in doc.items()}
+        Service.objects.filter(pk=service.pk).update(hsds_source=source, hsds_baseline=service_native(fresh))
+
+
+def saved_docs(saved):
+    return [(service, service._hsds_document) for service in saved]
 
 
 def _date(value):
@@ -265,7 +381,7 @@ def _save_organisation(obj: dict, ambito, checker) -> Organisation:
     return organisation
 
 
-def _save_location(obj: dict, checker) -> Location:
+def _save_location(obj: dict, checker, ambito=None) -> Location:
     addresses = obj.get("addresses") or []
     access = obj.get("accessibility") or []
     extra = _extra(obj, LOCATION_KEYS)
@@ -277,12 +393,15 @@ def _save_location(obj: dict, checker) -> Location:
         extra["accessibility"] = access[1:]
     first = addresses[0] if addresses else {}
     comune = checker.comuni.get(obj.get("x_ambito_comune"))
+    if comune is None and first.get("city"):  # a location from another system: its city, if a Comune of ours
+        comune = next((c for c in checker.comuni.values() if ambito is not None and c.ambito_id == ambito.pk
+                       and c.name.lower() == str(first["city"]).lower()), None)
     location, _created = Location.objects.update_or_create(
         hsds_id=uuid.UUID(obj["id"]),
         defaults={
             "name": obj.get("name") or first.get("address_1") or "—",
             "address": first.get("address_1", ""), "postal_code": first.get("postal_code", "")[:10],
-            "city": first.get("city", "") if not comune or first.get("city") != comune.name else "",
+            "city": (first.get("city", "") if not comune or first.get("city") != comune.name else "")[:100],
             "comune": comune, "transportation": obj.get("transportation", "")[:300],
             "latitude": Decimal(str(obj["latitude"])) if obj.get("latitude") is not None else None,
             "longitude": Decimal(str(obj["longitude"])) if obj.get("longitude") is not None else None,
@@ -293,7 +412,36 @@ def _save_location(obj: dict, checker) -> Location:
     return location
 
 
-def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id) -> Service:
+def _own_capacity(doc: dict) -> dict | None:
+    """The first of ``capacities`` if it is in Ambito's units (else it is another system's, kept as sent)."""
+    for capacity in doc.get("capacities") or []:
+        unit = capacity.get("unit") if isinstance(capacity, dict) else None
+        if isinstance(unit, dict) and unit.get("scheme") == CAPACITY_SCHEME and unit.get(
+            "identifier"
+        ) in CapacityUnit.values:
+            return capacity
+    return None
+
+
+def _wait_days(doc: dict):
+    text = doc.get("wait_time")
+    match = re.fullmatch(r"P(\d{1,5})D", text) if isinstance(text, str) else None
+    if match:
+        return int(match.group(1))
+    return doc.get("x_ambito_estimated_wait_days")
+
+
+def _clock(value) -> time:
+    """The local time of an HSDS opens_at/closes_at (HH:MM[:SS], a time-zone suffix dropped)."""
+    text = re.match(r"\d\d:\d\d(:\d\d)?", str(value)).group(0)
+    return time.fromisoformat(text)
+
+
+def _age(value):
+    return int(value) if isinstance(value, int | float) and 0 <= value <= 150 else None
+
+
+def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id, ambito_comuni=None, chosen=()) -> Service:
     organisation = org_by_id.get(doc.get("organization_id") or doc["organization"]["id"])
     if organisation is None:
         organisation = ProviderProfile.objects.get(hsds_id=uuid.UUID(doc["organization_id"])).organisation
@@ -301,7 +449,7 @@ def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id) -> Service:
         doc.get("attributes"),
         lambda a: isinstance(a.get("taxonomy_term"), dict) and a["taxonomy_term"].get("taxonomy") == NOMENCLATORE,
     )
-    areas, other_areas = _split(doc.get("service_areas"), lambda a: a.get("extent_type") == ISTAT_EXTENT)
+    areas, other_areas = _split(doc.get("service_areas"), lambda a: is_ambito_area(a, checker.comuni))
     languages, other_languages = _split(doc.get("languages"), lambda lang: bool(lang.get("code")))
     phones = doc.get("phones") or []
     slots, other_schedules = _split(doc.get("schedules"), _is_weekly_slot)
@@ -310,6 +458,8 @@ def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id) -> Service:
                        ("languages", other_languages), ("phones", phones[1:]), ("schedules", other_schedules)):
         if items:
             extra[key] = items
+
+    capacity = _own_capacity(doc)
 
     def decimal(name):
         return Decimal(str(doc[name])) if doc.get(name) not in (None, "") else None
@@ -320,7 +470,7 @@ def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id) -> Service:
         "active": doc.get("status") == "active", "application_process": doc.get("application_process", ""),
         "fees_description": doc.get("fees_description", "")[:300],
         "eligibility_description": doc.get("eligibility_description", ""),
-        "minimum_age": doc.get("minimum_age"), "maximum_age": doc.get("maximum_age"),
+        "minimum_age": _age(doc.get("minimum_age")), "maximum_age": _age(doc.get("maximum_age")),
         "phone": phones[0]["number"][:40] if phones else "",
         "languages": list(dict.fromkeys(lang["code"] for lang in languages)),
         "taxonomy_term": checker.terms[terms[0]["taxonomy_term"]["code"]] if terms else None,
@@ -328,15 +478,18 @@ def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id) -> Service:
         "area": doc.get("x_ambito_area") or Area.MULTI_USER,
         "leps": doc.get("x_ambito_leps") or [], "target_groups": doc.get("x_ambito_target_groups") or [],
         "fee": doc.get("x_ambito_fee") or Fee.FREE, "isee_max": decimal("x_ambito_isee_max"),
-        "capacity": decimal("x_ambito_capacity"),
-        "capacity_unit": doc.get("x_ambito_capacity_unit") or CapacityUnit.PLACES,
-        "vacancies": doc.get("x_ambito_vacancies"), "estimated_wait_days": doc.get("x_ambito_estimated_wait_days"),
+        "capacity": (Decimal(str(capacity["maximum"])) if capacity and capacity.get("maximum") is not None
+                     else decimal("x_ambito_capacity")),
+        "capacity_unit": (capacity["unit"]["identifier"] if capacity else doc.get("x_ambito_capacity_unit"))
+        or CapacityUnit.PLACES,
+        "vacancies": capacity.get("available") if capacity else doc.get("x_ambito_vacancies"),
+        "estimated_wait_days": _wait_days(doc),
         "target_wait_days": doc.get("x_ambito_target_wait_days"), "extra": extra,
     }
     service, _created = Service.objects.update_or_create(hsds_id=uuid.UUID(doc["id"]), defaults=fields)
-    # Data from other systems may name no Comune: the service then covers the whole Ambito.
-    comuni = [checker.comuni[a["extent"]] for a in areas] or list(Comune.objects.filter(ambito=ambito))
-    service.comuni.set(comuni)
+    # A service covers the Comuni it names, else those the planning office chose when approving the import.
+    named = [checker.comuni[a["extent"]] for a in areas if a.get("extent") in checker.comuni]
+    service.comuni.set(named or list(chosen))
     staffed = [org_by_id.get(o) or ProviderProfile.objects.get(hsds_id=uuid.UUID(o)).organisation
                for o in doc.get("x_ambito_staffed_by") or []]
     service.staffed_by.set(staffed)
@@ -355,7 +508,8 @@ def _save_service(doc: dict, ambito, checker, org_by_id, loc_by_id) -> Service:
             Schedule.objects.create(
                 hsds_id=uuid.UUID(slot["id"]) if n == 0 else uuid.uuid5(NAMESPACE, f"{slot['id']}:{day}"),
                 service=service, location=locations.get(slot.get("location_id")), weekday=DAYS.index(day) + 1,
-                opens_at=time.fromisoformat(str(slot["opens_at"])), closes_at=time.fromisoformat(str(slot["closes_at"])),
+                opens_at=_clock(slot["opens_at"]), closes_at=_clock(slot["closes_at"]),
                 notes=slot.get("description", "")[:200], extra=_extra(slot, SCHEDULE_KEYS),
             )
+    service._hsds_document = doc
     return service

@@ -12,10 +12,33 @@ from ambito.core.imports import RowError
 
 NAMESPACE = uuid.UUID("6f1c8a52-5a1e-4c55-9b0e-2b7d0f0d4a11")  # Ambito's namespace for derived HSDS ids
 NOMENCLATORE = "CISIS Nomenclatore interventi e servizi sociali"
-ISTAT_EXTENT = "istat_comune"
+ISTAT_EXTENT = "istat_comune"  # the extent type of files written before 3.0's documented types; still read
+# A service area of Ambito is a Comune: its ISTAT code as the extent, of HSDS's documented type "text"
+# (HSDS 3.0 lists geojson, topojson, kml and text; Ambito keeps no boundaries).
+EXTENT_TYPE = "text"
+# The unit of ``capacities`` (HSDS 3.1's service_capacity, an additional property in 3.0): Ambito's units.
+CAPACITY_SCHEME = "https://ambito.example/hsds/capacity-unit"
+
+# Fields whose exported value is always Ambito's (when Ambito has one), whatever another system sent. Every
+# other field of an imported document is exported as it was received, unless it was edited in Ambito.
+OWNED_FIELDS = {
+    "service": (
+        "service_areas",  # the Comuni the planning office attached the service to when it approved the import
+        "wait_time",  # Ambito's estimate from its waiting lists, as an ISO 8601 duration (P30D)
+        "capacities",  # capacity and free places as Ambito records them
+        "x_ambito_*",  # Ambito's own classification (type, area, LEPS, target groups, fee, ISEE, staffing)
+    ),
+    "organization": ("x_ambito_*",),  # kind, Comune, accreditation and contact: the planning office's record
+    "location": ("x_ambito_*",),  # the Comune of the place
+}
+
+
+def is_owned(kind: str, key: str) -> bool:
+    return any(key == name or (name.endswith("*") and key.startswith(name[:-1])) for name in OWNED_FIELDS[kind])
 RUNTS_SCHEME = "IT-RUNTS"
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+# HH:MM or HH:MM:SS, optionally with the time zone HSDS allows (Z or an offset), which Ambito does not keep.
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?(Z|[+-]\d\d:?\d\d)?$")
 
 
 def schema_dir() -> Path:
@@ -34,8 +57,8 @@ def derived_id(*parts) -> str:
 # --- Schema --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _validator():
+@lru_cache(maxsize=8)
+def _validator(kind: str = "service"):
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
@@ -46,7 +69,7 @@ def _validator():
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append((path.name, Resource.from_contents(contents, default_specification=DRAFT202012)))
     registry = Registry().with_resources(resources)
-    return Draft202012Validator({"$ref": "service.json"}, registry=registry,
+    return Draft202012Validator({"$ref": f"{kind}.json"}, registry=registry,
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -71,6 +94,10 @@ EXTENSIONS = {
         "x_ambito_staffed_by": {"type": "array", "items": {"type": "string", "format": "uuid"}},
         "x_ambito_isee_max": _NUMBER, "x_ambito_capacity": _NUMBER, "x_ambito_vacancies": _COUNT,
         "x_ambito_estimated_wait_days": _COUNT, "x_ambito_target_wait_days": _COUNT,
+        "wait_time": {"type": "string", "maxLength": 200},
+        "capacities": {"type": "array", "maxItems": 20, "items": {"type": "object", "properties": {
+            "maximum": _NUMBER, "available": _NUMBER,
+            "unit": {"type": "object", "properties": {"identifier": _TEXT, "scheme": _TEXT}}}}},
         "organization": {"type": "object", "properties": {
             "x_ambito_kind": _TEXT, "x_ambito_comune": _TEXT, "x_ambito_areas": _CODES,
             "x_ambito_accreditation_status": _TEXT, "x_ambito_accreditation_date": _DATE,
@@ -107,9 +134,11 @@ def _has_nul(value) -> bool:
     return False
 
 
-def schema_errors(document: dict, row: int) -> list[RowError]:
+def schema_errors(document: dict, row: int, kind: str = "service") -> list[RowError]:
+    """Errors of ``document`` against the official schema of ``kind`` (service, organization, location,
+    taxonomy, taxonomy_term, service_at_location)."""
     errors = []
-    for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path)):
+    for error in sorted(_validator(kind).iter_errors(document), key=lambda e: list(e.absolute_path)):
         where = ".".join(str(p) for p in error.absolute_path)
         errors.append(RowError(row, error.message, where))
     return errors

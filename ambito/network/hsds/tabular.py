@@ -7,6 +7,7 @@ written without the formula neutralisation of spreadsheet downloads. A data pack
 """
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -31,7 +32,10 @@ RESOURCE_KEYS = {resource: key for key, resource in ARRAY_RESOURCES.items()}
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_FILE_ROWS = 500_000
 # Nested single objects, referenced by ``<key>_id``.
-OBJECT_RESOURCES = {"organization": "organization", "location": "location", "taxonomy_term": "taxonomy_term"}
+OBJECT_RESOURCES = {"organization": "organization", "location": "location", "taxonomy_term": "taxonomy_term",
+                    "taxonomy_detail": "taxonomy", "program": "program"}
+# The column that names a nested object in its parent's row.
+OBJECT_ID_COLUMNS = {"taxonomy_detail": "taxonomy_id"}
 # Which link column ties a child row to its parent, most specific first.
 LINK_COLUMNS = ["link_id", "contact_id", "service_at_location_id", "service_id", "location_id", "organization_id"]
 
@@ -58,7 +62,7 @@ def _flatten(obj: dict, resource: str, tables: dict, parent_link: tuple | None =
                 _flatten(child, ARRAY_RESOURCES[key], tables, (resource, obj.get("id")))
         elif key in OBJECT_RESOURCES and isinstance(value, dict):
             _flatten(value, OBJECT_RESOURCES[key], tables)
-            row.setdefault(f"{key}_id", value.get("id"))
+            row.setdefault(OBJECT_ID_COLUMNS.get(key, f"{key}_id"), value.get("id"))
         else:
             row[key] = value
     if parent_link is not None:
@@ -66,6 +70,26 @@ def _flatten(obj: dict, resource: str, tables: dict, parent_link: tuple | None =
         column = "link_id" if resource == "attribute" else f"{parent_resource}_id"
         row.setdefault(column, parent_id)
     tables.setdefault(resource, {})[row.get("id")] = row
+
+
+def _referenced(resources: dict, names: set) -> set:
+    """The tables ``names`` and every table their foreign keys point to, transitively: a package must hold
+    each table it links to (empty, with its header, when nothing is in it) for Frictionless to check the
+    links."""
+    todo, seen = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in resources:
+            continue
+        seen.add(name)
+        todo += [fk["reference"]["resource"] for fk in resources[name]["schema"].get("foreignKeys", [])
+                 if fk["reference"].get("resource")]
+    return seen
+
+
+def _time_cell(value: str) -> str:
+    """A ``time`` cell as the package declares it (HH:MM:SS): HSDS documents often write 09:00."""
+    return f"{value}:00" if re.fullmatch(r"\d\d:\d\d", value) else value
 
 
 def export_tables(documents: list[dict]) -> dict[str, str]:
@@ -77,15 +101,20 @@ def export_tables(documents: list[dict]) -> dict[str, str]:
     files = {}
     descriptor = {k: v for k, v in datapackage().items() if k != "resources"}
     descriptor["resources"] = []
+    included = _referenced(resources, set(tables))
     for name, resource in resources.items():
-        if name not in tables:
+        if name not in included:
             continue
         official = [f["name"] for f in resource["schema"]["fields"]]
-        rows = [tables[name][key] for key in sorted(tables[name], key=str)]
+        times = {f["name"] for f in resource["schema"]["fields"] if f.get("type") == "time"}
+        # Rows in the order of the documents, so that reading the package back rebuilds each list (schedules,
+        # phones, ...) in the order it had.
+        rows = list(tables.get(name, {}).values())
         extra_columns = sorted({c for row in rows for c in row} - set(official))
         columns = official + extra_columns
-        files[resource["path"]] = write_csv(([_cell(row.get(c)) for c in columns] for row in rows), columns,
-                                            delimiter=",", lineterminator="\n", neutralise=False)
+        files[resource["path"]] = write_csv(
+            ([_time_cell(_cell(row.get(c))) if c in times else _cell(row.get(c)) for c in columns] for row in rows),
+            columns, delimiter=",", lineterminator="\n", neutralise=False)
         described = json.loads(json.dumps(resource))
         described["schema"]["fields"] += [
             {"name": c, "type": "string", "description": "Ambito extension or field kept from the source system."}
@@ -152,6 +181,10 @@ def read_tables(folder: Path) -> list[dict]:
         obj = dict(row)
         if resource == "attribute" and obj.get("taxonomy_term_id") in by_id.get("taxonomy_term", {}):
             obj["taxonomy_term"] = dict(by_id["taxonomy_term"][obj["taxonomy_term_id"]])
+            if obj["taxonomy_term"].get("taxonomy_id") in by_id.get("taxonomy", {}):
+                obj["taxonomy_term"]["taxonomy_detail"] = dict(by_id["taxonomy"][obj["taxonomy_term"]["taxonomy_id"]])
+        if resource == "service" and obj.get("program_id") in by_id.get("program", {}):
+            obj["program"] = dict(by_id["program"][obj["program_id"]])
         if resource == "service_at_location" and obj.get("location_id") in by_id.get("location", {}):
             obj["location"] = build(by_id["location"][obj["location_id"]], "location", seen | {obj["id"]})
         if resource == "service" and obj.get("organization_id") in by_id.get("organization", {}):
@@ -174,7 +207,20 @@ def read_documents(path: Path) -> list[dict]:
     package folder."""
     if path.is_dir():
         return read_tables(path)
-    data = json.loads(decode_text(path.read_bytes()))
+    return documents_from_bytes(path.read_bytes())
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def documents_from_bytes(raw: bytes) -> list[dict]:
+    """The records of an HSDS JSON file: a list, one record, or an HSDS API page (``contents``)."""
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise ImportRejected([RowError(0, _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20})])
+    try:
+        data = json.loads(decode_text(raw))
+    except ValueError:
+        raise ImportRejected([RowError(0, _("The file is not JSON."))]) from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         return data["contents"]
     if isinstance(data, dict):

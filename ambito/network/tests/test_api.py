@@ -6,7 +6,7 @@ from django.urls import reverse
 from ambito.accounts.models import AccessAction, AccessLog
 from ambito.network.models import Service
 
-LISTS = ["api-organisation-list", "api-service-list", "api-info-point-list", "api-hsds"]
+LISTS = ["api-organisation-list", "api-service-list", "api-info-point-list"]
 
 
 def test_lists_need_authentication(demo_with, client):
@@ -39,12 +39,6 @@ def test_info_points_show_who_staffs_them(demo_with, client_as):
     rows = client_as("gp").get(reverse("api-info-point-list")).json()["results"]
     assert rows[0]["staffed_by"] == ["ASST Monza", "Associazione Insieme contro il Cancro ODV"]
     assert rows[0]["schedules"]
-
-
-def test_hsds_endpoint_serves_the_export(demo_with, client_as):
-    demo_with("network")
-    data = client_as("citizen").get(reverse("api-hsds")).json()
-    assert data["count"] >= 25 and data["results"][0]["status"] == "active"
 
 
 PATCH_ADI = {"planner": True, "ets.operator": False, "sw.monza": False, "sw.brugherio": False,

@@ -63,7 +63,7 @@ def test_round_trip_through_an_empty_catalogue_is_identical(catalogue, tmp_path,
     call_command("export_hsds", str(first))
     _empty_catalogue()
     assert not Service.objects.exists() and not Organisation.objects.exists()
-    call_command("import_hsds", str(first / source) if source != "." else str(first))
+    call_command("import_hsds", str(first / source) if source != "." else str(first), "--approve")
     call_command("export_hsds", str(second))
     assert _files(first) == _files(second)
 
@@ -83,7 +83,7 @@ def test_fields_from_other_systems_are_kept(catalogue, tmp_path):
         sal["id"] = str(uuid.uuid4())
     foreign["organization"]["year_incorporated"] = 1998
     (tmp_path / "in.json").write_text(json.dumps([foreign]), encoding="utf-8")
-    call_command("import_hsds", str(tmp_path / "in.json"))
+    call_command("import_hsds", str(tmp_path / "in.json"), "--approve")
     exported = next(d for d in export_documents() if d["id"] == foreign["id"])
     assert exported["alternate_name"] == "Other system's name"
     assert exported["wait_time"] == "2 settimane"
@@ -132,7 +132,7 @@ def test_the_command_prints_the_report_and_imports_nothing(catalogue, tmp_path):
     bad["status"] = "maybe"
     (tmp_path / "bad.json").write_text(json.dumps([bad]), encoding="utf-8")
     with pytest.raises(CommandError, match="status"):
-        call_command("import_hsds", str(tmp_path / "bad.json"))
+        call_command("import_hsds", str(tmp_path / "bad.json"), "--approve")
 
 
 def test_a_minimal_data_package_from_another_system_is_imported(catalogue, tmp_path):
@@ -144,13 +144,16 @@ def test_a_minimal_data_package_from_another_system_is_imported(catalogue, tmp_p
         encoding="utf-8")
     (tmp_path / "schedules.csv").write_text(
         f"id,service_id,freq,byday,opens_at,closes_at\n{sched},{svc},WEEKLY,\"MO,WE\",09:00,12:00\n", encoding="utf-8")
-    call_command("import_hsds", str(tmp_path))
+    with pytest.raises(CommandError, match="Comuni"):  # names no Comune: the office must choose
+        call_command("import_hsds", str(tmp_path), "--approve")
+    call_command("import_hsds", str(tmp_path), "--approve", "--comuni", "108012")
     service = Service.objects.get(hsds_id=svc)
     assert service.provider.name == "Associazione Esterna" and service.provider.kind == "other"
     assert [s.weekday for s in service.schedules.all()] == [1, 3]
-    assert service.comuni.count() == 3  # no Comune named: the whole Ambito
-    assert service.extra == {"wait_time": "1 settimana"}
+    assert [c.istat_code for c in service.comuni.all()] == ["108012"]
+    assert service.hsds_source["wait_time"] == "1 settimana"
     exported = next(d for d in export_documents() if d["id"] == svc)
+    assert exported["wait_time"] == "1 settimana"  # Ambito has no estimate of its own
     assert exported["organization"]["year_incorporated"] == 2001
     assert schema_errors(exported, 1) == []
 

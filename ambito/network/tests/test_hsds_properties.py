@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambito.core.imports import ImportRejected
-from ambito.network.hsds import export_documents, import_documents
+from ambito.network.hsds import CAPACITY_SCHEME, export_documents, import_documents
 from ambito.network.models import Service
 from ambito.network.taxonomy import Leps, TargetGroup
 
@@ -112,11 +112,12 @@ def test_generated_services_go_through_export_import_export_unchanged(catalogue)
         document = _fresh(template)
         document.update(name=name, description=description, status="active" if active else "inactive",
                         x_ambito_leps=leps, x_ambito_target_groups=groups)
-        for key, value in (("x_ambito_capacity", capacity), ("x_ambito_vacancies", vacancies)):
-            if value is None:
-                document.pop(key, None)
-            else:
-                document[key] = value
+        document.pop("capacities", None)
+        if capacity is not None or vacancies is not None:
+            document["capacities"] = [{k: v for k, v in {
+                "id": str(uuid.uuid4()), "unit": {"id": str(uuid.uuid4()), "name": "places",
+                                                  "scheme": CAPACITY_SCHEME, "identifier": "places"},
+                "maximum": capacity, "available": vacancies}.items() if v is not None}]
         with transaction.atomic():
             import_documents([document], ambito=catalogue.ambito)
             first = next(d for d in export_documents() if d["id"] == document["id"])
