@@ -29,6 +29,7 @@ from ambito.network.taxonomy import Area
 # The states the demo referrals end in, in turn: every state of the loop appears, most are being delivered.
 STATES = ["in_progress", "completed", "in_progress", "accepted", "declined", "sent_overdue", "in_progress", "sent",
           "cancelled", "in_progress"]
+PLANS, RECENT_PLANS = 60, 15  # care plans in the demo, of which the latest assessed persons'
 OPERATORS = ["Anna Bassi", "Silvia Carminati", "Paolo Vergani", "Giorgia Longhi", "Matteo Sangalli",
              "Chiara Pagani"]
 
@@ -105,14 +106,19 @@ def load(ctx):
         if assessment.person_id not in seen:
             seen.add(assessment.person_id)
             chosen.append((assessment.person, assessment))
-    chosen = chosen[:30] or _fallback_persons(ctx, rng)
+    # Care plans across the years the demo spans (2021 to today): every third assessed person, in the order
+    # of the UVM, plus the latest ones so today's caseload is full.
+    step = max(1, len(chosen) // (PLANS - RECENT_PLANS)) if len(chosen) > PLANS else 1
+    chosen = (chosen[:-RECENT_PLANS:step][:PLANS - RECENT_PLANS] + chosen[-RECENT_PLANS:]
+              if len(chosen) > PLANS else chosen) or _fallback_persons(ctx, rng)
     plans = referrals = deliveries = reviews = 0
     for index, (person, assessment) in enumerate(chosen):
         worker = _worker(ctx, person)
         area = assessment.request.area if assessment else Area.ELDERLY
         start = today - datetime.timedelta(days=rng.randint(60, 360))
         if assessment and assessment.held_on:
-            start = max(start, assessment.held_on)
+            start = assessment.held_on + datetime.timedelta(days=rng.randint(2, 12))
+            start = min(start, today - datetime.timedelta(days=rng.randint(20, 60)))
         end = start + datetime.timedelta(days=364)
         plan = services.care_plan_create(
             actor=worker, person=person, assessment=assessment if assessment and assessment.decision == "care_plan"
@@ -135,6 +141,8 @@ def load(ctx):
         services.care_plan_sign(actor=worker, plan=plan, signed_on=start, signed_by=person.full_name)
         plans += 1
         state = STATES[index % len(STATES)]
+        if (today - start).days > 400 and state in ("sent", "sent_overdue", "accepted", "in_progress"):
+            state = "completed"  # a plan of past years: its referral went through long ago
         sent_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time(10, 0)))
         if state in ("sent", "sent_overdue"):
             sent_at = timezone.now() - datetime.timedelta(days=2 if state == "sent" else 12)
@@ -186,7 +194,7 @@ def load(ctx):
             services.case_note_add(actor=worker, person=person, care_plan=plan, visibility=NoteVisibility.SOCIAL,
                                    text="Colloquio con la figlia: difficoltà economiche, valutare contributo.")
     budgets = _health_budgets(ctx, rng, today)
-    discharges = _discharges(ctx, today)
+    discharges = _discharges(ctx, today) + _past_discharges(ctx, rng, today)
     ctx.say(f"{plans} care plans ({reviews} reviewed), {referrals} referrals, {deliveries} deliveries, "
             f"{budgets} Budget di salute, {discharges} protected discharges\n")
 
@@ -255,3 +263,42 @@ def _discharges(ctx, today):
         made += 1
     return made
 
+
+
+# Share of past protected discharges whose services were all confirmed by the day, by year: the LEPS
+# improves as the Ambito and the ASST work together (the indicator ``discharges_services_active``).
+COVERAGE = {2021: 0.6, 2022: 0.7, 2023: 0.8, 2024: 0.85, 2025: 0.9, 2026: 0.92}
+RESIDENTIAL = [(DischargeSetting.RSA, "RSA Villa dei Cedri, Monza"), (DischargeSetting.RSD, "RSD San Pietro, Monza"),
+               (DischargeSetting.CSS, "CSS Il Girasole, Brugherio")]
+
+
+def _past_discharges(ctx, rng, today):
+    """Protected discharges of the years before: one for each request sent by the hospital more than a month
+    ago (the person went home with SAD and ADI), and about one in six a person leaving a residential setting
+    (RSA, RSD, CSS) with the same checklist."""
+    from ambito.access.models import AccessRequest, Channel
+
+    requests = (AccessRequest.objects.filter(person__ambito=ctx.ambito, channel=Channel.HOSPITAL_DISCHARGE,
+                                             received_at__date__lt=today - datetime.timedelta(days=30))
+                .exclude(person__discharges__isnull=False).select_related("person").order_by("received_at"))
+    made = 0
+    for number, request in enumerate(requests):
+        person = request.person
+        worker = _worker(ctx, person)
+        planned = request.received_at.date() + datetime.timedelta(days=rng.randint(3, 10))
+        residential = number % 6 == 5
+        sad = ctx.services["sad_monza" if person.residence_comune_id == ctx.comuni["monza"].pk else "sad_brugherio"]
+        setting, facility = RESIDENTIAL[number % 3] if residential else (
+            DischargeSetting.HOSPITAL, "Ospedale San Gerardo — Medicina interna")
+        discharge = services.discharge_create(actor=worker, person=person, setting=setting, facility=facility,
+                                              planned_on=planned)
+        items = [services.discharge_service_require(actor=worker, discharge=discharge, service=service)
+                 for service in (sad, ctx.services["adi"])]
+        on_time = rng.random() < COVERAGE.get(planned.year, 0.9)
+        for position, item in enumerate(items):
+            late = not on_time and position == 0
+            services.discharge_service_confirm(actor=worker, item=item, at=timezone.make_aware(
+                datetime.datetime.combine(planned + datetime.timedelta(days=4 if late else -1), datetime.time(12))))
+        services.discharge_complete(actor=worker, discharge=discharge, completed_on=planned)
+        made += 1
+    return made

@@ -672,9 +672,22 @@ class Delivery(Correctable):
 
 
 class DischargeSetting(models.TextChoices):
+    """Where the person leaves from. Leaving a residential or semi-residential socio-health setting (RSA, RSD,
+    CSS, a day centre) is planned with the same checklist as a hospital discharge and counts in the same LEPS
+    (*dimissioni protette*, PNISS 2021–2023), seed 004."""
+
     HOSPITAL = "hospital", _("Hospital")
     RESIDENTIAL = "residential", _("Residential facility")
     REHABILITATION = "rehabilitation", _("Rehabilitation facility")
+    RSA = "rsa", _("RSA — residential care home for older people")
+    RSD = "rsd", _("RSD — residential facility for persons with disabilities")
+    CSS = "css", _("CSS — community socio-health residence")
+    SEMI_RESIDENTIAL = "day_centre", _("Semi-residential centre (CDI, CDD)")
+
+
+# Leaving residential or semi-residential socio-health care (a transition, not a hospital discharge)
+RESIDENTIAL_SETTINGS = (DischargeSetting.RESIDENTIAL, DischargeSetting.RSA, DischargeSetting.RSD,
+                        DischargeSetting.CSS, DischargeSetting.SEMI_RESIDENTIAL)
 
 
 class DischargeStatus(models.TextChoices):

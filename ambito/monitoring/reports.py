@@ -20,6 +20,7 @@ class IndicatorRow:
     previous: object
     suppressed: bool
     met: bool | None
+    unit_code: str = ""  # the indicator's own unit ("persons", "eur"…): how its figures are written
 
 
 @dataclass
@@ -61,7 +62,7 @@ def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> Rep
         rows.append(IndicatorRow(
             code=spec.code, name=str(spec.name), unit=str(indicators.UNITS.get(spec.unit, spec.unit)),
             value=cell.value, target=cell.target, previous=old.value if old else None, suppressed=cell.suppressed,
-            met=_met(cell.value, cell.target, spec.direction),
+            met=_met(cell.value, cell.target, spec.direction), unit_code=spec.unit,
         ))
     spending = []
     available = {d.code for d in definitions}

@@ -65,7 +65,16 @@ INTERVENTIONS_2021 = [
     ("I08", "OB4", "Tutela minori e prevenzione dell'allontanamento (P.I.P.P.I.)", Area.FAMILY_MINORS,
      "Famiglie con figli minori in situazione di vulnerabilità", ServiceType.FAMILY_CENTRE, None,
      "comune_monza", [Leps.CHILD_PROTECTION], [Lea.MINORS_FAMILY], False,
-     {"monza": 380000, "brugherio": 110000, "villasanta": 42000, "fnps": 160000, "regional": 75000}),
+     {"monza": 260000, "brugherio": 80000, "villasanta": 30000, "fnps": 110000, "regional": 45000}),
+    # the youth actions of seed 004, funded from what the 2018–2020 plan gave to child protection alone
+    ("I10", "OB4", "Contrasto alla dispersione scolastica: tutor educativi e patti con le scuole",
+     Area.FAMILY_MINORS, "Ragazze e ragazzi a rischio di abbandono scolastico e le loro famiglie",
+     ServiceType.FAMILY_CENTRE, None, "aps_giovani", [], [Lea.MINORS_FAMILY], False,
+     {"monza": 70000, "brugherio": 18000, "villasanta": 7000, "fnps": 20000, "regional": 15000}),
+    ("I11", "OB4", "Prevenire l'allontanamento: educativa domiciliare e affido familiare", Area.FAMILY_MINORS,
+     "Bambini a rischio di allontanamento dalla famiglia d'origine", ServiceType.FAMILY_CENTRE, None,
+     "coop_spazio", [Leps.CHILD_PROTECTION], [Lea.MINORS_FAMILY], False,
+     {"monza": 50000, "brugherio": 12000, "villasanta": 5000, "fnps": 30000, "regional": 15000}),
     ("I09", "OB1", "Servizio sociale professionale d'Ambito", Area.MULTI_USER, "Tutta la popolazione",
      ServiceType.SOCIAL_SECRETARIAT, None, "udp", [Leps.SOCIAL_WORKER_RATIO, Leps.SUPERVISION], [], False,
      {"fnps": 210000, "poverty": 130000, "monza": 50000, "brugherio": 12000}),
@@ -76,6 +85,13 @@ INDICATORS_2021 = [
     ("I02", "Dimissioni protette attivate", "persone", 120, 2020, False, [140, 160, 180]),
     ("I03", "Alunni con disabilità seguiti", "alunni", 380, 2020, False, [400, 420, 440]),
     ("I07", "Nuclei con progetto di inclusione attivo", "nuclei", 300, 2020, False, [330, 360, 400]),
+    # measured by the monitoring indicators (links in ambito/monitoring/demo.py)
+    ("I03", "Giorni di attesa per l'assistenza educativa scolastica", "giorni", 60, 2020, True, [50, 42, 35]),
+    ("I02", "Dimissioni protette con i servizi attivi il giorno del rientro", "%", 55, 2020, False, [65, 72, 80]),
+    ("I10", "Studenti a rischio di abbandono seguiti da un tutor", "studenti", 60, 2020, False, [80, 100, 120]),
+    ("I10", "Abbandoni nelle scuole aderenti ai patti", "%", 12, 2020, True, [11, 10, 9]),
+    ("I11", "Minori allontanati dalla famiglia d'origine", "minori", 48, 2020, True, [46, 43, 40]),
+    ("I11", "Famiglie seguite con educativa domiciliare", "famiglie", 90, 2020, False, [100, 110, 120]),
 ]
 
 STAFF_2021 = [
@@ -98,7 +114,8 @@ PARTIES = [
     ("province", "Ente aderente", False, ""),
 ]
 
-PROGRESS_2021 = {"I01": 80, "I02": 65, "I03": 90, "I05": 100, "I06": 70, "I07": 55, "I08": 75}
+PROGRESS_2021 = {"I01": 80, "I02": 65, "I03": 90, "I05": 100, "I06": 70, "I07": 55, "I08": 75, "I10": 70,
+                 "I11": 60}
 
 
 def _column(key: str, ctx) -> str:
@@ -155,12 +172,13 @@ def _plan_2021(ctx, planner):
     services.plan_transition(actor=planner, plan=plan, action="approve")
     plan = services.plan_transition(actor=planner, plan=plan, action="put_in_force")
     workers = [("Anna Rossi", "comune_monza"), ("Luca Bassi", "comune_brugherio"), ("Irene Sala", "comune_villasanta")]
-    for month in (2, 5, 9, 11):
-        services.training_session_record(
-            actor=planner, plan=plan, kind=SessionKind.SUPERVISION, title="Supervisione professionale d'équipe",
-            on=date(2022, month, 15), hours="4.5", led_by="Dott.ssa Marta Villa, supervisore",
-            participants=[(name, ctx.organisations[org]) for name, org in workers
-                          if not (name == "Irene Sala" and month > 5)])
+    for year in plan.years:  # 2022 as before; 2021 and 2023 too, so each year of the plan can be monitored
+        for month in (2, 5, 9, 11) if year != 2021 else (3, 6, 10, 12):
+            services.training_session_record(
+                actor=planner, plan=plan, kind=SessionKind.SUPERVISION, title="Supervisione professionale d'équipe",
+                on=date(year, month, 15), hours="4.5", led_by="Dott.ssa Marta Villa, supervisore",
+                participants=[(name, ctx.organisations[org]) for name, org in workers
+                              if not (name == "Irene Sala" and month > 5 and year == 2022)])
     services.training_session_record(
         actor=planner, plan=plan, kind=SessionKind.TRAINING, title="La valutazione multidimensionale",
         on=date(2022, 3, 10), hours="8", participants=[(name, ctx.organisations[org]) for name, org in workers])

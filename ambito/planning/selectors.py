@@ -358,18 +358,20 @@ class SocialWorkerRatio:
     needed_goal: Decimal  # FTE for 1:4,000
     threshold_grant: Decimal  # FTE at 1:6,500, above which the grant starts
     grant: Decimal
+    leps_fte: Decimal = Decimal("0")  # the FTE the LEPS ratio counts (``leps_social_worker_q``)
 
     @property
     def residents_per_worker(self) -> Decimal | None:
-        return (Decimal(self.residents) / self.fte).quantize(Decimal("1")) if self.fte else None
+        """The figure the dashboard's ``residents_per_social_worker`` shows too (one definition)."""
+        return (Decimal(self.residents) / self.leps_fte).quantize(Decimal("1")) if self.leps_fte else None
 
     @property
     def essential_met(self) -> bool:
-        return self.fte >= self.needed_essential
+        return self.leps_fte >= self.needed_essential
 
     @property
     def goal_met(self) -> bool:
-        return self.fte >= self.needed_goal
+        return self.leps_fte >= self.needed_goal
 
 
 def social_worker_grant(*, residents: int, permanent_fte: Decimal) -> Decimal:
@@ -382,6 +384,16 @@ def social_worker_grant(*, residents: int, permanent_fte: Decimal) -> Decimal:
     return money(full * GRANT_FULL + half * GRANT_HALF)
 
 
+def leps_social_worker_q():
+    """The social workers the LEPS ratio counts (L. 234/2021 c. 159: 1 per 5,000 residents), as a filter on
+    ``StaffPosition``: employed by the Ambito or its Comuni, whatever their contract (a cooperative's worker
+    is the cooperative's). The one definition behind the staffing page and the dashboard's
+    ``residents_per_social_worker``; the c. 797 grant counts the permanent ones among them (``grant_fte_q``)."""
+    from ambito.planning.selectors_spending import PUBLIC_EMPLOYERS
+
+    return Q(profile=StaffProfile.SOCIAL_WORKER, employer__kind__in=PUBLIC_EMPLOYERS)
+
+
 def social_worker_ratio(*, plan, year: int | None = None) -> SocialWorkerRatio:
     comune_ids = list(Comune.objects.filter(ambito_id=plan.ambito_id).values_list("id", flat=True))
     pop_year = population_year_for(year or plan.start_year, comune_ids)
@@ -390,12 +402,14 @@ def social_worker_ratio(*, plan, year: int | None = None) -> SocialWorkerRatio:
     from ambito.planning.selectors_spending import grant_fte_q  # c. 797 counts by employer (issue 19)
 
     sums = StaffPosition.objects.filter(intervention__plan=plan, profile=StaffProfile.SOCIAL_WORKER).aggregate(
-        all_fte=Sum("fte"), permanent_fte=Sum("fte", filter=grant_fte_q()))
+        all_fte=Sum("fte"), permanent_fte=Sum("fte", filter=grant_fte_q()),
+        leps_fte=Sum("fte", filter=leps_social_worker_q()))
     fte = Decimal(sums["all_fte"] or 0).quantize(CENT)
     permanent = Decimal(sums["permanent_fte"] or 0).quantize(CENT)
     r = Decimal(residents)
     return SocialWorkerRatio(
         residents=residents, population_year=pop_year, fte=fte, permanent_fte=permanent,
+        leps_fte=Decimal(sums["leps_fte"] or 0).quantize(CENT),
         needed_essential=(r / 5000).quantize(CENT), needed_goal=(r / 4000).quantize(CENT),
         threshold_grant=(r / 6500).quantize(CENT), grant=social_worker_grant(residents=residents,
                                                                                permanent_fte=permanent),

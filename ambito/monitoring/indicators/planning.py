@@ -132,14 +132,14 @@ def _residents_and_fte(query):
     """One row: full-time-equivalent social workers and residents (two scalar subqueries, one round trip)."""
     from django.db.models import F, Func
 
-    from ambito.planning.models import StaffPosition, StaffProfile
+    from ambito.planning.models import StaffPosition
+    from ambito.planning.selectors import leps_social_worker_q
     from ambito.territory.models import PopulationRecord
 
     year = query.period.end.year
     fte = StaffPosition.objects.filter(
-        profile=StaffProfile.SOCIAL_WORKER, permanent=True, intervention__plan__ambito_id__in=_ambito_ids(query),
-        employer__kind__in=("comune", "planning_office"),  # c. 797: employed by the Ambito or its Comuni
-        intervention__plan__start_year__lte=year, intervention__plan__end_year__gte=year,
+        leps_social_worker_q(),  # the staffing page's definition: employed by the Ambito or its Comuni
+        intervention__plan__ambito_id__in=_ambito_ids(query), intervention__plan__start_year__lte=year, intervention__plan__end_year__gte=year,
         intervention__plan__state__in=approved_states(),
     )
     population = PopulationRecord.objects.filter(comune_id__in=query.comune_ids, year__lte=year)
@@ -155,9 +155,9 @@ def _residents_and_fte(query):
 
 
 def residents_per_social_worker(query):
-    """Residents (latest population year not after the period) per full-time-equivalent social worker on a
-    permanent contract (the ones c. 797 counts) staffed by the approved plans covering the period's last
-    year. A plan being revised drops out until its new version is approved: the frozen snapshot lists its
+    """Residents (latest population year not after the period) per full-time-equivalent social worker
+    employed by the Ambito or its Comuni (``planning.selectors.leps_social_worker_q``, as the staffing page)
+    staffed by the approved plans covering the period's last year. A plan being revised drops out until its new version is approved: the frozen snapshot lists its
     staffing as text without the permanent flag, so the approved figure cannot be read back from it."""
     [(fte, residents)] = rows("planning.residents_per_social_worker", query, _residents_and_fte)
     value = Decimal(residents) / fte if fte and residents else None

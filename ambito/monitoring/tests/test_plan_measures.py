@@ -97,3 +97,18 @@ def test_the_tab_the_intervention_page_the_api_and_the_report_show_the_same_valu
     content = report_content(actor=planner, ambito=plan.ambito, year=2022)
     [(name, _unit, baseline, target, value, gap, met, suppressed)] = content.measured
     assert (value, target, gap, met) == (Decimal("36"), Decimal("35.00"), Decimal("1"), False)
+
+
+def test_the_report_writes_each_figure_as_the_dashboard_does(plan):
+    """One figure, one number: counts without decimals ("170.929 persone", not "170.929,00")."""
+    from django.template.loader import render_to_string
+
+    from ambito.monitoring.reports import report_content
+    from ambito.monitoring.templatetags.monitoring import indicator_value
+
+    content = report_content(actor=plan.users["t.planner"], ambito=plan.ambito, year=2023)
+    html = render_to_string("monitoring/report_pdf.html", {"r": content})
+    residents = next(row for row in content.rows if row.code == "residents")
+    assert residents.value and residents.unit_code == "persons"
+    shown = indicator_value(residents.value, "persons")
+    assert "," not in shown and f'<td class="n">{shown}</td>' in html

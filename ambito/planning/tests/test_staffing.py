@@ -41,7 +41,9 @@ def test_the_ratio_of_the_plan_counts_social_workers_against_residents(demo, pla
     assert ratio.residents == 170929  # ISTAT 1 January 2023, the latest before 2025
     assert (ratio.fte, ratio.permanent_fte) == (Decimal("32.50"), Decimal("30.00"))
     assert ratio.needed_essential == Decimal("34.19") and ratio.needed_goal == Decimal("42.73")
-    assert not ratio.essential_met and ratio.residents_per_worker == Decimal("5259")
+    # the LEPS counts the Comune's 30 FTE, not the cooperative's 2.5 (as the dashboard does)
+    assert ratio.leps_fte == Decimal("30.00")
+    assert not ratio.essential_met and ratio.residents_per_worker == Decimal("5698")
     # (30 − 170,929/6,500) × 40,000 = (30 − 26.2968) × 40,000
     assert ratio.grant == Decimal("148129.23")
     assert planned_social_worker_fte(plan=plan) == Decimal("32.50")
