@@ -3,7 +3,7 @@
 - the chapters of the capofila's accounts (Comune di Monza, which keeps the accounts of the gestione associata:
   the other Comuni transfer their share to it) mapped once to interventions and sources;
 - commitments and payments for 2021–2023 imported once from ``demo_data/contabilita_monza_2021_2023.csv``
-  (written by ``write_sample_accounting_file``; layout in docs/accounting-import.md);
+  (written by ``write_sample_files``; layout in docs/money-loop.md);
 - what the Ambito received from FNPS, FNA, Fondo Povertà and the Region for each year;
 - unit costs of the services delivered by the cooperatives;
 - the ASL's aggregate figures 2019–2023 (``demo_data/asl_ricoveri_2019_2023.csv``) and the Accordo's
@@ -72,6 +72,8 @@ def sample_rows() -> list[list[str]]:
     rows, act = [], 100
     for year, factor in YEARS.items():
         for code, *_rest, amounts in INTERVENTIONS_2021:
+            if code not in PAYEES:
+                continue
             for key, amount in amounts.items():
                 column = f"comune:{comuni[key]}" if key in comuni else key
                 planned = (Decimal(amount) * factor).quantize(Decimal("1"))
@@ -129,6 +131,8 @@ def load(ctx, plan):
     comuni = {c.istat_code: c for c in ctx.comuni.values()}
     interventions = {i.code: i for i in plan.interventions.all()}
     for code, *_rest, amounts in INTERVENTIONS_2021:
+        if code not in interventions or code not in PAYEES:  # the sample file covers I01–I09
+            continue
         for key in amounts:
             comune = ctx.comuni.get(key)
             column = f"comune:{comune.istat_code}" if comune else key

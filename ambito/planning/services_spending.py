@@ -1,7 +1,7 @@
 """Writes of the money loop: commitments and payments (entered or imported from a Comune's accounting export),
 the accounting codes mapped once, fund allocations and reports (locked once submitted), unit costs, the ASL's
 aggregate figures and the reinvestment agreement. Each function is one transaction; nothing is written when
-it refuses. The accounting layout is documented in docs/accounting-import.md."""
+it refuses. The accounting layout is documented in docs/money-loop.md."""
 
 import datetime
 import hashlib
@@ -154,7 +154,7 @@ def accounting_code_set(*, actor, plan, ente, code: str, intervention, source: s
     return mapped
 
 
-# Layout of the accounting export (docs/accounting-import.md): one row per commitment or payment.
+# Layout of the accounting export (docs/money-loop.md): one row per commitment or payment.
 ACCOUNTING_COLUMNS = ("tipo", "capitolo", "esercizio", "numero", "data", "importo", "beneficiario", "impegno")
 KINDS = {"IMPEGNO": None, "LIQUIDAZIONE": PaymentStage.LIQUIDATED, "MANDATO": PaymentStage.PAID,
          "PAGAMENTO": PaymentStage.PAID}
@@ -384,7 +384,7 @@ def _count(raw, field, number, errors):
 
 @atomic_service
 def health_figures_import(*, actor, ambito, data: bytes, filename: str) -> int:
-    """Import the ASL's aggregate figures per Comune and year (docs/accounting-import.md): all or nothing,
+    """Import the ASL's aggregate figures per Comune and year (docs/money-loop.md): all or nothing,
     aggregates only (a file with a per-person column is refused). A Comune and year already loaded is
     replaced."""
     _require_office(actor, ambito)
