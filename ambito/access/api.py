@@ -217,7 +217,7 @@ class RequestOutput(serializers.ModelSerializer):
         model = AccessRequest
         fields = ["id", "person", "comune", "channel", "need", "area", "urgency", "status", "triage_kind",
                   "triage_outcome", "triage_explanation", "outcome_note", "received_at", "triaged_at",
-                  "assessment_at", "outcome_at", "closed_at", "waiting_days_to_outcome", "version"]
+                  "assessment_at", "outcome_at", "closed_at", "waiting_days_to_outcome", "assigned_to", "version"]
 
     def get_waiting_days_to_outcome(self, obj) -> int | None:
         return selectors.request_waiting_times(request=obj)["to_outcome_days"]
@@ -255,6 +255,12 @@ class RequestInput(serializers.Serializer):
 class TransitionInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=RequestStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text="The case worker's user id; null releases the case.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300,
+                                 help_text="Required when taking over a colleague's case.")
 
 
 class TriageInput(serializers.Serializer):
@@ -320,6 +326,25 @@ class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelM
         data.is_valid(raise_exception=True)
         instance = services.request_transition(actor=request.user, request=self._workable(),
                          **data.validated_data)
+        return Response(RequestOutput(instance).data)
+
+    @extend_schema(request=AssignInput, responses={200: RequestOutput})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Assign the request to a case worker of the office, hand it over (with a note), or release it
+        (``assignee``: null); the history is kept."""
+        item = self._workable()
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignee = None
+        if data.validated_data["assignee"] is not None:
+            assignee = services.assignable_workers(actor=request.user).filter(
+                pk=data.validated_data["assignee"]).first()
+            if assignee is None:
+                raise ValidationError({"assignee": [_("This worker cannot work on this request (another Comune or "
+                                                      "organisation).")]})
+        instance = services.request_assign(actor=request.user, request=item, assignee=assignee,
+                                           note=data.validated_data["note"])
         return Response(RequestOutput(instance).data)
 
     @extend_schema(request=TriageInput, responses={200: RequestOutput})
