@@ -246,3 +246,19 @@ def test_a_forbidden_update_is_refused_with_an_operation_outcome(care_demo, clie
     assert anonymous.status_code in (401, 403) and anonymous.json()["resourceType"] == "OperationOutcome"
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
+
+
+def test_the_bundle_reads_in_a_fixed_number_of_queries(care_demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = accepted_referral(care_demo)
+    with CaptureQueriesContext(connection) as one:
+        person_bundle_for(first.person)
+    for _ in range(2):
+        _plan, intervention = signed_plan(care_demo, who=first.person)
+        services.referral_send(actor=care_demo.users["sw.monza"], intervention=intervention)
+    with CaptureQueriesContext(connection) as three:
+        bundle = person_bundle_for(first.person)
+    assert sum(e["resource"]["resourceType"] == "Task" for e in bundle["entry"]) == 3
+    assert len(three) == len(one)
