@@ -149,8 +149,9 @@ def search(queryset: QuerySet, q: str, synonyms=()) -> QuerySet:
         query = SearchQuery(_tsquery(groups), config="italian", search_type="raw")
         vector = SearchVector("name", weight="A", config="italian") + SearchVector("search_text", weight="B",
                                                                                  config="italian")
-        return (queryset.annotate(rank=SearchRank(vector, query))
-                .filter(rank__gt=0).order_by("-rank", "name"))
+        # ``@@`` decides what matches (every word); the rank, which counts partial matches too, only orders
+        return (queryset.annotate(document=vector, rank=SearchRank(vector, query))
+                .filter(document=query).order_by("-rank", "name"))
     for group in groups:
         condition = Q()
         for alternative in group.alternatives:
