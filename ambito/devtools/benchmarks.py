@@ -127,11 +127,10 @@ def indicators(bench, ctx):
 
 
 def siuss(bench, ctx):
-    """The SIUSS PS-PSA export of every benefit delivered in the year, streamed to a file."""
-    import tempfile
-
+    """The SIUSS PS-PSA records of every Comune for the year, built and written as INPS XML (validated against
+    the XSD) — the complete ones, as the "send the complete ones" choice does."""
     try:
-        from ambito.monitoring.siuss import psa_write
+        from ambito.monitoring.siuss import flows
     except ImportError:
         raise NotAvailable("no SIUSS export") from None
     from ambito.care.models import Delivery
@@ -142,10 +141,15 @@ def siuss(bench, ctx):
     deliveries = Delivery.objects.filter(delivered_on__year=year).count()
 
     def export():
-        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
-            return psa_write(handle, comune_ids=comune_ids, year=year)
+        rows = 0
+        for comune in comuni:
+            complete = [row for row in flows.records(comune, year, "psa") if row.complete]
+            if complete:
+                flows.validate("psa", flows.build_xml(comune, year, "psa", complete))
+            rows += len(complete)
+        return rows
 
-    bench.memory(f"SIUSS PS-PSA export over {deliveries:,} deliveries", export, rows_of=lambda rows: rows)
+    bench.memory(f"SIUSS PS-PSA XML over {deliveries:,} deliveries", export, rows_of=lambda rows: rows)
     bench.results[-2]["deliveries_per_s"] = round(deliveries * bench.results[-2]["value"] / max(1, bench.results[-2]["rows"]))
 
 
