@@ -112,7 +112,9 @@ class OpenDataJobApi(_JobApi):
 
 
 class SiussJobApi(_JobApi):
-    """Start a SIUSS-style export (``format``: psa, sina or sinba): pseudonymised person-level CSV."""
+    """Start a SIUSS file (``format``: psa, sina or sinba) of the caller's Comune: INPS XML validated against the
+    XSD, for the Comune's SIUSS officer only (``monitoring.siuss``); incomplete records are left out only with
+    ``partial`` on the SIUSS page."""
 
     formats = ("psa", "sina", "sinba")
 
