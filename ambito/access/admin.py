@@ -6,6 +6,8 @@ from django.contrib import admin
 
 from ambito.access.models import (
     AccessRequest,
+    CommunityDesk,
+    DeskSession,
     PriorityCriterion,
     Scale,
     ScaleItem,
@@ -44,6 +46,22 @@ class PriorityCriterionAdmin(admin.ModelAdmin):
 class WaitingListAdmin(admin.ModelAdmin):
     list_display = ["service", "open_slots", "active"]
     list_select_related = ["service"]
+
+
+class DeskSessionInline(admin.TabularInline):
+    model = DeskSession
+    extra = 0
+
+
+@admin.register(CommunityDesk)
+class CommunityDeskAdmin(admin.ModelAdmin):
+    """Community access desks: place, Comune, opening sessions, the social workers and GPs who staff them."""
+
+    list_display = ["name", "comune", "place", "active"]
+    list_filter = ["ambito", "active"]
+    list_select_related = ["comune"]
+    filter_horizontal = ["staff"]
+    inlines = [DeskSessionInline]
 
 
 for model in (Scale, ScaleItem, TriageRule, PriorityCriterion, WaitingList):

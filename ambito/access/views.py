@@ -276,7 +276,10 @@ def person_create(request):
                 services.consent_record(actor=request.user, person=person, kind=ConsentKind.INFORMATION_NOTICE)
             messages.success(request, _("Person registered: %(pseudonym)s.") % {"pseudonym": person.pseudonym})
             return redirect("access-person", pseudonym=person.pseudonym)
-    return render(request, "access/person_form.html", {"form": form, "duplicates": duplicates}, status=status)
+    return render(request, "access/person_form.html", {
+        "form": form, "duplicates": duplicates,
+        # A GP registers a patient by sending their request (the door): it then follows the outcome.
+        "door": not access_rules.scope_for(request.user).has(*access_rules.PERSON_ROLES)}, status=status)
 
 
 @login_required

@@ -136,3 +136,11 @@ def test_each_door_is_counted_by_channel_and_each_desk_by_its_joint_assessments(
     assert by_channel == {"gp": 3, "ets": 3, "community_desk": 3}
     [cell] = compute("desk_joint_assessments", actor=sw, period=period, by=Breakdown.DESK).cells
     assert (cell.key, cell.label, cell.value) == (str(desk.pk), "Casa di Comunità", 3)
+
+
+def test_the_registration_page_sends_a_gp_to_its_door(pua, client):
+    client.force_login(pua.users["gp"])
+    page = client.get(reverse("access-person-create")).content.decode()
+    assert "Usi la porta di accesso del PUA" in page and reverse("access-bring") in page
+    client.force_login(pua.users["sw.monza"])
+    assert "Usi la porta di accesso del PUA" not in client.get(reverse("access-person-create")).content.decode()
