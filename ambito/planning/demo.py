@@ -182,12 +182,36 @@ def _plan_2021(ctx, planner):
     services.training_session_record(
         actor=planner, plan=plan, kind=SessionKind.TRAINING, title="La valutazione multidimensionale",
         on=date(2022, 3, 10), hours="8", participants=[(name, ctx.organisations[org]) for name, org in workers])
+    _training_plan(ctx, planner, plan, workers)
     for code, value in PROGRESS_2021.items():
         intervention = Intervention.objects.get(plan=plan, code=code)
         services.intervention_progress_update(actor=planner, intervention=intervention,
                                               expected_version=intervention.version, progress=value,
                                               note="Stato di avanzamento al 31/12/2023.")
     return plan
+
+
+# The training plan of seeds 002 and 004: courses for the social workers of the Comuni and of the Third Sector
+# and for the health operators of the ASST, every year of the plan.
+ETS_OPERATORS = [("Marco Villa", "coop_ponte"), ("Sara Conti", "coop_ponte"), ("Elisa Fumagalli", "coop_spazio")]
+HEALTH_OPERATORS = [("Inf. Paola Riva", "asst"), ("Dott. Carlo Mauri", "asst")]
+COURSES = [
+    (2021, 4, "Il PUA integrato: accoglienza e orientamento", "6", ("workers", "health")),
+    (2021, 10, "Dimissioni protette: lavorare con l'ospedale", "8", ("workers", "ets", "health")),
+    (2022, 6, "Il Budget di salute nella pratica", "12", ("workers", "ets", "health")),
+    (2022, 10, "Prevenire l'allontanamento: il metodo P.I.P.P.I.", "16", ("workers", "ets")),
+    (2023, 3, "Dispersione scolastica: il lavoro con le scuole", "8", ("workers", "ets")),
+    (2023, 9, "Valutazione multidimensionale con SVAMA", "10", ("workers", "health")),
+]
+
+
+def _training_plan(ctx, planner, plan, workers):
+    groups = {"workers": workers, "ets": ETS_OPERATORS, "health": HEALTH_OPERATORS}
+    for year, month, title, hours, who in COURSES:
+        services.training_session_record(
+            actor=planner, plan=plan, kind=SessionKind.TRAINING, title=title, on=date(year, month, 20), hours=hours,
+            led_by="Scuola di formazione sociale dell'Ambito",
+            participants=[(name, ctx.organisations[org]) for group in who for name, org in groups[group]])
 
 
 OBJECTIVES_2025 = [

@@ -430,6 +430,23 @@ def supervision_hours(*, plan, year: int) -> list[dict]:
              "compliant": r["hours"] >= SUPERVISION_HOURS} for r in rows]
 
 
+def training_by_employer(*, plan, year: int) -> list[dict]:
+    """The training plan of ``year`` (courses, not supervision): for each kind of employer (the Comuni's and
+    the Ambito's social workers, the Third Sector's operators, the health operators of the ASL) the people
+    who attended, the courses and the hours of attendance (each participant's hours summed), in SQL."""
+    from ambito.accounts.models import OrganisationKind
+
+    labels = dict(OrganisationKind.choices)
+    rows = (SessionParticipant.objects.filter(session__plan=plan, session__kind=SessionKind.TRAINING,
+                                              session__date__year=year)
+            .values("organisation__kind")
+            .annotate(people=Count("name", distinct=True), courses=Count("session", distinct=True),
+                      hours=Sum("session__hours"))
+            .order_by("organisation__kind"))
+    return [{"kind": r["organisation__kind"], "label": str(labels.get(r["organisation__kind"], "—")),
+             "people": r["people"], "courses": r["courses"], "hours": r["hours"]} for r in rows]
+
+
 @dataclass(frozen=True)
 class LepsCheck:
     code: str

@@ -51,6 +51,7 @@ from ambito.planning.selectors import (
     social_worker_ratio,
     staffing_by_profile,
     supervision_hours,
+    training_by_employer,
     version_diff,
 )
 from ambito.territory.models import Ambito
@@ -442,6 +443,7 @@ def staffing(request, pk):
     context = {
         "plan": plan, "year": year, "ratio": social_worker_ratio(plan=plan, year=year),
         "staffing": staffing_by_profile(plan=plan), "supervision": supervision_hours(plan=plan, year=year),
+        "training": training_by_employer(plan=plan, year=year),
         "leps": leps_checks(plan=plan, year=year), "form": form,
         "sessions": plan.training_sessions.filter(date__year=year).prefetch_related("participants"),
         "can_manage": rules.can_edit_plan(request.user, plan),
