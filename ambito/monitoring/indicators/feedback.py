@@ -1,5 +1,7 @@
 """Citizen feedback indicators from this app's own surveys: mean satisfaction on the 1–5 questions and
-the number of responses. A survey counts for the Comuni its service covers."""
+the number of responses. A survey counts where its service works: for a set of Comuni only when every Comune
+its service covers is in the set (the Ambito's surveys of an Ambito-wide service count for the Ambito, not
+again for each of its Comuni, so the Comuni's figures never add up to more than the Ambito's)."""
 
 from django.db.models import Avg, Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +22,12 @@ def responses(query):
     from ambito.monitoring.models import SurveyResponse
     from ambito.network.models import Service
 
-    covering = Service.comuni.through.objects.filter(service_id=OuterRef("survey__service_id"),
-                                                     comune_id__in=query.comune_ids)
+    coverage = Service.comuni.through.objects.filter(service_id=OuterRef("survey__service_id"))
+    covering = coverage.filter(comune_id__in=query.comune_ids)
+    outside = coverage.exclude(comune_id__in=query.comune_ids)
     qs = SurveyResponse.objects.filter(  # answers held back as a burst (flagged) are not counted
-        Exists(covering), submitted_at__gte=query.period.start_at, submitted_at__lt=query.period.end_before,
-        flagged=False,
+        Exists(covering), ~Exists(outside), submitted_at__gte=query.period.start_at,
+        submitted_at__lt=query.period.end_before, flagged=False,
     )
     return scoped(qs, query, service="survey__service_id", area="survey__service__area")
 

@@ -100,7 +100,29 @@ def test_satisfaction_mean_and_responses(survey):
     # a cell the planning office does not see
     three = Period.parse("2025-04-01", "2025-04-03")
     assert values(compute("satisfaction_mean", actor=planner, period=three)) == {"total": None}
-    assert values(compute("satisfaction_mean", actor=survey.users["t.sw"], period=three)) == {"total": Decimal("4.00")}
+    # the service works in Alfa and Beta: its answers are the Ambito's, not Alfa's social worker's alone
+    assert values(compute("satisfaction_mean", actor=survey.users["t.sw"], period=three)) == {"total": None}
+
+
+def test_a_survey_counts_where_its_service_works_and_never_twice(survey):
+    """One figure, one number: the service covers Alfa and Beta, so its answers count for the two together
+    (the Ambito) and not again for Alfa alone or Beta alone; Alfa's own service counts for Alfa."""
+    from ambito.monitoring.models import QuestionKind, Survey, SurveyQuestion
+    from ambito.monitoring.services import survey_response_submit
+
+    own = Survey.objects.create(service=factories.service(survey, "alfa", comuni=("a",)), title="Alfa")
+    question = SurveyQuestion.objects.create(survey=own, order=1, text="Cortesia", kind=QuestionKind.SCALE)
+    for day in range(1, 7):
+        survey_response_submit(survey=own, answers={question.pk: 3}, submitted_at=at(2025, 5, day))
+    planner = survey.users["t.planner"]
+    a, b = survey.comuni["a"].pk, survey.comuni["b"].pk
+
+    def count(ids):
+        return compute("survey_responses", actor=planner, period=YEAR, comune_ids=ids).total.value
+
+    assert (count({a, b}), count({a})) == (Decimal("11"), Decimal("6")) and not count({b})
+    assert count({a}) + (count({b}) or 0) <= count({a, b})
+    assert values(compute("satisfaction_mean", actor=survey.users["t.sw"], period=YEAR)) == {"total": Decimal("3.00")}
 
 
 def test_a_plan_indicator_linked_to_a_code_gives_its_yearly_target(plan):
