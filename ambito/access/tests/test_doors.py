@@ -144,3 +144,20 @@ def test_the_registration_page_sends_a_gp_to_its_door(pua, client):
     assert "Usi la porta di accesso del PUA" in page and reverse("access-bring") in page
     client.force_login(pua.users["sw.monza"])
     assert "Usi la porta di accesso del PUA" not in client.get(reverse("access-person-create")).content.decode()
+
+
+def test_after_an_admission_the_next_step_is_the_pai_of_the_person_admitted(pua, client):
+    from ambito.access.tests.factories import make_person
+
+    sw = pua.users["sw.monza"]
+    services.priority_criteria_ensure_defaults(ambito=pua.ambito)
+    sad = services.waiting_list_ensure(service=pua.services["sad_monza"], open_slots=1)
+    entry = services.waiting_list_entry_add(actor=sw, waiting_list=sad, person=make_person(sw, pua.comuni["monza"]))
+    client.force_login(sw)
+    response = client.post(reverse("access-waiting-list-admit", args=[sad.pk]), {"entry": entry.pk}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"?ammessa={entry.pk}")
+    assert "Prossimo passo" in page and f"/casi/nuovo/?persona={entry.person.pseudonym}" in page
+    # a made-up or not admitted entry shows no next step
+    assert "Prossimo passo" not in client.get(reverse("access-waiting-list", args=[sad.pk]) + "?ammessa=999999") \
+        .content.decode()
