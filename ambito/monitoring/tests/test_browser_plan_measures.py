@@ -33,7 +33,7 @@ def test_the_planner_links_a_new_indicator_and_sees_its_values(demo_with, page, 
     page.fill("#id_target_2025", "28")
     page.fill("#id_target_2026", "25")
     page.fill("#id_target_2027", "22")
-    page.locator("#id_lower_is_better").check()
+    page.locator("#id_lower_is_better").check(force=True)  # the Bootstrap Italia label lies over the box
     page.get_by_role("button", name="Aggiungi l'indicatore").click()
     page.wait_for_load_state()
 
