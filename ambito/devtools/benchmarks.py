@@ -136,7 +136,7 @@ def siuss(bench, ctx):
     from ambito.care.models import Delivery
     from ambito.territory.models import Comune
 
-    comune_ids = list(Comune.objects.values_list("id", flat=True))
+    comuni = list(Comune.objects.select_related("ambito"))
     year = _period(ctx).start.year
     deliveries = Delivery.objects.filter(delivered_on__year=year).count()
 

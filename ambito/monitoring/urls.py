@@ -15,9 +15,9 @@ urlpatterns = [
     path("monitoraggio/risposte/<int:pk>/moderazione/", views.answer_moderate, name="monitoring-answer-moderate"),
     path("monitoraggio/relazione/", views.report, name="monitoring-report"),
     path("monitoraggio/riconciliazione/", spending.reconciliation_view, name="monitoring-reconciliation"),
-    path("", include("ambito.monitoring.plans.urls")),
     path("", include("ambito.monitoring.siuss.urls")),
     path("", include("ambito.monitoring.opendata.urls")),
+    path("", include("ambito.monitoring.plans.urls")),
     path("valutazione/", views.public_survey_list, name="survey-public-list"),
     path("valutazione/<uuid:public_id>/", views.public_survey, name="survey-public"),
 ]
