@@ -128,6 +128,8 @@ def waiting_list_admit(request, pk):
     """Admit the entry the form names. A form sent again for an entry already admitted or removed (a double
     click, the browser's back button, a replay) is refused with a 400 and the reason: nobody else is admitted."""
     waiting_list = _or_404(selectors.waiting_list_get(actor=request.user, pk=pk))
+    if not access_rules.can_manage_waiting_list(request.user, waiting_list):
+        raise PermissionDenied  # the refusal comes first, whatever the form says
     entry_id = plain_int(request.POST.get("entry"))
     entry = selectors.waiting_list_entries(actor=request.user, waiting_list=waiting_list, status=None).filter(
         pk=entry_id).first() if entry_id else None
