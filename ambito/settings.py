@@ -310,6 +310,12 @@ SPECTACULAR_SETTINGS = {
         "TriageOutcomeEnum": "ambito.access.models.TriageOutcome",
         "ConsentKindEnum": "ambito.access.models.ConsentKind",
         "PrivacyRequestKindEnum": "ambito.privacy.models.PrivacyRequestKind",
+        "CareAreaEnum": "ambito.network.taxonomy.Area",
+        "ContactKindEnum": "ambito.access.models.ContactKind",
+        "SlotChangeReasonEnum": "ambito.access.models.SlotChangeReason",
+        "RemovalReasonEnum": "ambito.access.models.RemovalReason",
+        "DeliverySourceEnum": "ambito.care.models.DeliverySource",
+        "UrgencyEnum": "ambito.access.models.Urgency",
     },
 }
 

@@ -626,7 +626,7 @@ class WaitingListEntryViewSet(LoggedListMixin, mixins.ListModelMixin, mixins.Ret
 
 
 class TriageRuleOutput(serializers.ModelSerializer):
-    scale = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scale = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = TriageRule

@@ -240,11 +240,11 @@ class FhirCodeSystemApi(FhirView):
     authentication_classes = []
 
     @extend_schema(parameters=[FORMAT], responses={(200, FHIR_JSON): OpenApiTypes.OBJECT})
-    def get(self, request, name):
-        if name not in CODE_SYSTEMS:
+    def get(self, request, system_id):
+        if system_id not in CODE_SYSTEMS:
             raise exceptions.NotFound(_("No such CodeSystem."))
-        title, concepts = CODE_SYSTEMS[name]
-        return Response(_code_system(name, title, concepts()))
+        title, concepts = CODE_SYSTEMS[system_id]
+        return Response(_code_system(system_id, title, concepts()))
 
 
 class PersonFhirApi(FhirView):

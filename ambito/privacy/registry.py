@@ -224,6 +224,18 @@ SOURCES: tuple[PersonDataSource, ...] = (
                      subjects=(SUBJECT_PERSONS, SUBJECT_FAMILY), **_CARE),
     PersonDataSource("care.CaseAttachment", "note__person", categories={FREE_TEXT: ["file", "original_name"]},
                      subjects=(SUBJECT_PERSONS, SUBJECT_FAMILY), **_CARE),
+    # --- monitoring -----------------------------------------------------------------------------------------
+    # The SINBA card of a minor (D.M. 103/2019): sent to INPS by the Comune's SIUSS officer.
+    PersonDataSource("monitoring.SinbaRecord", "person",
+                     purpose=_("SINBA flow to INPS: minors and families taken in charge"),
+                     legal_basis=f"{BASIS_LEGAL_OBLIGATION}; {BASIS_HEALTH}",
+                     recipients=(TO_CASE_TEAM, TO_REGION, TO_DPO), retention=KEEP_CASE_FILE,
+                     categories={SOCIAL: ["unaccompanied_foreign", "child_condition", "living_place", "school",
+                                          "work_condition", "family", "first_report_on", "report_source",
+                                          "child_assessment", "family_assessment", "judicial_report",
+                                          "judicial_measure", "father_citizenship", "mother_citizenship"],
+                                 HEALTH: ["disability"]},
+                     subjects=(SUBJECT_PERSONS, SUBJECT_FAMILY)),
     # --- privacy --------------------------------------------------------------------------------------------
     PersonDataSource("privacy.PrivacyRequest", "person",
                      purpose=_("Handling the person's requests under GDPR articles 15–22"),

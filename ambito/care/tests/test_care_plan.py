@@ -107,7 +107,7 @@ def test_health_budget_totals_by_axis_and_funder(care_demo):
     report = selectors.health_budget_report(budget=budget)
     axes = {a["key"]: (a["planned"], a["spent"]) for a in report["axes"]}
     assert axes == {"home": (Decimal("8400.50"), Decimal("500.25")), "work": (Decimal("1200.00"), Decimal("100.00")),
-                    "social": (Decimal("0.00"), Decimal("0.00"))}
+                    "learning": (Decimal("0.00"), Decimal("0.00")), "social": (Decimal("0.00"), Decimal("0.00"))}
     assert (report["total"]["planned"], report["total"]["spent"], report["total"]["remaining"]) == (
         Decimal("9600.50"), Decimal("600.25"), Decimal("9000.25"))
     assert {f["key"] for f in report["funders"]} == {"asl", "comune", "ets"}
