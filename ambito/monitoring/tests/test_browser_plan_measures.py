@@ -11,7 +11,7 @@ def test_the_planner_links_a_new_indicator_and_sees_its_values(demo_with, page, 
                                                                 screenshot):
     from ambito.planning.models import Intervention
 
-    ctx = demo_with("network", "planning", "access", "care", "monitoring")
+    ctx = demo_with("network", "planning", "access", "monitoring")  # waiting days come from access, no care
     browser_login(page, "planner")
     old = ctx.plans["2021"]
     page.goto(f"{live_server.url}/piano/{old.pk}/monitoraggio/")
@@ -33,7 +33,8 @@ def test_the_planner_links_a_new_indicator_and_sees_its_values(demo_with, page, 
     page.fill("#id_target_2025", "28")
     page.fill("#id_target_2026", "25")
     page.fill("#id_target_2027", "22")
-    page.locator("#id_lower_is_better").check(force=True)  # the Bootstrap Italia label lies over the box
+    page.click("label[for=id_lower_is_better]")  # the Bootstrap Italia label takes the click, as a user's
+    assert page.locator("#id_lower_is_better").is_checked()
     page.get_by_role("button", name="Aggiungi l'indicatore").click()
     page.wait_for_load_state()
 
