@@ -14,12 +14,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ambito.access.models import Person, WaitingList, WaitingListEntry
+from ambito.access.models import AccessRequest, Channel, Person, RequestStatus, WaitingList, WaitingListEntry
 from ambito.accounts import authorization as authz
 from ambito.accounts.selectors import scope_for
 from ambito.care import services as care_services
 from ambito.care.models import CaseAttachment, CaseNote, Delivery, DischargeSetting, NoteVisibility, Referral
 from ambito.care.tests.factories import accepted_referral, person, provider_operator, uvm
+from ambito.network.taxonomy import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,11 @@ def world(demo_with):
         actor=sw_brugherio, person=shared.person, setting=DischargeSetting.HOSPITAL, facility="San Gerardo",
         planned_on=timezone.localdate())
     referred = [to_comune, to_district]
+    # A request the ETS operator brought through its door (the "my_patient" cell of requests for providers).
+    ets_brought = AccessRequest.objects.create(
+        ambito=ctx.ambito, person=person(ctx, "monza", first="Elsa", last="Portata"), comune=ctx.comuni["monza"],
+        channel=Channel.ETS, brought_by=ctx.users["ets.operator"], need="Needs company at home",
+        area=Area.ELDERLY, status=RequestStatus.RECEIVED, received_at=timezone.now())
     waiting_list = WaitingList.objects.create(service=ctx.services["sad_monza"], open_slots=0)
     entry = WaitingListEntry.objects.create(waiting_list=waiting_list, person=monza_person, request=request,
                                             entered_at=timezone.now())
@@ -97,7 +103,8 @@ def world(demo_with):
     survey = Survey.objects.create(service=ctx.services["sad_monza"], title="Soddisfazione SAD")
     objects = {
         "person": [monza_person, brugherio.person, shared.person],
-        "request": [request, brugherio.care_plan.assessment.request, shared.care_plan.assessment.request],
+        "request": [request, brugherio.care_plan.assessment.request, shared.care_plan.assessment.request,
+                    ets_brought],
         "assessment": [assessment, brugherio.care_plan.assessment, shared.care_plan.assessment],
         "waiting_list": [waiting_list],
         "waiting_list_entry": [entry, shared_entry],
