@@ -56,6 +56,6 @@ urlpatterns = [
     path("fhir", fhir_api.FhirCapabilityApi.as_view(), name="api-fhir-base"),
     path("fhir/metadata", fhir_api.FhirCapabilityApi.as_view(), name="api-fhir-metadata"),
     # any id, "/" included, reaches the view: an unknown one is a FHIR 404 (OperationOutcome), never a redirect
-    re_path(r"^fhir/CodeSystem/(?P<system_id>[a-z0-9-]+)$", fhir_api.FhirCodeSystemApi.as_view(), name="api-fhir-codesystem"),
+    re_path(r"^fhir/CodeSystem/(?P<system_id>[^/]+)/?$", fhir_api.FhirCodeSystemApi.as_view(), name="api-fhir-codesystem"),
     re_path(r"^fhir/Task/(?P<task_id>.+)$", fhir_api.FhirTaskApi.as_view(), name="api-fhir-task"),
 ]

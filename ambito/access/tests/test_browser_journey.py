@@ -94,6 +94,5 @@ def test_a_social_worker_takes_a_discharge_from_intake_to_admission(page, demo_w
     page.locator("#admit-top").click()
     expect(page.get_by_role("alert")).to_contain_text("ammessa al servizio")
     expect(page.locator("#entries")).to_contain_text("Nessuno è in attesa.")
-    page.locator("#admit-top").click()
-    expect(page.get_by_role("alert")).to_contain_text("La lista d'attesa è vuota")
+    expect(page.locator("#admit-top")).to_have_count(0)  # an empty list offers nobody to admit
     screenshot(page, "access-journey-5-admitted")
