@@ -22,6 +22,19 @@ ADMITTED = """
       AND p.residence_comune_id = ANY(%(comuni)s)"""
 WAIT_DAYS = "EXTRACT(EPOCH FROM (e.admitted_at - COALESCE(r.received_at, e.entered_at))) / 86400.0"
 
+DESK_REQUESTS = """
+    FROM access_accessrequest
+    WHERE comune_id = ANY(%(comuni)s) AND received_at >= %(start_at)s AND received_at < %(end_before)s
+      AND desk_id IS NOT NULL"""
+
+IN_AMBITO = "pl.ambito_id IN (SELECT ambito_id FROM territory_comune WHERE id = ANY(%(comuni)s))"
+COMMITMENTS = f"""
+    FROM planning_commitment cm
+    JOIN planning_intervention i ON i.id = cm.intervention_id
+    JOIN planning_plan pl ON pl.id = i.plan_id
+    WHERE {IN_AMBITO} AND cm.year BETWEEN %(start_year)s AND %(end_year)s
+      AND (cm.comune_id IS NULL OR cm.comune_id = ANY(%(comuni)s))"""
+
 FIRST_DELIVERIES = """
     FROM (SELECT referral_id, MIN(delivered_on) AS first_day FROM care_delivery GROUP BY referral_id) f
     JOIN care_referral r ON r.id = f.referral_id
@@ -97,6 +110,19 @@ TWINS = [
           AND bl.year BETWEEN %(start_year)s AND %(end_year)s
           AND (bl.comune_id IS NULL OR bl.comune_id = ANY(%(comuni)s))
         GROUP BY bl.source"""),
+    # commitments (impegni) of the years of the period; payment orders (mandati) against them
+    Twin("spending_committed", "source", f"""
+        SELECT cm.source, SUM(cm.amount), COUNT(*) {COMMITMENTS} GROUP BY cm.source"""),
+    Twin("spending_paid", "comune", f"""
+        SELECT c.istat_code, SUM(pm.amount), COUNT(*)
+        FROM planning_payment pm
+        JOIN planning_commitment cm ON cm.id = pm.commitment_id
+        JOIN planning_intervention i ON i.id = cm.intervention_id
+        JOIN planning_plan pl ON pl.id = i.plan_id
+        JOIN territory_comune c ON c.id = cm.comune_id  -- by Comune: the Comuni's own funds only
+        WHERE pm.stage = 'paid' AND {IN_AMBITO} AND cm.year BETWEEN %(start_year)s AND %(end_year)s
+          AND cm.comune_id = ANY(%(comuni)s)
+        GROUP BY c.istat_code"""),
     Twin("residents_per_social_worker", None, f"""
         SELECT 'total',
                (SELECT SUM(count) FROM territory_populationrecord
@@ -137,6 +163,12 @@ TWINS = [
           AND (e.admitted_at IS NULL OR e.admitted_at >= %(end_before)s)
           AND (e.removed_at IS NULL OR e.removed_at >= %(end_before)s)
         GROUP BY wl.service_id"""),
+    # access: requests taken at a community access desk; joint assessments are those with a GP present
+    Twin("desk_requests", "desk", f"""
+        SELECT desk_id, COUNT(*), COUNT(DISTINCT person_id) {DESK_REQUESTS} GROUP BY desk_id"""),
+    Twin("desk_joint_assessments", "desk", f"""
+        SELECT desk_id, COUNT(*), COUNT(DISTINCT person_id) {DESK_REQUESTS} AND desk_gp_id IS NOT NULL
+        GROUP BY desk_id"""),
     # care
     Twin("days_to_first_delivery_median", None, f"""
         SELECT 'total', percentile_cont(0.5) WITHIN GROUP (ORDER BY {FIRST_WAIT}), COUNT(*) {FIRST_DELIVERIES}"""),
@@ -157,6 +189,20 @@ TWINS = [
         WHERE d.comune_id = ANY(%(comuni)s) AND d.delivered_on BETWEEN %(start)s AND %(end)s
           AND d.amount IS NOT NULL
         GROUP BY s.area"""),
+    # deliveries without a unit cost valid on the day have no value but their persons still count
+    Twin("delivered_value", "provider", """
+        SELECT d.provider_id,
+               SUM(CASE u.basis WHEN 'hourly' THEN d.hours * u.rate WHEN 'daily' THEN u.rate
+                                WHEN 'lump_sum' THEN d.quantity * u.rate END),
+               COUNT(DISTINCT d.person_id)
+        FROM care_delivery d
+        LEFT JOIN LATERAL (SELECT uc.basis, uc.rate FROM planning_unitcost uc
+                           WHERE uc.service_id = d.service_id AND uc.provider_id = d.provider_id
+                             AND uc.valid_from <= d.delivered_on
+                             AND (uc.valid_to IS NULL OR uc.valid_to >= d.delivered_on)
+                           ORDER BY uc.valid_from DESC LIMIT 1) u ON true
+        WHERE d.comune_id = ANY(%(comuni)s) AND d.delivered_on BETWEEN %(start)s AND %(end)s
+        GROUP BY d.provider_id"""),
     Twin("referral_answer_rate", "provider", """
         SELECT provider_id, AVG(CASE WHEN answered_at IS NOT NULL THEN 100.0 ELSE 0.0 END),
                COUNT(DISTINCT person_id)
