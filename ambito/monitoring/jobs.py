@@ -49,7 +49,12 @@ def _xlsx(content) -> bytes:
         met = "" if row.met is None else (_("yes") if row.met else _("no"))
         value = _("< 5") if row.suppressed else _number(row.value)
         indicators.append([row.code, row.name, row.unit, value, _number(row.target), _number(row.previous), met])
-    spending = [[_("Funding source"), _("Amount (€)")], *([label, _number(value)] for label, value in content.spending)]
+    if content.spent:
+        spending = [[_("Funding source"), _("Planned (€)"), _("Committed (€)"), _("Paid (€)")],
+                    *([label, *map(_number, values)] for label, *values in content.spent)]
+    else:
+        spending = [[_("Funding source"), _("Amount (€)")],
+                    *([label, _number(value)] for label, value in content.spending)]
     objectives = [[_("Objective"), _("Indicator"), _("Baseline"), _("Target"), _("Unit")]]
     for objective, lines in content.objectives:
         for name, baseline, target, unit in lines or [("", None, None, "")]:
@@ -99,7 +104,6 @@ def siuss_export(job, progress):
     """A Comune's SIUSS file (PS-PSA, SINA or SINBA) in the INPS XML layout, validated against the XSD in
     ``monitoring/siuss/schemas`` before it is stored: a file that does not validate is never offered."""
     from ambito.accounts.models import AccessAction
-    from ambito.accounts.selectors import scope_for
     from ambito.accounts.services import access_log_record
     from ambito.monitoring.siuss import flows, rules
     from ambito.territory.models import Comune

@@ -30,6 +30,8 @@ class ReportContent:
     period: Period
     rows: list
     spending: list  # (label, value)
+    # planned beside what was recorded as committed and paid, by funding source: (label, planned, committed, paid)
+    spent: list = field(default_factory=list)
     objectives: list = field(default_factory=list)  # (objective, [(indicator name, baseline, target, unit)])
     # the plan's linked indicators for the year: (name, unit, baseline, target, measured, gap, met, suppressed)
     measured: list = field(default_factory=list)
@@ -72,9 +74,26 @@ def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> Rep
         spending = [(cell.label or cell.key, cell.value) for cell in result.cells]
     return ReportContent(
         ambito=ambito, year=year, period=period, rows=rows, spending=spending,
+        spent=_spent(actor, period, comune_ids, spending, available),
         objectives=_objectives(ambito, year), measured=_measured(actor, ambito, year),
         narrative=ReportNarrative.objects.filter(ambito=ambito, year=year).first(),
     )
+
+
+def _spent(actor, period, comune_ids, spending, available) -> list:
+    """Planned (approved version), committed and paid by funding source, from the spending indicators: the
+    report reads recorded spending, not the budget alone."""
+    rows = {label: [label, value, None, None] for label, value in spending}
+    for column, code in ((2, "spending_committed"), (3, "spending_paid")):
+        if code not in available:
+            continue
+        result = indicators.compute(code, actor=actor, period=period, by=Breakdown.SOURCE, comune_ids=comune_ids)
+        for cell in result.cells:
+            label = cell.label or cell.key
+            rows.setdefault(label, [label, None, None, None])[column] = cell.value
+    if all(row[2] is None and row[3] is None for row in rows.values()):
+        return []
+    return [tuple(row) for row in rows.values()]
 
 
 def _measured(actor, ambito, year) -> list:
