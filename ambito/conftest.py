@@ -105,6 +105,35 @@ def screenshot():
     return save
 
 
+# Loaded from the app's own static files with a script element of our own: the Content Security Policy
+# refuses inline scripts, and Playwright's add_script_tag fails whenever any CSP report (Bootstrap Italia
+# logs one while it starts) arrives while the tag loads.
+_LOAD_AXE = """url => window.axe ? true : new Promise((loaded, failed) => {
+    const script = document.createElement('script');
+    script.src = url;
+    script.onload = () => loaded(true);
+    script.onerror = () => failed(new Error('axe-core did not load from ' + url));
+    document.head.appendChild(script);
+})"""
+_RUN_AXE = """async () => await axe.run(document, {runOnly: {type: 'tag', values:
+    ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+
+
+@pytest.fixture
+def axe_violations():
+    """WCAG 2.1 AA violations on the page, as found by axe-core: ``assert axe_violations(page) == []``."""
+    from django.templatetags.static import static
+
+    def scan(page):
+        page.wait_for_load_state()
+        page.evaluate(_LOAD_AXE, static("vendor/axe/axe.min.js"))
+        result = page.evaluate(_RUN_AXE)
+        return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in result["violations"]]
+
+    return scan
+
+
 @pytest.fixture
 def browser_login(live_server):
     from ambito.core.demo import DEMO_PASSWORD

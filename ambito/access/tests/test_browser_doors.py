@@ -4,7 +4,6 @@ it reaches the Monza social worker's queue; the PUA answers and the one who brou
 request taken at a community access desk with a GP present is counted as a joint assessment."""
 
 import pytest
-from django.templatetags.static import static
 from playwright.sync_api import expect
 
 from ambito.access import services
@@ -12,15 +11,6 @@ from ambito.access.models import AccessRequest, CommunityDesk
 from ambito.access.tests.factories import person_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _axe_violations(page):
-    """WCAG 2.1 AA violations on the page (axe-core, as the other browser tests)."""
-    page.add_script_tag(url=static("vendor/axe/axe.min.js"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
 
 def _fill_person(page, fields):
@@ -58,14 +48,14 @@ def _in_the_queue_and_answered(page, browser_login, live_server, fields, outcome
     return request
 
 
-def test_the_gp_registers_a_patient_sends_the_request_and_sees_the_outcome(page, live_server, demo_with,
+def test_the_gp_registers_a_patient_sends_the_request_and_sees_the_outcome(axe_violations, page, live_server, demo_with,
                                                                            browser_login, screenshot):
     demo_with("network")
     fields = person_fields(None)
     browser_login(page, "gp")
     page.get_by_role("link", name="Invia una domanda al PUA").first.click()
     expect(page.locator("#door")).to_contain_text("MMG")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     _bring(page, fields, "Vive sola, due cadute nell'ultimo mese")
     expect(page.get_by_role("alert")).to_contain_text("inviata al PUA di Monza")
     expect(page.locator("#my-requests")).to_contain_text(fields["last_name"])
@@ -76,7 +66,7 @@ def test_the_gp_registers_a_patient_sends_the_request_and_sees_the_outcome(page,
     browser_login(page, "gp")
     page.get_by_role("link", name="Le mie domande").first.click()
     expect(page.locator("#my-requests .request-outcome")).to_have_text("Attivato il servizio di telesoccorso")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("link", name=f"#{request.pk}").click()
     expect(page.locator("#request-status")).to_have_text("Evasa con informazioni")
     expect(page.locator("#triage-submit")).to_have_count(0)  # the GP follows, never works the request
@@ -140,14 +130,14 @@ def test_an_info_point_contact_becomes_a_request(page, live_server, demo_with, b
     expect(page.locator("#my-requests .request-outcome")).to_have_text("Trasporto attivato con l'ODV")
 
 
-def test_a_citizen_asks_for_help_online(page, live_server, demo_with, browser_login, screenshot):
+def test_a_citizen_asks_for_help_online(axe_violations, page, live_server, demo_with, browser_login, screenshot):
     demo_with("network")
     fields = person_fields(None)
     browser_login(page, "citizen")
     page.get_by_role("link", name="Chiedi aiuto online").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Chiedi aiuto online")
     page.wait_for_load_state("networkidle")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     _bring(page, fields, "Mia madre non riesce più a fare la spesa", consents=("care_processing",))
     expect(page.get_by_role("alert")).to_contain_text("Qui ne troverà l'esito")
     screenshot(page, "doors-2-citizen-online")
@@ -159,7 +149,7 @@ def test_a_citizen_asks_for_help_online(page, live_server, demo_with, browser_lo
     expect(page.locator("#my-requests .request-outcome")).to_have_text("Attivata la spesa a domicilio")
 
 
-def test_a_request_at_a_community_desk_with_a_gp_is_counted(page, live_server, demo_with, browser_login,
+def test_a_request_at_a_community_desk_with_a_gp_is_counted(axe_violations, page, live_server, demo_with, browser_login,
                                                             screenshot):
     ctx = demo_with("network")
     desk = CommunityDesk.objects.create(ambito=ctx.ambito, comune=ctx.comuni["monza"], place="Via Boccherini 3",
@@ -178,7 +168,7 @@ def test_a_request_at_a_community_desk_with_a_gp_is_counted(page, live_server, d
     page.goto(f"{live_server.url}/pua/sportelli/")
     expect(row.locator(".desk-requests")).to_have_text("1")
     expect(row.locator(".desk-joint")).to_have_text("1")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, "doors-3-community-desk")
     page.goto(f"{live_server.url}/pua/")
     expect(page.locator("#queue-requests")).to_contain_text(fields["last_name"])

@@ -2,26 +2,17 @@
 and the page passes an automated WCAG 2.1 AA scan (axe-core)."""
 
 import pytest
-from django.templatetags.static import static
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _axe_violations(page):
-    page.add_script_tag(url=static("vendor/axe/axe.min.js"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
-
-
-def test_a_visitor_downloads_the_service_directory_from_the_catalogue_page(demo_with, page, live_server,
+def test_a_visitor_downloads_the_service_directory_from_the_catalogue_page(axe_violations, demo_with, page, live_server,
                                                                              screenshot):
     demo_with("network", "planning")
     page.goto(f"{live_server.url}/dati-aperti/")
     page.wait_for_url("**/dati-aperti/monza/")
     assert page.get_by_role("heading", level=1).inner_text() == "Dati aperti dell'Ambito di Monza"
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, "opendata-catalogue")
     with page.expect_download() as download:
         page.get_by_role("link", name="Guida ai servizi (CSV)").click()

@@ -2,21 +2,12 @@
 leave the list; the report and the form pass an automated WCAG 2.1 AA scan (axe-core)."""
 
 import pytest
-from django.templatetags.static import static
 from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _axe_violations(page):
-    page.add_script_tag(url=static("vendor/axe/axe.min.js"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
-
-
-def test_filling_a_missing_citizenship_from_its_link_takes_the_record_off_the_list(
+def test_filling_a_missing_citizenship_from_its_link_takes_the_record_off_the_list(axe_violations, 
         demo_with, page, live_server, browser_login, screenshot):
     demo_with("network", "access", "care", "monitoring")
     year = timezone.localdate().year
@@ -26,13 +17,13 @@ def test_filling_a_missing_citizenship_from_its_link_takes_the_record_off_the_li
     assert missing.count() >= 1
     record = missing.first.get_attribute("data-record")
     before = int(page.locator("[data-incomplete='psa']").first.inner_text())
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, "siuss-preflight")
 
     item = page.locator(f"li[data-record='{record}']")
     item.locator("li", has_text="Manca la cittadinanza").get_by_role("link").click()
     page.wait_for_selector("#id_citizenship")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     page.fill("#id_citizenship", "100")
     page.get_by_role("button", name="Salva").click()
     page.wait_for_url("**/monitoraggio/siuss/?anno=*")

@@ -4,22 +4,13 @@ the Comune, and edits the directory's synonyms; both pages pass an automated WCA
 import json
 
 import pytest
-from django.templatetags.static import static
 
 from ambito.network.tests.test_hsds_every_field import _document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _axe_violations(page):
-    page.add_script_tag(url=static("vendor/axe/axe.min.js"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
-
-
-def test_the_office_reviews_and_approves_a_file(demo_with, page, live_server, browser_login, screenshot, tmp_path):
+def test_the_office_reviews_and_approves_a_file(axe_violations, demo_with, page, live_server, browser_login, screenshot, tmp_path):
     from ambito.network.models import Service
 
     demo_with("network")
@@ -30,13 +21,13 @@ def test_the_office_reviews_and_approves_a_file(demo_with, page, live_server, br
     browser_login(page, "planner")
     page.goto(f"{live_server.url}/rete/")
     page.get_by_role("link", name="File da altri sistemi (HSDS)").click()
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     page.set_input_files("#id_file", str(upload))
     page.get_by_role("button", name="Controlla il file").click()
     page.wait_for_url("**/rete/importazioni/*/")
     table = page.locator("#review-table")
     assert "Aiuto a casa per anziani soli" in table.inner_text() and "nuovo" in table.inner_text()
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, "hsds-import-review")
     assert not Service.objects.filter(hsds_id=document["id"]).exists()
     page.locator("label[for^=id_comuni]", has_text="Brugherio").click()  # the styled label takes the click
@@ -46,12 +37,12 @@ def test_the_office_reviews_and_approves_a_file(demo_with, page, live_server, br
     assert [c.name for c in service.comuni.all()] == ["Brugherio"]
 
 
-def test_the_office_edits_the_synonyms(demo_with, page, live_server, browser_login):
+def test_the_office_edits_the_synonyms(axe_violations, demo_with, page, live_server, browser_login):
     demo_with("network")
     browser_login(page, "planner")
     page.goto(f"{live_server.url}/rete/sinonimi/")
     assert "badante = assistenza domiciliare" in page.locator("#id_text").input_value()
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     page.fill("#id_text", "nonni = anziani")
     page.get_by_role("button", name="Salva").click()
     page.wait_for_url("**/rete/sinonimi/")

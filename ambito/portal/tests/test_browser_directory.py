@@ -6,31 +6,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.templatetags.static import static
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "core" / "static" / "vendor" / "axe" / "axe.min.js"
+
 SAD_BRUGHERIO = "Assistenza domiciliare (SAD) — Brugherio e Villasanta"
 
 
-def _axe_violations(page):
-    # Loaded from the app's own static files: the Content Security Policy refuses inline scripts, so
-    # ``add_script_tag(path=...)`` (which inlines the file) would be blocked — as it should be.
-    assert AXE.exists()
-    page.add_script_tag(url=static("vendor/axe/axe.min.js"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-def test_a_citizen_finds_home_care_in_brugherio_in_two_steps(page, demo_with, live_server, screenshot):
+def test_a_citizen_finds_home_care_in_brugherio_in_two_steps(axe_violations, page, demo_with, live_server, screenshot):
     demo_with("network")
     page.goto(live_server.url + "/")
     # Step 1: the directory card on the home page.
@@ -46,12 +30,12 @@ def test_a_citizen_finds_home_care_in_brugherio_in_two_steps(page, demo_with, li
     query = parse_qs(urlparse(page.url).query)
     assert query["comune"] == ["108012"] and query["q"] == ["assistenza domiciliare"]  # bookmarkable
     screenshot(page, "portal-directory-brugherio")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     first.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SAD_BRUGHERIO)
     expect(page.get_by_role("heading", name="Orari di apertura")).to_be_visible()
     screenshot(page, "portal-service-sad-brugherio")
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_filters_refresh_the_results_with_htmx_and_keep_a_shareable_address(page, demo_with, live_server):
@@ -92,10 +76,10 @@ def test_the_ets_operator_edits_its_service_in_the_browser(page, demo_with, brow
     assert response.status == 403
 
 
-def test_axe_reports_are_readable(page, demo_with, live_server):
+def test_axe_reports_are_readable(axe_violations, page, demo_with, live_server):
     """The scan itself works: a page with a known problem is reported (guards against a silent no-op)."""
     demo_with("network")
     page.goto(live_server.url + "/servizi/")
     page.evaluate("document.querySelector('main').appendChild(document.createElement('img')).src = '/x.png'")
-    violations = _axe_violations(page)
+    violations = axe_violations(page)
     assert "image-alt" in json.dumps(violations)
