@@ -123,7 +123,9 @@ def assessment_get(*, actor, pk) -> Assessment | None:
 
 
 def waiting_list_list(*, actor) -> QuerySet:
-    """Waiting lists with their counts (no person data): case workers and the planning office."""
+    """Waiting lists with their counts (no person data): case workers and the planning office. ``waiting`` is
+    the one count of people waiting on a list, shown by the index, the list's page and the API alike; the
+    entries a user may open (``waiting_list_entries``) can be fewer."""
     return (WaitingList.objects.filter(access_rules.waiting_list_q(actor)).select_related("service")
             .annotate(waiting=Count("entries", filter=Q(entries__status=EntryStatus.WAITING)))
             .order_by("service__name"))

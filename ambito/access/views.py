@@ -102,8 +102,11 @@ def _waiting_list_page(request, waiting_list, *, slots_form=None, status=200, ad
     access_log_records(actor=request.user, records=entries, action=AccessAction.LIST, purpose="waiting list")
     rows = [{"entry": e, "waited": selectors.entry_waited(e)} for e in entries]
     can_manage = access_rules.can_manage_waiting_list(request.user, waiting_list)
+    # One figure, one number: the count the index shows (the list's, not only the entries this user may open)
+    waiting = selectors.waiting_list_get(actor=request.user, pk=waiting_list.pk).waiting
     return render(request, "access/waiting_list.html", {
         "waiting_list": waiting_list, "rows": rows, "page": page, "can_manage": can_manage,
+        "waiting": waiting, "shown": page.paginator.count,
         "slots_form": slots_form or (forms.SlotsForm(initial={"open_slots": waiting_list.open_slots})
                                      if can_manage else None),
         "remove_form": forms.EntryRemoveForm() if can_manage else None,
