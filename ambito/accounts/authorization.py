@@ -45,9 +45,10 @@ OWN_AMBITO = "own_ambito"  # the object belongs to the role's Ambito
 OWN_ORGANISATION = "own_organisation"  # the object is, or is run by, the role's organisation
 STAFFED = "staffed"  # the role's organisation staffs the object (an info-point)
 PUBLIC = "public"  # anyone, signed in or not (public catalogue, plan in consultation)
+OWN_REGION = "own_region"  # the object belongs to the region of an Ambito the role serves (a regional plan)
 
 RELATIONS = (OWN_COMUNE, SHARED, MY_PATIENT, REFERRED, COVERS_COMUNE, OWN_AMBITO, OWN_ORGANISATION, STAFFED,
-             PUBLIC)
+             PUBLIC, OWN_REGION)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Kind:
     comuni: str | None = None  # path to a many-to-many of Comuni covered
     organisation: str | None = None  # path to an organisation (or the object itself: "")
     staffed_by: str | None = None  # path to a many-to-many of organisations that staff the object
+    region: str | None = None  # path to an ISTAT region code
     # Actions granted only on objects that also meet a condition (a filter), e.g. notes by visibility, plans
     # by state.
     conditions: dict = field(default_factory=dict)
@@ -152,6 +154,10 @@ def _relation_q(kind: Kind, relation: str, user, roles, prefix: str, one: bool =
     if relation == OWN_AMBITO and kind.ambito is not None:
         ids = scope.ambito_ids(*roles)
         return Q(**{_join(prefix, kind.ambito, "id__in"): ids}) if ids else NOTHING
+    if relation == OWN_REGION and kind.region is not None:
+        ids = scope.ambito_ids(*roles)
+        codes = apps.get_model("territory.Ambito").objects.filter(id__in=ids).values("region_code")
+        return Q(**{_join(prefix, kind.region, "in"): codes}) if ids else NOTHING
     if relation == OWN_ORGANISATION and kind.organisation is not None:
         ids = scope.organisation_ids(*roles)
         return Q(**{_join(prefix, kind.organisation, "id__in"): ids}) if ids else NOTHING
@@ -205,6 +211,7 @@ KINDS = {k.name: k for k in (
         "view_consultation": Q(state="consultation"), "comment": Q(state="consultation"),
         "contribute": Q(state="coprogramming")}),
     Kind("survey", "monitoring.Survey", ambito="service__ambito"),
+    Kind("partner_plan", "planning.PartnerPlan", region="region_code"),
 )}
 
 # Derived actions: "view" a case note means seeing it at its visibility.
@@ -287,6 +294,11 @@ MATRIX = {
     "info_point": _merge(_grant((PLANNER,), (OWN_AMBITO,), {"log_contact"}),
                          _grant((ETS, HO, SW), (OWN_ORGANISATION, STAFFED), {"log_contact"})),
     "survey": _grant((PLANNER, ADMIN), (OWN_AMBITO,), {"manage"}),
+    # Plans of the ASST and of the Region (PPT, Piano sociale regionale): the planning office, the district's
+    # operators and the regional observer of the region read them; the planning office and the administrator
+    # keep them and link the Piano di Zona to them.
+    "partner_plan": _merge(_grant((PLANNER, HO, OBSERVER, ADMIN), (OWN_REGION,), {"view"}),
+                           _grant((PLANNER, ADMIN), (OWN_REGION,), {"change"})),
 }
 # Actions that depend on the role alone (creating a record), per kind.
 ROLE_ACTIONS = {

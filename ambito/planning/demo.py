@@ -291,5 +291,8 @@ def load(ctx):
     from ambito.planning import demo_spending  # noqa: PLC0415 - issue 19: the money loop on the 2021 plan
 
     demo_spending.load(ctx, plans["2021"])
+    from ambito.planning import demo_partners  # noqa: PLC0415 - issue 20: the ASST's and the Region's plans
+
+    demo_partners.load(ctx, plans)
     if 2021 not in existing:
         ctx.say("Piano di Zona 2021–2023 (in force) and 2025–2027 (co-programming)")

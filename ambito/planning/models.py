@@ -749,3 +749,7 @@ class ReinvestmentAgreement(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.share}%"
+
+
+# --- Plans of other parties the Piano di Zona links to (issue 20) --------------------------------------------
+from ambito.planning.models_partner import PartnerLink, PartnerObjective, PartnerPlan, PartnerPlanKind  # noqa: E402,F401,I001

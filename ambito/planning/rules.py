@@ -21,3 +21,9 @@ consultation_q = authz.q_function("plan", "view_consultation")
 can_comment = authz.predicate("plan", "comment")
 can_contribute = authz.predicate("plan", "contribute")
 plan_contributable_q = authz.q_function("plan", "contribute")
+
+# Plans of the ASST and of the Region (PPT, Piano sociale regionale) of the user's region.
+can_view_partner_plan = authz.predicate("partner_plan", "view")
+partner_plan_q = authz.q_function("partner_plan", "view")
+can_edit_partner_plan = authz.predicate("partner_plan", "change")
+partner_plan_editable_q = authz.q_function("partner_plan", "change")

@@ -32,7 +32,7 @@ REFUSED = {403, 404}
 @pytest.fixture
 def world(demo_with):
     from ambito.monitoring.models import Survey
-    from ambito.planning.models import Plan
+    from ambito.planning.models import PartnerPlan, Plan
 
     ctx = demo_with("network")
     sw, gp = ctx.users["sw.monza"], ctx.users["gp"]
@@ -101,6 +101,8 @@ def world(demo_with):
     consultation = Plan.objects.create(ambito=ctx.ambito, title="Piano in consultazione", start_year=2028,
                                        end_year=2030, state="consultation")
     survey = Survey.objects.create(service=ctx.services["sad_monza"], title="Soddisfazione SAD")
+    regional_plan = PartnerPlan.objects.create(kind="regional", region_code=ctx.ambito.region_code,
+                                               title="Linee di indirizzo regionali", start_year=2025, end_year=2027)
     objects = {
         "person": [monza_person, brugherio.person, shared.person],
         "request": [request, brugherio.care_plan.assessment.request, shared.care_plan.assessment.request,
@@ -120,6 +122,7 @@ def world(demo_with):
         "info_point": [ctx.services["oncology_info"]],
         "plan": [plan, consultation],
         "survey": [survey],
+        "partner_plan": [regional_plan],
     }
     return ctx, objects
 
