@@ -126,7 +126,9 @@ class Bench:
 
 
 class Server:
-    """gunicorn with 2 workers on loopback, for the throughput benchmarks."""
+    """gunicorn with 2 workers on loopback, for the throughput benchmarks. It runs the bench's settings
+    (``bench_settings``): the project's, with the plain DRF baselines mounted beside the API
+    (``baseline.py``), so an endpoint and its baseline are measured in the same server."""
 
     def __init__(self, port: int = 8199):
         self.port = port
@@ -139,7 +141,8 @@ class Server:
     def __enter__(self):
         env = {**os.environ, "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-never-used-in-production-8c1f2a7e"),
                "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
-               "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
+               "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+               "DJANGO_SETTINGS_MODULE": "ambito.devtools.bench_settings"}
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
             [str(gunicorn), "ambito.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"],

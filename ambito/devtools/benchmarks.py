@@ -154,31 +154,42 @@ def siuss(bench, ctx):
 
 
 def api_throughput(bench, ctx):
-    """Requests per second under gunicorn (2 workers) driven by wrk from loopback, vs a bare JSON view."""
+    """Requests per second under gunicorn (2 workers) driven by wrk from loopback: each list endpoint of the
+    API against its plain DRF baseline (``baseline.py``: same rows, fields and page size) in the same server
+    and run (goal: ratio ≥ 0.9); the request creation against the request list's baseline."""
     import json
     import shutil
     import tempfile
 
     from ambito.access.models import Person
     from ambito.accounts.services import api_token_issue
+    from ambito.devtools.baseline import BASELINES
     from ambito.devtools.bench import Server, wrk
 
     if shutil.which("wrk") is None:
         raise NotAvailable("wrk is not installed (make bench installs it)")
-    token, _expiry = api_token_issue(user=ctx["users"]["bench.sw"])
+    tokens = {name: api_token_issue(user=user)[0] for name, user in ctx["users"].items()}
     person = Person.objects.filter(residence_comune__in=ctx["sw_comuni"]).order_by("pk").first()
+    seconds = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
     with Server() as server:
-        baseline = wrk(f"{server.url}/healthz")
-        reads = wrk(f"{server.url}/api/v1/requests/?page=2", token=token)
-        bench.add("GET /api/v1/requests/?page=2 throughput", reads, "req/s", baseline=baseline,
-                  ratio=reads / baseline)
+        request_list_baseline = None
+        for spec in BASELINES:
+            token = tokens[spec.persona]
+            endpoint = wrk(server.url + spec.endpoint_url(), token=token, seconds=seconds)
+            plain = wrk(server.url + spec.baseline_url(), token=token, seconds=seconds)
+            if spec.url_name == "api-request-list":
+                request_list_baseline = plain
+            bench.add(f"GET {spec.endpoint_url()} throughput", endpoint, "req/s", baseline=plain,
+                      ratio=endpoint / plain, baseline_kind="plain DRF ListAPIView", persona=spec.persona,
+                      **({} if spec.seeded else {"note": "no such rows in the synthetic data: an empty page"}))
         body = json.dumps({"person": person.pk, "channel": "pua_desk", "need": "Richiesta di prova del benchmark",
                            "area": "anziani", "urgency": 2})
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(f'wrk.method = "POST"\nwrk.body = [[{body}]]\n'
                          'wrk.headers["Content-Type"] = "application/json"\n')
-        writes = wrk(f"{server.url}/api/v1/requests/", token=token, script=script.name)
-        bench.add("POST /api/v1/requests/ throughput", writes, "req/s", baseline=baseline, ratio=writes / baseline)
+        writes = wrk(f"{server.url}/api/v1/requests/", token=tokens["bench.sw"], script=script.name, seconds=seconds)
+        bench.add("POST /api/v1/requests/ throughput", writes, "req/s", baseline=request_list_baseline,
+                  ratio=writes / request_list_baseline, baseline_kind="plain DRF list of requests")
 
 
 def _session_cookie(user) -> str:
