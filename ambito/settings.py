@@ -316,6 +316,7 @@ SPECTACULAR_SETTINGS = {
         "RemovalReasonEnum": "ambito.access.models.RemovalReason",
         "DeliverySourceEnum": "ambito.care.models.DeliverySource",
         "UrgencyEnum": "ambito.access.models.Urgency",
+        "PartnerPlanKindEnum": "ambito.planning.models_partner.PartnerPlanKind",
     },
 }
 

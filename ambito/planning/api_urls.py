@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.planning import api, api_spending
+from ambito.planning import api, api_partner, api_spending
 
 urlpatterns = [
     path("plans/", api.PlanListApi.as_view(), name="api-plan-list"),
@@ -13,4 +13,11 @@ urlpatterns = [
     path("plans/<int:pk>/documents/pdf/", api.PlanDocumentApi.as_view(), {"kind": "pdf"}, name="api-plan-pdf"),
     path("plans/<int:pk>/documents/xlsx/", api.PlanDocumentApi.as_view(), {"kind": "xlsx"}, name="api-plan-xlsx"),
     path("interventions/<int:pk>/", api.InterventionDetailApi.as_view(), name="api-intervention-detail"),
+    path("plans/<int:pk>/alignment/", api_partner.PlanAlignmentApi.as_view(), name="api-plan-alignment"),
+    path("partner-plans/", api_partner.PartnerPlanListApi.as_view(), name="api-partner-plan-list"),
+    path("partner-plans/<int:pk>/", api_partner.PartnerPlanDetailApi.as_view(), name="api-partner-plan-detail"),
+    path("partner-plans/<int:pk>/objectives/", api_partner.PartnerObjectiveCreateApi.as_view(),
+         name="api-partner-objective-create"),
+    path("partner-links/", api_partner.PartnerLinkCreateApi.as_view(), name="api-partner-link-create"),
+    path("partner-links/<int:pk>/", api_partner.PartnerLinkDetailApi.as_view(), name="api-partner-link-detail"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.planning import views, views_spending
+from ambito.planning import views, views_partner, views_spending
 
 urlpatterns = [
     path("piano/", views.plan_list_view, name="planning-plan-list"),
@@ -32,6 +32,14 @@ urlpatterns = [
     path("piano/accordo/parti/<int:pk>/firma/", views.party_sign, name="planning-party-sign"),
     path("piano/<int:pk>/consultazione/moderazione/", views.moderation, name="planning-moderation"),
     path("piano/commenti/<int:pk>/moderazione/", views.comment_moderate, name="planning-comment-moderate"),
+    path("piano/piani-partner/", views_partner.partner_plan_list_view, name="planning-partner-plan-list"),
+    path("piano/piani-partner/<int:pk>/", views_partner.partner_plan_detail, name="planning-partner-plan-detail"),
+    path("piano/piani-partner/<int:pk>/obiettivi/", views_partner.partner_objective_create,
+         name="planning-partner-objective-create"),
+    path("piano/obiettivi/<int:pk>/", views_partner.objective_detail, name="planning-objective-detail"),
+    path("piano/obiettivi/<int:pk>/raccordi/", views_partner.objective_link, name="planning-objective-link"),
+    path("piano/interventi/<int:pk>/raccordi/", views_partner.intervention_link, name="planning-intervention-link"),
+    path("piano/raccordi/<int:pk>/elimina/", views_partner.partner_link_remove, name="planning-partner-link-remove"),
     path("piano/consultazione/", views.consultation_index, name="planning-consultation-list"),
     path("piano/consultazione/<int:pk>/", views.consultation_detail, name="planning-consultation-detail"),
 ]

@@ -195,6 +195,10 @@ ENDPOINTS = {
                          ("api", "patch", lambda p: f"/api/v1/plans/{p.pk}/", {}, False)],
     ("plan", "view_consultation"): [("ui", "get", lambda p: f"/piano/consultazione/{p.pk}/", None, True)],
     ("survey", "manage"): [("ui", "get", lambda s: f"/monitoraggio/questionari/{s.pk}/", None, True)],
+    ("partner_plan", "view"): [("ui", "get", lambda p: f"/piano/piani-partner/{p.pk}/", None, True),
+                               ("api", "get", lambda p: f"/api/v1/partner-plans/{p.pk}/", None, True)],
+    ("partner_plan", "change"): [("ui", "post", lambda p: f"/piano/piani-partner/{p.pk}/obiettivi/", {}, False),
+                                 ("api", "post", lambda p: f"/api/v1/partner-plans/{p.pk}/objectives/", {}, False)],
 }
 
 
