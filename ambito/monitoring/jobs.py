@@ -38,7 +38,10 @@ def annual_report(job, progress):
 
 
 def _number(value):
-    return None if value is None else float(value)
+    """A figure as the spreadsheet keeps it: a whole number (a count of people) as an integer, never 170929.0."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
 
 
 def _xlsx(content) -> bytes:

@@ -26,6 +26,17 @@ def indicator_value(value, unit):
 
 
 @register.filter
+def figure(value, decimals=2):
+    """A plan indicator's figure, whose unit is free text ("persone", "ore"): a whole number is written without
+    decimals ("120 persone", never "120,00"), any other with up to ``decimals``."""
+    if value is None or value == "":
+        return "—"
+    if value == int(value):
+        return num(value, 0)
+    return num(value, decimals)
+
+
+@register.filter
 def unit_label(unit):
     label = UNITS.get(unit, unit)
     return "" if unit in ("eur", "percent") else str(label)
