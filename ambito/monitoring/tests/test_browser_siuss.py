@@ -7,7 +7,7 @@ from django.utils import timezone
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_filling_a_missing_citizenship_from_its_link_takes_the_record_off_the_list(axe_violations, 
+def test_filling_a_missing_citizenship_from_its_link_takes_the_record_off_the_list(axe_violations,
         demo_with, page, live_server, browser_login, screenshot):
     demo_with("network", "access", "care", "monitoring")
     year = timezone.localdate().year

@@ -2,7 +2,6 @@
 without JavaScript, and an automated WCAG 2.1 AA scan (axe-core) of the directory and a service page."""
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
