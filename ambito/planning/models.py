@@ -222,14 +222,28 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("Other sources")
 
 
-class BudgetLine(models.Model):
+def _comune_only_for_own_funds(name: str):
+    return models.CheckConstraint(
+        condition=Q(source="comune", comune__isnull=False) | (~Q(source="comune") & Q(comune__isnull=True)),
+        name=name)
+
+
+class FundedBySource(models.Model):
+    """Money of one funding source; for the Comuni's own funds, the Comune whose funds they are."""
+
+    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
+    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("Comune"))
+
+    class Meta:
+        abstract = True
+
+
+class BudgetLine(FundedBySource):
     """Amount planned for one intervention, one year and one funding source (Comune funds by Comune)."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="budget_lines")
     year = models.PositiveSmallIntegerField(_("year"))
-    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
-    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("Comune"))
     amount = models.DecimalField(_("amount (€)"), **MONEY, validators=[non_negative])
 
     class Meta:
@@ -238,9 +252,7 @@ class BudgetLine(models.Model):
         ordering = ["intervention", "year", "source", "comune"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_non_negative"),
-            models.CheckConstraint(condition=Q(source="comune", comune__isnull=False) | (~Q(source="comune")
-                                                                                        & Q(comune__isnull=True)),
-                                   name="budget_line_comune_only_for_own_funds"),
+            _comune_only_for_own_funds("budget_line_comune_only_for_own_funds"),
             models.UniqueConstraint(fields=["intervention", "year", "source", "comune"],
                                     condition=Q(comune__isnull=False), name="budget_line_unique_comune"),
             models.UniqueConstraint(fields=["intervention", "year", "source"], condition=Q(comune__isnull=True),
@@ -252,13 +264,10 @@ class BudgetLine(models.Model):
         return f"{self.intervention.code} {self.year} {self.source}: {self.amount}"
 
 
-class CarryOver(models.Model):
+class CarryOver(FundedBySource):
     """Unspent funds brought forward from the previous plan (*residui*), by source."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="carry_overs")
-    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
-    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("Comune"))
     amount = models.DecimalField(_("amount (€)"), **MONEY, validators=[non_negative])
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -486,13 +495,7 @@ class AgreementParty(models.Model):
 # --- Spending: commitments and payments, fund reports, unit costs, reinvested savings (issue 19) ---------------
 
 
-def _comune_only_for_own_funds(name: str):
-    return models.CheckConstraint(
-        condition=Q(source="comune", comune__isnull=False) | (~Q(source="comune") & Q(comune__isnull=True)),
-        name=name)
-
-
-class AccountingCode(models.Model):
+class AccountingCode(FundedBySource):
     """A chapter (*capitolo/articolo*) of a Comune's accounting export mapped once by the planning office to
     an intervention and a funding source (for the Comuni's own funds, the Comune whose funds they are)."""
 
@@ -502,9 +505,6 @@ class AccountingCode(models.Model):
     code = models.CharField(_("accounting code"), max_length=40)
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="accounting_codes",
                                      verbose_name=_("intervention"))
-    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
-    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("Comune"))
 
     class Meta:
         verbose_name = _("accounting code")
@@ -542,16 +542,13 @@ class SpendingImport(models.Model):
         return self.filename
 
 
-class Commitment(models.Model):
+class Commitment(FundedBySource):
     """*Impegno di spesa*: money committed by an act (*determina*) for one intervention, funding source,
     Comune (own funds) and year."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="commitments",
                                      verbose_name=_("intervention"))
     year = models.PositiveSmallIntegerField(_("year"))
-    source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
-    comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("Comune"))
     amount = models.DecimalField(_("committed (€)"), **MONEY)
     act_number = models.CharField(_("act number"), max_length=60)
     act_date = models.DateField(_("act date"))
