@@ -21,10 +21,11 @@ def _params_key(kind: str, params: dict) -> str:
 
 
 @transaction.atomic
-def job_start(*, kind: str, actor, params: dict, title: str) -> Job:
+def job_start(*, kind: str, actor, params: dict, title: str, run_after=None) -> Job:
     """Queue a job, or return the same job if the same user already asked for it with these parameters and it
     is still queued or running. Never another user's job: a job and its file are its requester's only, and
-    what a job reads can depend on who asked (e.g. the Comuni of a SIUSS export)."""
+    what a job reads can depend on who asked (e.g. the Comuni of a SIUSS export). ``run_after`` (a datetime)
+    holds it back until then (a debounced refresh)."""
     handler_for(kind)  # fail now, not in the worker, for an unknown kind
     key = _params_key(kind, params)
     requester = {"requested_by": actor} if actor is not None else {"requested_by__isnull": True}
@@ -38,7 +39,8 @@ def job_start(*, kind: str, actor, params: dict, title: str) -> Job:
     job = Job.objects.create(kind=kind, params=params, params_key=key, requested_by=actor, title=title[:200])
     from ambito.core.tasks import run_job
 
-    transaction.on_commit(lambda: run_job.enqueue(str(job.pk)))
+    task = run_job.using(run_after=run_after) if run_after is not None else run_job
+    transaction.on_commit(lambda: task.enqueue(str(job.pk)))
     return job
 
 

@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from ambito.core.api import JobOutputSerializer, job_response
 from ambito.core.text import plain_int
-from ambito.monitoring import indicators, selectors, services
+from ambito.monitoring import indicators, materialise, selectors, services
 from ambito.monitoring.indicators import Period
-from ambito.monitoring.rules import can_view_dashboard
+from ambito.monitoring.rules import can_manage_surveys, can_view_dashboard
 from ambito.monitoring.serializers import (
     IndicatorDefinitionSerializer,
     IndicatorValuesSerializer,
@@ -40,7 +40,8 @@ class IndicatorListApi(generics.ListAPIView):
     OpenApiParameter("area", str), OpenApiParameter("service", int),
 ], responses=IndicatorValuesSerializer)
 class IndicatorValuesApi(APIView):
-    """Values of one indicator: ``{"code", "unit", "values": [{"key", "value", "target"}]}``. "No data"
+    """Values of one indicator: ``{"code", "unit", "computed_at", "values": [{"key", "value", "target"}]}``;
+    ``computed_at`` is when stored values were computed (a standard period), null when computed now. "No data"
     and suppressed small cells are ``null``, never 0, and so are the cells withheld with a small cell so
     that no total gives it back (complementary suppression)."""
 
@@ -67,7 +68,7 @@ class IndicatorValuesApi(APIView):
             )
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
-        data = {"code": code, "unit": result.definition.unit,
+        data = {"code": code, "unit": result.definition.unit, "computed_at": result.computed_at,
                 "values": [{"key": c.key, "value": c.value, "target": c.target} for c in result.cells]}
         return Response(IndicatorValuesSerializer(data).data)
 
@@ -120,3 +121,17 @@ class SiussJobApi(_JobApi):
 
     def start(self, *, fmt, **kwargs):
         return services.siuss_export_start(flow=fmt, **kwargs)
+
+
+class IndicatorRefreshApi(APIView):
+    """Recompute the caller's Ambito's stored indicator values now (the planning office): returns the job,
+    whose progress and end the jobs API tells."""
+
+    @extend_schema(request=None, responses={202: JobOutputSerializer})
+    def post(self, request):
+        if not can_manage_surveys(request.user):
+            raise PermissionDenied
+        ambito = _ambito_of(request.user)
+        if ambito is None:
+            raise PermissionDenied
+        return job_response(request, materialise.refresh_start(actor=request.user, ambito=ambito))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("indicators/", api.IndicatorListApi.as_view(), name="api-indicator-list"),
     path("indicators/<slug:code>/values/", api.IndicatorValuesApi.as_view(), name="api-indicator-values"),
     path("monitoring/reports/", api.ReportJobApi.as_view(), name="api-monitoring-report"),
+    path("monitoring/indicators/refresh/", api.IndicatorRefreshApi.as_view(), name="api-monitoring-indicators-refresh"),
     path("monitoring/open-data/", api.OpenDataJobApi.as_view(), name="api-monitoring-open-data"),
     path("monitoring/siuss/", api.SiussJobApi.as_view(), name="api-monitoring-siuss"),
     path("plans/<int:pk>/measures/", PlanMeasuresApi.as_view(), name="api-plan-measures"),

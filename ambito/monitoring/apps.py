@@ -6,3 +6,9 @@ class MonitoringConfig(AppConfig):
     name = "ambito.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        # writes to the indicators' sources mark the stored values stale (the source apps import nothing here)
+        from ambito.monitoring import materialise
+
+        materialise.connect()

@@ -6,6 +6,8 @@ import json
 import zipfile
 
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from ambito.accounts.models import AccessPurpose
@@ -45,7 +47,10 @@ def _number(value):
 
 
 def _xlsx(content) -> bytes:
-    indicators = [[_("Annual monitoring report"), content.ambito.name, content.year], [],
+    computed = (_("Indicators computed on %(when)s.") % {"when": date_format(localtime(content.computed_at),
+                                                                           "j F Y, H:i")}
+                if content.computed_at else _("Indicators computed from the records when this report was written."))
+    indicators = [[_("Annual monitoring report"), content.ambito.name, content.year], [computed],
                   [_("Code"), _("Indicator"), _("Unit"), _("Value"), _("Target"), _("Previous year"),
                    _("Target met")]]
     for row in content.rows:
@@ -123,3 +128,15 @@ def siuss_export(job, progress):
     name = f"siuss-{flow}-{comune.istat_code}-{year}.xml"
     return JobOutput(name=name, content=content, data={"rows": written, "left_out": left_out, "flow": flow,
                                                        "year": year})
+
+
+@job_handler("monitoring.indicator_refresh")
+def indicator_refresh(job, progress):
+    """Recompute and store an Ambito's indicator values (``monitoring.materialise``): aggregates only."""
+    from ambito.monitoring.materialise import indicator_cells_refresh
+
+    ambito = Ambito.objects.get(pk=job.params["ambito"])
+    with translation.override("it"):
+        progress(2, _("Recomputing the indicators"))
+        stored = indicator_cells_refresh(ambito=ambito, progress=progress)
+    return JobOutput(data={"cells": stored}, message=_("Indicators recomputed: %(n)s values stored.") % {"n": stored})

@@ -1,6 +1,7 @@
 """Monitoring owns only what no other app records: citizen feedback surveys (*questionari di
 gradimento*) and the narrative of the annual monitoring report. Indicators are computed from the other
-apps' records (see ``monitoring.indicators``); nothing here copies them."""
+apps' records (see ``monitoring.indicators``); the only copy is ``IndicatorCell``, their computed values for
+the standard periods, refreshed by the task worker so dashboards need not recompute them on every view."""
 
 import uuid
 
@@ -198,3 +199,50 @@ class PlanIndicatorLink(models.Model):
 
 from ambito.monitoring.plans.models import FrozenMeasure, PlanYearClosure  # noqa: E402, F401  (#20)
 from ambito.monitoring.siuss.models import SinaRecord, SinaRule, SinbaRecord  # noqa: E402, F401  (SIUSS, #17)
+
+
+class IndicatorCell(models.Model):
+    """One computed value of an indicator (*valore calcolato*) for a standard period, before small-cell
+    suppression: the persons behind it (``n``) are kept so the rule runs on read, for whoever reads.
+    The scope is a whole Ambito (``comune`` empty) or one of its Comuni. A table with no cell at all is one
+    row with an empty ``key``, so "computed, nothing there" is not mistaken for "not computed"."""
+
+    ambito = models.ForeignKey("territory.Ambito", on_delete=models.CASCADE, related_name="+")
+    comune = models.ForeignKey("territory.Comune", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    code = models.CharField(max_length=80)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    breakdown = models.CharField(max_length=20, blank=True)
+    key = models.CharField(max_length=100, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    # Decimals as text: the reader gets back the very value (and precision) the engine computed
+    value = models.CharField(max_length=40, null=True, blank=True)
+    n = models.IntegerField(null=True, blank=True)
+    target = models.CharField(max_length=40, null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("computed indicator value")
+        verbose_name_plural = _("computed indicator values")
+        indexes = [models.Index(fields=["ambito", "comune", "period_start", "period_end", "breakdown"],
+                                name="monitoring_cell_lookup")]
+
+    def __str__(self):
+        return f"{self.code} {self.period_start}/{self.period_end} {self.breakdown or 'total'} {self.key}"
+
+
+class IndicatorRefresh(models.Model):
+    """When an Ambito's computed values were last refreshed, and since when a write to an indicator's
+    sources has made them stale (*da ricalcolare*)."""
+
+    ambito = models.OneToOneField("territory.Ambito", on_delete=models.CASCADE, related_name="+")
+    dirty_since = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    periods = models.JSONField(default=list, blank=True)  # [[start, end], …] ISO dates of the stored periods
+
+    class Meta:
+        verbose_name = _("indicator refresh")
+        verbose_name_plural = _("indicator refreshes")
+
+    def __str__(self):
+        return f"{self.ambito_id}: {self.computed_at}"

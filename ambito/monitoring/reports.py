@@ -3,6 +3,7 @@ exports, shared by the PDF, the XLSX and the JSON/CSV writers."""
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambito.monitoring import indicators
@@ -36,6 +37,9 @@ class ReportContent:
     # the plan's linked indicators for the year: (name, unit, baseline, target, measured, gap, met, suppressed)
     measured: list = field(default_factory=list)
     narrative: ReportNarrative | None = None
+    # when the indicator table's values were computed, if stored (the oldest); whether some were computed now
+    computed_at: object = None
+    computed_now: bool = False
 
 
 def _met(value, target, direction):
@@ -53,14 +57,17 @@ def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> Rep
         previous = year_period(year - 1)
     except Exception:  # noqa: BLE001 — a year before 2000 has no previous period to compare
         previous = None
-    rows = []
+    rows, stamps = [], []
     definitions = indicators.definitions()
     for position, spec in enumerate(definitions):
         progress(10 + int(60 * position / max(len(definitions), 1)), _("Computing %(name)s") % {"name": spec.name})
-        cell = indicators.compute(spec.code, actor=actor, period=period, comune_ids=comune_ids).total
-        old = None
+        result = indicators.compute(spec.code, actor=actor, period=period, comune_ids=comune_ids)
+        cell, old = result.total, None
+        stamps.append(result.computed_at)
         if previous is not None:
-            old = indicators.compute(spec.code, actor=actor, period=previous, comune_ids=comune_ids).total
+            earlier = indicators.compute(spec.code, actor=actor, period=previous, comune_ids=comune_ids)
+            old = earlier.total
+            stamps.append(earlier.computed_at)
         rows.append(IndicatorRow(
             code=spec.code, name=str(spec.name), unit=str(indicators.UNITS.get(spec.unit, spec.unit)),
             value=cell.value, target=cell.target, previous=old.value if old else None, suppressed=cell.suppressed,
@@ -77,6 +84,8 @@ def report_content(*, actor, ambito, year: int, progress=lambda *a: None) -> Rep
         spent=_spent(actor, period, comune_ids, spending, available),
         objectives=_objectives(ambito, year), measured=_measured(actor, ambito, year),
         narrative=ReportNarrative.objects.filter(ambito=ambito, year=year).first(),
+        computed_at=min((stamp for stamp in stamps if stamp is not None), default=None),
+        computed_now=any(stamp is None for stamp in stamps),
     )
 
 
@@ -185,7 +194,7 @@ def open_data(*, actor, ambito, year: int) -> tuple[dict, list[dict]]:
     ``monitoring.opendata``). Small cells are always suppressed: this is published."""
     period = year_period(year)
     comune_ids = set(ambito.comuni.values_list("pk", flat=True))
-    rows = []
+    rows, now = [], timezone.now()
     for spec in indicators.definitions():
         for by in (None, Breakdown.COMUNE):
             if by and by not in spec.breakdowns:
@@ -200,6 +209,8 @@ def open_data(*, actor, ambito, year: int) -> tuple[dict, list[dict]]:
                     "value": None if cell.value is None else str(cell.value),
                     "target": None if cell.target is None else str(cell.target),
                     "suppressed": cell.suppressed,
+                    # when the value was computed: stored values keep their time, others are computed now
+                    "computed_at": (result.computed_at or now).isoformat(timespec="seconds"),
                 })
     from ambito.monitoring.opendata import dataset_metadata
 

@@ -44,6 +44,7 @@ class Tile:
     trend: str  # "up", "down", "flat" or ""
     good: bool | None  # the trend goes the way the indicator wants
     complementary: bool = False  # withheld only so that a small cell cannot be worked out from it
+    computed_at: object = None  # when the stored value was computed (``IndicatorCell``); None: computed now
 
 
 def _trend(value, previous, direction):
@@ -77,7 +78,8 @@ def dashboard_tiles(*, actor, period: Period, comune_ids=None, area=None) -> lis
         if spec is None:
             continue
         area_for = area if "area" in spec.breakdowns else None
-        cell = indicator_values(actor=actor, code=code, period=period, comune_ids=comune_ids, area=area_for).total
+        result = indicator_values(actor=actor, code=code, period=period, comune_ids=comune_ids, area=area_for)
+        cell = result.total
         previous = None
         if previous_period is not None:
             old = indicator_values(actor=actor, code=code, period=previous_period, comune_ids=comune_ids,
@@ -88,8 +90,16 @@ def dashboard_tiles(*, actor, period: Period, comune_ids=None, area=None) -> lis
         tiles.append(Tile(code=code, name=str(spec.name), unit=spec.unit, value=value,
                           target=cell.target if cell else None, previous=previous,
                           suppressed=bool(cell and cell.suppressed), trend=trend, good=good,
-                          complementary=bool(cell and cell.complementary)))
+                          complementary=bool(cell and cell.complementary), computed_at=result.computed_at))
     return tiles
+
+
+def computed_at(figures) -> tuple:
+    """``(oldest computation time, whether any figure was computed now)`` of tiles or charts: what the page
+    says about when its figures were computed (*calcolati il …*)."""
+    stamps = [figure.computed_at for figure in figures]
+    stored = [stamp for stamp in stamps if stamp is not None]
+    return (min(stored) if stored else None), any(stamp is None for stamp in stamps)
 
 
 def _previous(period: Period):
@@ -107,6 +117,7 @@ class Chart:
     unit: str
     spec: dict
     rows: list  # cells
+    computed_at: object = None  # as ``Tile.computed_at``
 
 
 CHARTS = [
@@ -151,7 +162,7 @@ def dashboard_charts(*, actor, period: Period, comune_ids=None, area=None) -> li
             id=chart_id, title=title, code=code, by=by, by_label=str(indicators.Breakdown.LABELS[by]), unit=spec.unit,
             spec=chart(kind=kind, labels=[cell.label or cell.key for cell in result.cells], series=series,
                        unit="EUR" if spec.unit == "eur" else ""),
-            rows=result.cells,
+            rows=result.cells, computed_at=result.computed_at,
         ))
     return charts
 

@@ -22,6 +22,8 @@ class IndicatorValueSerializer(serializers.Serializer):
 class IndicatorValuesSerializer(serializers.Serializer):
     code = serializers.CharField()
     unit = serializers.CharField()
+    # when the stored values were computed (the standard periods); null: computed for this request
+    computed_at = serializers.DateTimeField(allow_null=True)
     values = IndicatorValueSerializer(many=True)
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("monitoraggio/", views.dashboard, name="monitoring-dashboard"),
     path("monitoraggio/comuni/<str:istat_code>/", views.comune_dashboard, name="monitoring-comune"),
     path("monitoraggio/indicatori/", views.indicator_list, name="monitoring-indicators"),
+    path("monitoraggio/indicatori/ricalcola/", views.indicators_refresh, name="monitoring-indicators-refresh"),
     path("monitoraggio/indicatori/<slug:code>.csv", views.indicator_csv, name="monitoring-indicator-csv"),
     path("monitoraggio/questionari/", views.survey_list, name="monitoring-surveys"),
     path("monitoraggio/questionari/nuovo/", views.survey_create, name="monitoring-survey-create"),

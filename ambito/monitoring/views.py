@@ -12,7 +12,7 @@ from ambito.accounts.selectors import scope_for
 from ambito.core.client_ip import client_ip
 from ambito.core.pagination import paginate
 from ambito.core.tabular import download_response, write_csv
-from ambito.monitoring import indicators, selectors, services
+from ambito.monitoring import indicators, materialise, selectors, services
 from ambito.monitoring.forms import (
     DashboardFilterForm,
     PaperResponseForm,
@@ -43,14 +43,20 @@ def _dashboard(request, *, comune=None):
     _member(request)
     form, period, area = _filters(request)
     comune_ids = {comune.pk} if comune else None
+    tiles = selectors.dashboard_tiles(actor=request.user, period=period, comune_ids=comune_ids, area=area)
+    charts = selectors.dashboard_charts(actor=request.user, period=period, comune_ids=comune_ids, area=area)
+    computed_at, computed_now = selectors.computed_at([*tiles, *charts])
     context = {
         "form": form,
         "period": period,
         "area": area,
         "comune": comune,
         "comuni": selectors.comuni_in_scope(actor=request.user),
-        "tiles": selectors.dashboard_tiles(actor=request.user, period=period, comune_ids=comune_ids, area=area),
-        "charts": selectors.dashboard_charts(actor=request.user, period=period, comune_ids=comune_ids, area=area),
+        "tiles": tiles,
+        "charts": charts,
+        "computed_at": computed_at,
+        "computed_now": computed_now,
+        "can_refresh": can_manage_surveys(request.user),
         "comments": selectors.published_comments(actor=request.user, period=period, comune_ids=comune_ids),
         "is_case_role": scope_for(request.user).is_case_role,
         "query": request.GET.urlencode(),
@@ -72,6 +78,19 @@ def comune_dashboard(request, istat_code):
     if comune is None:
         raise Http404
     return _dashboard(request, comune=comune)
+
+
+@login_required
+@require_POST
+def indicators_refresh(request):
+    """The planning office recomputes its Ambito's stored indicator values now (a job with its progress)."""
+    if not can_manage_surveys(request.user):
+        raise PermissionDenied
+    ambito = _ambito_of(request.user)
+    if ambito is None:
+        raise PermissionDenied
+    job = materialise.refresh_start(actor=request.user, ambito=ambito)
+    return redirect("job-detail", job.pk)
 
 
 @login_required

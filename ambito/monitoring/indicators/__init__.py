@@ -289,6 +289,8 @@ class IndicatorResult:
     definition: IndicatorDefinition
     query: Query
     cells: list[Cell]
+    # when the values were computed, if they were read from the stored ones (``IndicatorCell``); None: just now
+    computed_at: dt.datetime | None = None
 
     @property
     def total(self) -> Cell | None:
@@ -302,6 +304,8 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
     ``None``) for roles that are not case roles, so a regional observer cannot single anyone out by
     narrowing the breakdown, with the complementary cells that keep them from being worked out from a
     total (see the module's docstring). ``public`` (open data) suppresses small cells whoever asks."""
+    from ambito.monitoring.indicators import stored
+
     spec = definition(code)
     if by and by not in spec.breakdowns:
         raise ValidationError(
@@ -317,20 +321,36 @@ def compute(code: str, *, actor, period: Period, by: str | None = None, comune_i
     allowed = scope.comune_ids()
     wanted = frozenset(allowed if comune_ids is None else set(comune_ids) & set(allowed))
     query = Query(period=period, by=by or None, comune_ids=wanted, service_id=service_id, area=area or None)
-    cells = spec.compute(query) if wanted else []
+    groups = lambda: _comune_groups(actor, allowed)  # noqa: E731
+    found = stored.lookup(actor, spec, query, groups) if wanted else None
+    computed_at = found[1] if found else None
+    cells = found[0] if found else (computed_cells(spec, query) if wanted else [])
+
+    def table(other: Query) -> list:
+        """Another table of the same indicator, for the small-cell rule: stored if it is, else computed."""
+        hit = stored.lookup(actor, spec, other, groups)
+        return hit[0] if hit else spec.compute(other)
+
+    if spec.person_based and (public or not scope.is_case_role) and cells:
+        if spec.additive:
+            cells = _suppressed(spec, query, cells, groups, table)
+        else:
+            cells = _withheld(cells, suppression_pattern({cell.key: cell.n for cell in cells}, groups=[])[0], set())
+    return IndicatorResult(definition=spec, query=query, cells=_sorted(cells, by), computed_at=computed_at)
+
+
+def computed_cells(spec: IndicatorDefinition, query: Query) -> list[Cell]:
+    """The cells of one query computed now in the database, with their targets, before any suppression:
+    what ``IndicatorCell`` stores (the same for whoever asks, once the Comuni are given)."""
+    cells = spec.compute(query)
     if spec.target is not None and cells:
         targets = spec.target(query, cells)
         cells = [replace(cell, target=targets.get(cell.key)) for cell in cells]
     if cells and query.by in (None, Breakdown.SERVICE):
-        plan_targets = _plan_targets(code, query)
+        plan_targets = _plan_targets(spec.code, query)
         cells = [replace(cell, target=plan_targets[cell.key]) if cell.key in plan_targets else cell
                  for cell in cells]
-    if spec.person_based and (public or not scope.is_case_role) and cells:
-        if spec.additive:
-            cells = _suppressed(spec, query, cells, lambda: _comune_groups(actor, allowed))
-        else:
-            cells = _withheld(cells, suppression_pattern({cell.key: cell.n for cell in cells}, groups=[])[0], set())
-    return IndicatorResult(definition=spec, query=query, cells=_sorted(cells, by))
+    return cells
 
 
 # --- small cells: primary and complementary suppression (see the module's docstring) --------------------
@@ -413,25 +433,26 @@ def _comune_groups(actor, allowed) -> ComuneGroups:
     return groups
 
 
-def _suppressed(spec: IndicatorDefinition, query: Query, cells: list, comune_groups: Callable) -> list:
+def _suppressed(spec: IndicatorDefinition, query: Query, cells: list, comune_groups: Callable,
+                table: Callable) -> list:
     if query.by is None:
         primary, _ = suppression_pattern({cell.key: cell.n for cell in cells})
         complementary = set()
-        if not primary and _total_is_a_hidden_cell(spec, query, cells, comune_groups):
+        if not primary and _total_is_a_hidden_cell(spec, query, cells, comune_groups, table):
             complementary = {cell.key for cell in cells}
         return _withheld(cells, primary, complementary)
     if query.by == Breakdown.COMUNE:
         groups = comune_groups()
         whole = groups.around(query.comune_ids)
-        table = cells if whole == query.comune_ids else spec.compute(replace(query, comune_ids=whole))
-        primary, complementary = suppression_pattern({cell.key: cell.n for cell in table},
+        whole_table = cells if whole == query.comune_ids else table(replace(query, comune_ids=whole))
+        primary, complementary = suppression_pattern({cell.key: cell.n for cell in whole_table},
                                                      groups.key_groups(whole))
     else:
         primary, complementary = suppression_pattern({cell.key: cell.n for cell in cells})
     return _withheld(cells, primary, complementary)
 
 
-def _total_is_a_hidden_cell(spec, query: Query, cells: list, comune_groups: Callable) -> bool:
+def _total_is_a_hidden_cell(spec, query: Query, cells: list, comune_groups: Callable, table: Callable) -> bool:
     """Whether a total the small-cell rule lets through is a cell (or part of the hidden cells) of a
     breakdown the same user can ask for, and hidden there: the total of one area or one service (a cell of
     the breakdown by area or by service), the total of some of an Ambito's Comuni (cells of the breakdown
@@ -441,8 +462,8 @@ def _total_is_a_hidden_cell(spec, query: Query, cells: list, comune_groups: Call
     for name, key, unfiltered in ((Breakdown.AREA, query.area, {"area": None}),
                                   (Breakdown.SERVICE, query.service_id, {"service_id": None})):
         if key and name in spec.breakdowns:
-            table = spec.compute(replace(query, by=name, **unfiltered))
-            primary, complementary = suppression_pattern({cell.key: cell.n for cell in table})
+            other = table(replace(query, by=name, **unfiltered))
+            primary, complementary = suppression_pattern({cell.key: cell.n for cell in other})
             if str(key) in primary | complementary:
                 return True
     if Breakdown.COMUNE not in spec.breakdowns:
@@ -451,8 +472,8 @@ def _total_is_a_hidden_cell(spec, query: Query, cells: list, comune_groups: Call
     whole = groups.around(query.comune_ids)
     if whole == query.comune_ids:
         return False  # whole Ambiti: the total of the groups themselves
-    table = spec.compute(replace(query, by=Breakdown.COMUNE, comune_ids=whole))
-    primary, complementary = suppression_pattern({cell.key: cell.n for cell in table}, groups.key_groups(whole))
+    other = table(replace(query, by=Breakdown.COMUNE, comune_ids=whole))
+    primary, complementary = suppression_pattern({cell.key: cell.n for cell in other}, groups.key_groups(whole))
     hidden = primary | complementary
     asked = {groups.istat[pk] for pk in query.comune_ids if pk in groups.istat}
     for group in groups.key_groups(whole):
