@@ -96,7 +96,6 @@ def _acting_as(user, organisation, role) -> tuple[str, int | None]:
 def _entry(*, user, record, content_type, action, purpose, detail, organisation_id, role) -> AccessLog:
     person_id, person_ref = _person_of(record)
     code = infer_purpose(record, purpose)
-    text = detail or (purpose if purpose != code else str(AccessPurpose(code).label))
     return AccessLog(
         user=user,
         organisation_id=organisation_id,
@@ -107,8 +106,12 @@ def _entry(*, user, record, content_type, action, purpose, detail, organisation_
         person_ref=person_ref,
         action=action,
         purpose_code=code,
-        purpose=text[:200],
+        purpose=_purpose_text(purpose, code, detail),
     )
+
+
+def _purpose_text(purpose: str, code: str, detail: str) -> str:
+    return (detail or (purpose if purpose != code else str(AccessPurpose(code).label)))[:200]
 
 
 def _check_action(action: str) -> None:
@@ -137,13 +140,17 @@ def access_log_records(*, actor, records: Iterable, action: str, purpose: str, d
     user = actor if actor is not None and actor.is_authenticated else None
     role, organisation_id = _acting_as(user, None, "")
     rows = []
-    content_types: dict = {}
+    per_model: dict = {}  # model -> (content type, purpose code, text): the same for every row of a page
     for record in records:
         model = type(record)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model)
-        rows.append(_entry(user=user, record=record, content_type=content_types[model], action=action,
-                           purpose=purpose, detail=detail, organisation_id=organisation_id, role=role))
+        if model not in per_model:
+            code = infer_purpose(record, purpose)
+            per_model[model] = (ContentType.objects.get_for_model(model), code, _purpose_text(purpose, code, detail))
+        content_type, code, text = per_model[model]
+        person_id, person_ref = _person_of(record)
+        rows.append(AccessLog(user=user, organisation_id=organisation_id, role=role, content_type=content_type,
+                              object_id=str(record.pk), person_id=person_id, person_ref=person_ref, action=action,
+                              purpose_code=code, purpose=text))
     AccessLog.objects.bulk_create(rows)
     return len(rows)
 
