@@ -10,28 +10,29 @@ def _points(*pairs):
     return [{"value": str(points), "label": label, "points": points} for points, label in pairs]
 
 
+def _scale(code, name, description, *, scores, direction, bands, items, not_applicable=False, variant_of=None):
+    """A scale's definition: ``scores`` is (lowest, highest), each band (from, to, label)."""
+    definition = {"code": code, "name": name, "description": description, "min_score": scores[0],
+                  "max_score": scores[1], "direction": direction, "allows_not_applicable": not_applicable,
+                  "bands": [{"min": low, "max": high, "label": label} for low, high, label in bands], "items": items}
+    if variant_of:
+        definition["variant_of"] = variant_of
+    return definition
+
+
 def _lettered(*pairs):
     return [{"value": "abcdefgh"[i], "label": label, "points": points} for i, (points, label) in enumerate(pairs)]
 
 
 # Barthel Index (Mahoney & Barthel 1965), 10 items, standard weights 0–100.
-BARTHEL = {
-    "code": "barthel",
-    "name": "Indice di Barthel (ADL)",
-    "description": "Autonomia nelle attività di base della vita quotidiana (Mahoney e Barthel, 1965): 10 attività, "
-                   "punteggio 0–100.",
-    "min_score": 0,
-    "max_score": 100,
-    "direction": "higher_better",
-    "allows_not_applicable": False,
-    "bands": [
-        {"min": 0, "max": 20, "label": "Dipendenza totale"},
-        {"min": 21, "max": 60, "label": "Dipendenza grave"},
-        {"min": 61, "max": 90, "label": "Dipendenza moderata"},
-        {"min": 91, "max": 99, "label": "Dipendenza lieve"},
-        {"min": 100, "max": 100, "label": "Autonomia"},
-    ],
-    "items": [
+BARTHEL = _scale(
+    "barthel", "Indice di Barthel (ADL)",
+    "Autonomia nelle attività di base della vita quotidiana (Mahoney e Barthel, 1965): 10 attività, "
+    "punteggio 0–100.",
+    scores=(0, 100), direction="higher_better",
+    bands=[(0, 20, "Dipendenza totale"), (21, 60, "Dipendenza grave"), (61, 90, "Dipendenza moderata"),
+           (91, 99, "Dipendenza lieve"), (100, 100, "Autonomia")],
+    items=[
         ("feeding", "Alimentazione", _points((0, "Dipendente"), (5, "Necessita di aiuto (es. tagliare il cibo)"),
                                               (10, "Autonomo"))),
         ("bathing", "Fare il bagno o la doccia", _points((0, "Dipendente"), (5, "Autonomo"))),
@@ -54,8 +55,7 @@ BARTHEL = {
             (15, "Autonomo (anche con ausili) per più di 50 metri"))),
         ("stairs", "Salire e scendere le scale", _points((0, "Incapace"), (5, "Necessita di aiuto o supervisione"),
                                                           (10, "Autonomo"))),
-    ],
-}
+    ])
 
 _LAWTON_ITEMS = {
     "telephone": ("Usare il telefono", _lettered(
@@ -97,62 +97,33 @@ def _lawton_items(codes):
 
 
 # Lawton & Brody (1969) Instrumental Activities of Daily Living: 8 items, 0/1 each, 0–8.
-LAWTON = {
-    "code": "lawton_iadl",
-    "name": "Scala di Lawton (IADL) — 8 item",
-    "description": "Attività strumentali della vita quotidiana (Lawton e Brody, 1969): 8 attività, 0–8. Le attività "
-                   "mai svolte nella vita si segnano come tali: il punteggio corretto riporta il risultato sugli "
-                   "item applicabili.",
-    "min_score": 0,
-    "max_score": 8,
-    "direction": "higher_better",
-    "allows_not_applicable": True,
-    "bands": [
-        {"min": 0, "max": 2, "label": "Dipendenza grave"},
-        {"min": 3, "max": 5, "label": "Dipendenza moderata"},
-        {"min": 6, "max": 7, "label": "Dipendenza lieve"},
-        {"min": 8, "max": 8, "label": "Autonomia"},
-    ],
-    "items": _lawton_items(["telephone", "shopping", "food", "housekeeping", "laundry", "transport", "medication",
-                            "finances"]),
-}
+LAWTON = _scale(
+    "lawton_iadl", "Scala di Lawton (IADL) — 8 item",
+    "Attività strumentali della vita quotidiana (Lawton e Brody, 1969): 8 attività, 0–8. Le attività "
+    "mai svolte nella vita si segnano come tali: il punteggio corretto riporta il risultato sugli "
+    "item applicabili.",
+    scores=(0, 8), direction="higher_better", not_applicable=True,
+    bands=[(0, 2, "Dipendenza grave"), (3, 5, "Dipendenza moderata"), (6, 7, "Dipendenza lieve"), (8, 8, "Autonomia")],
+    items=_lawton_items(["telephone", "shopping", "food", "housekeeping", "laundry", "transport", "medication",
+                         "finances"]))
 
 # The historical male version (Lawton & Brody 1969) leaves out food preparation, housekeeping and laundry: 0–5.
-LAWTON_MALE = {
-    "code": "lawton_iadl_5",
-    "name": "Scala di Lawton (IADL) — versione maschile storica, 5 item",
-    "description": "Versione storica per gli uomini: esclude preparazione dei pasti, governo della casa e bucato; "
-                   "punteggio 0–5.",
-    "min_score": 0,
-    "max_score": 5,
-    "direction": "higher_better",
-    "allows_not_applicable": True,
-    "variant_of": "lawton_iadl",
-    "bands": [
-        {"min": 0, "max": 1, "label": "Dipendenza grave"},
-        {"min": 2, "max": 3, "label": "Dipendenza moderata"},
-        {"min": 4, "max": 4, "label": "Dipendenza lieve"},
-        {"min": 5, "max": 5, "label": "Autonomia"},
-    ],
-    "items": _lawton_items(["telephone", "shopping", "transport", "medication", "finances"]),
-}
+LAWTON_MALE = _scale(
+    "lawton_iadl_5", "Scala di Lawton (IADL) — versione maschile storica, 5 item",
+    "Versione storica per gli uomini: esclude preparazione dei pasti, governo della casa e bucato; "
+    "punteggio 0–5.",
+    scores=(0, 5), direction="higher_better", not_applicable=True, variant_of="lawton_iadl",
+    bands=[(0, 1, "Dipendenza grave"), (2, 3, "Dipendenza moderata"), (4, 4, "Dipendenza lieve"), (5, 5, "Autonomia")],
+    items=_lawton_items(["telephone", "shopping", "transport", "medication", "finances"]))
 
 # Social support and household assessment used by the Ambito's social workers: higher score, more need.
-SOCIAL = {
-    "code": "social_support",
-    "name": "Valutazione sociale e del nucleo familiare",
-    "description": "Rete familiare e sociale, carico del caregiver, abitazione e situazione economica: 6 aree, "
-                   "0–12; punteggio più alto, bisogno maggiore.",
-    "min_score": 0,
-    "max_score": 12,
-    "direction": "higher_worse",
-    "allows_not_applicable": False,
-    "bands": [
-        {"min": 0, "max": 3, "label": "Bisogno sociale basso"},
-        {"min": 4, "max": 7, "label": "Bisogno sociale moderato"},
-        {"min": 8, "max": 12, "label": "Bisogno sociale elevato"},
-    ],
-    "items": [
+SOCIAL = _scale(
+    "social_support", "Valutazione sociale e del nucleo familiare",
+    "Rete familiare e sociale, carico del caregiver, abitazione e situazione economica: 6 aree, "
+    "0–12; punteggio più alto, bisogno maggiore.",
+    scores=(0, 12), direction="higher_worse",
+    bands=[(0, 3, "Bisogno sociale basso"), (4, 7, "Bisogno sociale moderato"), (8, 12, "Bisogno sociale elevato")],
+    items=[
         ("living", "Situazione abitativa e convivenza", _points(
             (0, "Vive con familiari in grado di aiutare"), (1, "Vive con persone che non possono aiutare"),
             (2, "Vive solo"))),
@@ -164,8 +135,7 @@ SOCIAL = {
                                            (2, "Inadeguata o non sicura"))),
         ("economic", "Situazione economica", _points((0, "Sufficiente"), (1, "Limitata"), (2, "Insufficiente"))),
         ("network", "Rete sociale", _points((0, "Attiva"), (1, "Limitata"), (2, "Isolamento"))),
-    ],
-}
+    ])
 
 
 def _errors(*questions):
@@ -177,21 +147,13 @@ def _errors(*questions):
 # SVAMA (Scheda per la Valutazione Multidimensionale dell'Anziano, Regione Veneto, DGR 2961/2012) — section
 # "valutazione cognitiva": the Short Portable Mental Status Questionnaire (Pfeiffer, 1975), scored in errors
 # 0–10; SVAMA reads 0–3 errors as "lucido", 4–7 as "confuso", 8–10 as "molto confuso".
-SVAMA_SPMSQ = {
-    "code": "svama-spmsq",
-    "name": "SVAMA — Valutazione cognitiva (SPMSQ di Pfeiffer)",
-    "description": "Short Portable Mental Status Questionnaire (Pfeiffer, 1975), sezione cognitiva della SVAMA: "
-                   "10 domande, punteggio = numero di errori (0–10); punteggio più alto, deficit maggiore.",
-    "min_score": 0,
-    "max_score": 10,
-    "direction": "higher_worse",
-    "allows_not_applicable": False,
-    "bands": [
-        {"min": 0, "max": 3, "label": "Lucido"},
-        {"min": 4, "max": 7, "label": "Confuso"},
-        {"min": 8, "max": 10, "label": "Molto confuso"},
-    ],
-    "items": _errors(
+SVAMA_SPMSQ = _scale(
+    "svama-spmsq", "SVAMA — Valutazione cognitiva (SPMSQ di Pfeiffer)",
+    "Short Portable Mental Status Questionnaire (Pfeiffer, 1975), sezione cognitiva della SVAMA: "
+    "10 domande, punteggio = numero di errori (0–10); punteggio più alto, deficit maggiore.",
+    scores=(0, 10), direction="higher_worse",
+    bands=[(0, 3, "Lucido"), (4, 7, "Confuso"), (8, 10, "Molto confuso")],
+    items=_errors(
         ("date", "Che giorno è oggi (giorno, mese, anno)?"),
         ("weekday", "Che giorno della settimana è?"),
         ("place", "Qual è il nome di questo posto?"),
@@ -202,28 +164,19 @@ SVAMA_SPMSQ = {
         ("previous", "Chi era il Presidente precedente (o il Papa precedente)?"),
         ("mother", "Qual era il cognome da nubile di sua madre?"),
         ("subtract", "Sottragga 3 da 20 e continui a sottrarre 3 fino a 2"),
-    ),
-}
+    ))
 
 # SVAMA — section "rischio di piaghe da decubito" (VPIA): the Exton-Smith scale (Norton, McLaren and
 # Exton-Smith, 1962), five areas scored 1–4, total 5–20; lower is riskier. The bands are Norton's published
 # cut-offs (14 or less: at risk; 12 or less: high risk); a Region using other cut-offs edits them on the scale's
 # page.
-SVAMA_EXTON_SMITH = {
-    "code": "svama-exton-smith",
-    "name": "SVAMA — Rischio di lesioni da pressione (scala di Exton-Smith)",
-    "description": "Scala di Exton-Smith (Norton, McLaren, Exton-Smith, 1962), sezione VPIA della SVAMA: 5 aree da "
-                   "1 a 4, punteggio 5–20; punteggio più basso, rischio maggiore.",
-    "min_score": 5,
-    "max_score": 20,
-    "direction": "higher_better",
-    "allows_not_applicable": False,
-    "bands": [
-        {"min": 5, "max": 12, "label": "Rischio elevato"},
-        {"min": 13, "max": 14, "label": "Rischio presente"},
-        {"min": 15, "max": 20, "label": "Rischio basso"},
-    ],
-    "items": [
+SVAMA_EXTON_SMITH = _scale(
+    "svama-exton-smith", "SVAMA — Rischio di lesioni da pressione (scala di Exton-Smith)",
+    "Scala di Exton-Smith (Norton, McLaren, Exton-Smith, 1962), sezione VPIA della SVAMA: 5 aree da "
+    "1 a 4, punteggio 5–20; punteggio più basso, rischio maggiore.",
+    scores=(5, 20), direction="higher_better",
+    bands=[(5, 12, "Rischio elevato"), (13, 14, "Rischio presente"), (15, 20, "Rischio basso")],
+    items=[
         ("general", "Condizioni generali", _points((1, "Pessime"), (2, "Scadenti"), (3, "Discrete"), (4, "Buone"))),
         ("mental", "Stato mentale", _points((1, "Stuporoso"), (2, "Confuso"), (3, "Apatico"), (4, "Lucido"))),
         ("walking", "Deambulazione", _points((1, "Costretto a letto"), (2, "Costretto su sedia"),
@@ -232,8 +185,7 @@ SVAMA_EXTON_SMITH = {
                                           (4, "Piena"))),
         ("incontinence", "Incontinenza", _points((1, "Doppia"), (2, "Abituale (urinaria)"), (3, "Occasionale"),
                                                   (4, "Assente"))),
-    ],
-}
+    ])
 
 STANDARD_SCALES = [BARTHEL, LAWTON, LAWTON_MALE, SOCIAL, SVAMA_SPMSQ, SVAMA_EXTON_SMITH]
 
