@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 DEMO_PASSWORD = "ambito-demo-2026"  # documented in the README; load_demo refuses to run unless DEBUG is on
 
 # Apps contribute demo data in this order; each loader is idempotent.
-DEMO_APPS = ["territory", "accounts", "network", "planning", "access", "care", "monitoring", "privacy"]
+DEMO_APPS = ["territory", "accounts", "network", "planning", "access", "care", "monitoring", "privacy", "region"]
+# Steps that are not an app's own ``demo`` module: a second Ambito of the Region for the regional observer,
+# loaded last by `manage.py load_demo`; tests load it only when they ask for it (``demo_with("region")``).
+DEMO_MODULES = {"region": "ambito.monitoring.demo_region"}
 
 
 @dataclass
@@ -28,10 +31,11 @@ def load_demo(apps: list[str] | None = None, *, stdout=None) -> DemoContext:
 
     ctx = DemoContext()
     for app in apps or DEMO_APPS:
+        name = DEMO_MODULES.get(app, f"ambito.{app}.demo")
         try:
-            module = import_module(f"ambito.{app}.demo")
+            module = import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"ambito.{app}.demo":
+            if exc.name != name:
                 raise
             continue
         module.load(ctx)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from ambito.monitoring import api
 from ambito.monitoring.plans.api import PlanMeasuresApi
+from ambito.monitoring.region.api import RegionComparisonApi
 
 urlpatterns = [
     path("indicators/", api.IndicatorListApi.as_view(), name="api-indicator-list"),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("monitoring/open-data/", api.OpenDataJobApi.as_view(), name="api-monitoring-open-data"),
     path("monitoring/siuss/", api.SiussJobApi.as_view(), name="api-monitoring-siuss"),
     path("plans/<int:pk>/measures/", PlanMeasuresApi.as_view(), name="api-plan-measures"),
+    path("monitoring/region/", RegionComparisonApi.as_view(), name="api-monitoring-region"),
 ]

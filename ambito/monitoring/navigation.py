@@ -20,6 +20,14 @@ ITEMS = [
         icon="it-files",
     ),
     NavItem(
+        "monitoring-region",
+        _("Ambiti compared"),
+        _("Every Ambito of the Region side by side: indicators, LEPS and spending per resident."),
+        roles=frozenset({Role.REGIONAL_OBSERVER}),
+        order=71,
+        icon="it-map-marker-circle",
+    ),
+    NavItem(
         "monitoring-siuss",
         _("SIUSS flows"),
         _("Pre-flight report and INPS files (PS-PSA, SINA, SINBA) of each Comune; counts for the planning office."),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("ambito.monitoring.siuss.urls")),
     path("", include("ambito.monitoring.opendata.urls")),
     path("", include("ambito.monitoring.plans.urls")),
+    path("", include("ambito.monitoring.region.urls")),
     path("valutazione/", views.public_survey_list, name="survey-public-list"),
     path("valutazione/<uuid:public_id>/", views.public_survey, name="survey-public"),
 ]
