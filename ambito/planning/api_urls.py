@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.planning import api, api_partner, api_spending
+from ambito.planning import api, api_files, api_partner, api_spending
 
 urlpatterns = [
     path("plans/", api.PlanListApi.as_view(), name="api-plan-list"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("plans/<int:pk>/documents/pdf/", api.PlanDocumentApi.as_view(), {"kind": "pdf"}, name="api-plan-pdf"),
     path("plans/<int:pk>/documents/xlsx/", api.PlanDocumentApi.as_view(), {"kind": "xlsx"}, name="api-plan-xlsx"),
     path("interventions/<int:pk>/", api.InterventionDetailApi.as_view(), name="api-intervention-detail"),
+    path("plans/<int:pk>/files/", api_files.PlanFilesApi.as_view(), name="api-plan-files"),
+    path("plan-files/<int:pk>/download/", api_files.PlanFileDownloadApi.as_view(), name="api-plan-file-download"),
     path("plans/<int:pk>/alignment/", api_partner.PlanAlignmentApi.as_view(), name="api-plan-alignment"),
     path("partner-plans/", api_partner.PartnerPlanListApi.as_view(), name="api-partner-plan-list"),
     path("partner-plans/<int:pk>/", api_partner.PartnerPlanDetailApi.as_view(), name="api-partner-plan-detail"),

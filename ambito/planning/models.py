@@ -750,3 +750,6 @@ class ReinvestmentAgreement(models.Model):
 
 # --- Plans of other parties the Piano di Zona links to (issue 20) --------------------------------------------
 from ambito.planning.models_partner import PartnerLink, PartnerObjective, PartnerPlan, PartnerPlanKind  # noqa: E402,F401,I001
+
+# --- Signed documents and minutes beside their records (issue 20, item 6) -------------------------------------
+from ambito.planning.models_files import PlanFile, PlanFileKind  # noqa: E402,F401,I001

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ambito.planning import views, views_partner, views_spending
+from ambito.planning import views, views_files, views_partner, views_spending
 
 urlpatterns = [
     path("piano/", views.plan_list_view, name="planning-plan-list"),
@@ -30,6 +30,8 @@ urlpatterns = [
     path("piano/<int:pk>/accordo/", views.agreement, name="planning-agreement"),
     path("piano/<int:pk>/accordo/parti/", views.party_create, name="planning-party-create"),
     path("piano/accordo/parti/<int:pk>/firma/", views.party_sign, name="planning-party-sign"),
+    path("piano/<int:pk>/atti/", views_files.plan_file_upload, name="planning-file-upload"),
+    path("piano/atti/<int:pk>/", views_files.plan_file_download, name="planning-file-download"),
     path("piano/<int:pk>/consultazione/moderazione/", views.moderation, name="planning-moderation"),
     path("piano/commenti/<int:pk>/moderazione/", views.comment_moderate, name="planning-comment-moderate"),
     path("piano/piani-partner/", views_partner.partner_plan_list_view, name="planning-partner-plan-list"),

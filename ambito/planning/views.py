@@ -28,6 +28,7 @@ from ambito.planning.models import (
     CoprogrammingTable,
     Intervention,
     Plan,
+    PlanFileKind,
     PlanState,
 )
 from ambito.planning.selectors import (
@@ -54,6 +55,7 @@ from ambito.planning.selectors import (
     training_by_employer,
     version_diff,
 )
+from ambito.planning.selectors_files import plan_files
 from ambito.territory.models import Ambito
 
 
@@ -479,9 +481,11 @@ def coprogramming(request, pk):
                 return redirect("planning-coprogramming", plan.pk)
     contributions = Contribution.objects.filter(plan=plan).select_related(
         "organisation", "intervention", "objective", "table").order_by("status", "submitted_at")
-    tables = CoprogrammingTable.objects.filter(plan=plan).prefetch_related("participants", "meetings__attendees")
+    tables = CoprogrammingTable.objects.filter(plan=plan).prefetch_related("participants", "meetings__attendees",
+                                                                          "meetings__files")
     return render(request, "planning/coprogramming.html", {
         "plan": plan, "tables": tables, "contributions": contributions, "can_manage": can_manage and plan.is_editable,
+        "can_upload": can_manage,  # minutes are kept after the plan is approved too
         "can_contribute": can_contribute, "contribution_form": contribution_form,
         "table_form": forms.TableForm(plan=plan), "decision_form": forms.DecisionForm(plan=plan),
     })
@@ -527,6 +531,8 @@ def agreement(request, pk):
         "plan": plan, "parties": parties, "can_edit": can_manage and plan.is_editable,
         "can_sign": can_manage and plan.state == PlanState.CONSULTATION,
         "party_form": forms.PartyForm(plan=plan), "signature_form": forms.SignatureForm(),
+        "files": plan_files(actor=request.user, plan=plan).filter(kind=PlanFileKind.AGREEMENT),
+        "can_upload": can_manage,  # the signed Accordo arrives once the plan is approved
     })
 
 
