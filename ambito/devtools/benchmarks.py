@@ -180,7 +180,8 @@ def api_throughput(bench, ctx):
             if spec.url_name == "api-request-list":
                 request_list_baseline = plain
             bench.add(f"GET {spec.endpoint_url()} throughput", endpoint, "req/s", baseline=plain,
-                      ratio=endpoint / plain, baseline_kind="plain DRF ListAPIView", persona=spec.persona,
+                      ratio=endpoint / plain if plain else None, baseline_kind="plain DRF ListAPIView",
+                      persona=spec.persona,
                       **({} if spec.seeded else {"note": "no such rows in the synthetic data: an empty page"}))
         body = json.dumps({"person": person.pk, "channel": "pua_desk", "need": "Richiesta di prova del benchmark",
                            "area": "anziani", "urgency": 2})
@@ -189,7 +190,8 @@ def api_throughput(bench, ctx):
                          'wrk.headers["Content-Type"] = "application/json"\n')
         writes = wrk(f"{server.url}/api/v1/requests/", token=tokens["bench.sw"], script=script.name, seconds=seconds)
         bench.add("POST /api/v1/requests/ throughput", writes, "req/s", baseline=request_list_baseline,
-                  ratio=writes / request_list_baseline, baseline_kind="plain DRF list of requests")
+                  ratio=writes / request_list_baseline if request_list_baseline else None,
+                  baseline_kind="plain DRF list of requests")
 
 
 def _session_cookie(user) -> str:
