@@ -16,6 +16,7 @@ Each input has its own serializer, so the OpenAPI schema says what an operation 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -28,6 +29,7 @@ from ambito.care import rules, selectors, services
 from ambito.care.api import (
     CarePlanDetailOutput,
     DeliveryOutput,
+    DeliveryRowInput,
     GoalOutput,
     HealthBudgetDetailOutput,
     HealthBudgetListApi,
@@ -41,7 +43,6 @@ from ambito.care.models import (
     BenefitCharacter,
     BudgetAxis,
     Delivery,
-    DeliveryType,
     DischargeSetting,
     Funder,
     GoalStatus,
@@ -95,8 +96,56 @@ def _plan_for_write(request, pk):
     return plan
 
 
-def _plan_answer(request, pk, code=status.HTTP_200_OK):
-    return Response(CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data, status=code)
+class WriteApi(APIView):
+    """One write: the record the caller may change (``target``, from the URL's arguments), the
+    ``input_class`` validated (a PATCH takes the fields sent over the record's values), the service called
+    (``write``), the ``serializer_class`` of what it returns (or ``answer``). A stale version is a 409 with
+    the current state; a service's ValidationError is a 400 (``ambito.api.exceptions``). Each subclass gets
+    its own handler for ``method`` and so its own OpenAPI operation."""
+
+    method = "post"
+    input_class = None  # None: the operation takes no body
+    request_schema = None  # when the schema says more than input_class (e.g. multipart)
+    responses = None  # default: {code: serializer_class}
+    code = status.HTTP_200_OK
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+
+        def handler(self, request, **kwargs):  # a function of its own: the schema is kept on it
+            return self.write_answer(request, **kwargs)
+
+        schema = extend_schema(request=cls.request_schema or cls.input_class,
+                               responses=cls.responses or {cls.code: cls.serializer_class})
+        setattr(cls, cls.method, schema(handler))
+
+    def write_answer(self, request, **kwargs):
+        target = self.target(request, **kwargs)
+        if self.input_class is None:
+            values = {}
+        elif self.method == "patch":
+            values = _correction(self.input_class, request, target)
+        else:
+            values = _valid(self.input_class, request)
+        try:
+            result = self.write(request, target, **values)
+        except StaleEditError as exc:
+            return Response(stale_conflict(exc, self.answer(request, None, **kwargs)),
+                            status=status.HTTP_409_CONFLICT)
+        return Response(self.answer(request, result, **kwargs), status=self.code)
+
+    def answer(self, request, result, **kwargs):
+        return self.serializer_class(result).data
+
+
+class PlanWriteApi(WriteApi):
+    """A write on a PAI answered with the plan as it now is."""
+
+    serializer_class = CarePlanDetailOutput
+    target = staticmethod(_plan_for_write)
+
+    def answer(self, request, result, pk, **kwargs):
+        return CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data
 
 
 # --- Care plan: goals, interventions, signature, review, case manager, notes ---------------------------------
@@ -110,16 +159,14 @@ class GoalInput(serializers.Serializer):
     review_on = serializers.DateField()
 
 
-class CarePlanGoalApi(APIView):
+class CarePlanGoalApi(PlanWriteApi):
     """Add a measurable goal to the PAI (the page's "Add goal")."""
 
-    serializer_class = GoalOutput
+    input_class, serializer_class, code = GoalInput, GoalOutput, status.HTTP_201_CREATED
+    answer = WriteApi.answer
 
-    @extend_schema(request=GoalInput, responses={201: GoalOutput})
-    def post(self, request, pk):
-        plan = _plan_for_write(request, pk)
-        goal = services.goal_add(actor=request.user, plan=plan, **_valid(GoalInput, request))
-        return Response(GoalOutput(goal).data, status=status.HTTP_201_CREATED)
+    def write(self, request, plan, **values):
+        return services.goal_add(actor=request.user, plan=plan, **values)
 
 
 class InterventionInput(serializers.Serializer):
@@ -150,18 +197,15 @@ def plan_services(plan):
         service_type__in=["pua", "info_point"]).select_related("provider")
 
 
-class CarePlanInterventionApi(APIView):
+class CarePlanInterventionApi(PlanWriteApi):
     """Plan an intervention of the PAI (service, intensity, dates, who pays)."""
 
-    serializer_class = InterventionOutput
+    input_class, serializer_class, code = InterventionInput, InterventionOutput, status.HTTP_201_CREATED
+    answer = WriteApi.answer
 
-    @extend_schema(request=InterventionInput, responses={201: InterventionOutput})
-    def post(self, request, pk):
-        plan = _plan_for_write(request, pk)
-        values = _valid(InterventionInput, request)
+    def write(self, request, plan, **values):
         values["service"] = _pick(plan_services(plan), values["service"], "service")
-        intervention = services.intervention_add(actor=request.user, plan=plan, **values)
-        return Response(InterventionOutput(intervention).data, status=status.HTTP_201_CREATED)
+        return services.intervention_add(actor=request.user, plan=plan, **values)
 
 
 class InterventionCorrectInput(serializers.Serializer):
@@ -196,30 +240,24 @@ def _intervention(request, pk, intervention_pk) -> PlannedIntervention:
                              pk=intervention_pk, care_plan=plan)
 
 
-class CarePlanInterventionCorrectApi(APIView):
+class CarePlanInterventionCorrectApi(WriteApi):
     """Correct a planned intervention, with the reason (the change history keeps the old values)."""
 
-    serializer_class = InterventionStateOutput
+    method, input_class, serializer_class = "patch", InterventionCorrectInput, InterventionStateOutput
+    target = staticmethod(_intervention)
 
-    @extend_schema(request=InterventionCorrectInput, responses={200: InterventionStateOutput})
-    def patch(self, request, pk, intervention_pk):
-        intervention = _intervention(request, pk, intervention_pk)
-        values = _correction(InterventionCorrectInput, request, intervention)
-        intervention = services.intervention_correct(actor=request.user, intervention=intervention, **values)
-        return Response(InterventionStateOutput(intervention).data)
+    def write(self, request, intervention, **values):
+        return services.intervention_correct(actor=request.user, intervention=intervention, **values)
 
 
-class CarePlanInterventionCancelApi(APIView):
+class CarePlanInterventionCancelApi(WriteApi):
     """Cancel a planned intervention, with the reason: kept, marked cancelled."""
 
-    serializer_class = InterventionStateOutput
+    input_class, serializer_class = CancelInput, InterventionStateOutput
+    target = staticmethod(_intervention)
 
-    @extend_schema(request=CancelInput, responses={200: InterventionStateOutput})
-    def post(self, request, pk, intervention_pk):
-        intervention = _intervention(request, pk, intervention_pk)
-        values = _valid(CancelInput, request)
-        intervention = services.intervention_cancel(actor=request.user, intervention=intervention, **values)
-        return Response(InterventionStateOutput(intervention).data)
+    def write(self, request, intervention, **values):
+        return services.intervention_cancel(actor=request.user, intervention=intervention, **values)
 
 
 class ReferralSendInput(serializers.Serializer):
@@ -228,17 +266,14 @@ class ReferralSendInput(serializers.Serializer):
                                            help_text="For a provider without accounts: a single-use answer link.")
 
 
-class CarePlanReferralSendApi(APIView):
+class CarePlanReferralSendApi(WriteApi):
     """Send a planned intervention to its provider (closed-loop referral)."""
 
-    serializer_class = ReferralOutput
+    input_class, serializer_class, code = ReferralSendInput, ReferralOutput, status.HTTP_201_CREATED
+    target = staticmethod(_intervention)
 
-    @extend_schema(request=ReferralSendInput, responses={201: ReferralOutput})
-    def post(self, request, pk, intervention_pk):
-        intervention = _intervention(request, pk, intervention_pk)
-        values = _valid(ReferralSendInput, request)
-        referral = services.referral_send(actor=request.user, intervention=intervention, **values)
-        return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
+    def write(self, request, intervention, **values):
+        return services.referral_send(actor=request.user, intervention=intervention, **values)
 
 
 class SignInput(serializers.Serializer):
@@ -248,22 +283,13 @@ class SignInput(serializers.Serializer):
     signed_by = serializers.CharField(max_length=120)
 
 
-class CarePlanSignApi(APIView):
+class CarePlanSignApi(PlanWriteApi):
     """Record the person's (or family's) agreement: the plan becomes active."""
 
-    serializer_class = CarePlanDetailOutput
+    input_class, responses = SignInput, {200: CarePlanDetailOutput, 409: None}
 
-    @extend_schema(request=SignInput, responses={200: CarePlanDetailOutput, 409: None})
-    def post(self, request, pk):
-        plan = _plan_for_write(request, pk)
-        values = _valid(SignInput, request)
-        try:
-            services.care_plan_sign(actor=request.user, plan=plan, signed_on=values["signed_on"],
-                                    signed_by=values["signed_by"], expected_version=values["version"])
-        except StaleEditError as exc:
-            current = CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data
-            return Response(stale_conflict(exc, current), status=status.HTTP_409_CONFLICT)
-        return _plan_answer(request, pk)
+    def write(self, request, plan, version, **values):
+        services.care_plan_sign(actor=request.user, plan=plan, expected_version=version, **values)
 
 
 class GoalOutcomeInput(serializers.Serializer):
@@ -288,23 +314,22 @@ class RevisionOutput(serializers.Serializer):
     plan = CarePlanDetailOutput(source="care_plan")
 
 
-class CarePlanReviewApi(APIView):
+class CarePlanReviewApi(PlanWriteApi):
     """Review the plan: an outcome per goal, a new version of the plan (or its closure)."""
 
-    serializer_class = RevisionOutput
+    input_class, serializer_class, code = ReviewInput, RevisionOutput, status.HTTP_201_CREATED
 
-    @extend_schema(request=ReviewInput, responses={201: RevisionOutput})
-    def post(self, request, pk):
-        plan = _plan_for_write(request, pk)
-        values = _valid(ReviewInput, request)
+    def write(self, request, plan, **values):
         outcomes = {}
         for row in values.pop("outcomes"):
             if row["goal"] in outcomes:
                 raise ValidationError({"outcomes": "Un obiettivo compare due volte."})
             outcomes[row["goal"]] = {"outcome": row["outcome"], "value": row["value"], "note": row["note"]}
         revision = services.care_plan_review(actor=request.user, plan=plan, outcomes=outcomes, **values)
-        revision.care_plan = selectors.care_plan_get(actor=request.user, pk=pk)
-        return Response(RevisionOutput(revision).data, status=status.HTTP_201_CREATED)
+        revision.care_plan = selectors.care_plan_get(actor=request.user, pk=plan.pk)
+        return revision
+
+    answer = WriteApi.answer
 
 
 class CaseManagerInput(serializers.Serializer):
@@ -314,23 +339,15 @@ class CaseManagerInput(serializers.Serializer):
                                        help_text="The version you read: a stale one is refused (409).")
 
 
-class CarePlanCaseManagerApi(APIView):
+class CarePlanCaseManagerApi(PlanWriteApi):
     """Hand the case to another case manager, with the reason."""
 
-    serializer_class = CarePlanDetailOutput
+    input_class, responses = CaseManagerInput, {200: CarePlanDetailOutput, 409: None}
 
-    @extend_schema(request=CaseManagerInput, responses={200: CarePlanDetailOutput, 409: None})
-    def post(self, request, pk):
-        plan = _plan_for_write(request, pk)
-        values = _valid(CaseManagerInput, request)
-        manager = _pick(get_user_model().objects.filter(is_active=True), values["case_manager"], "case_manager")
-        try:
-            services.care_plan_case_manager_set(actor=request.user, plan=plan, case_manager=manager,
-                                                reason=values["reason"], expected_version=values["version"])
-        except StaleEditError as exc:
-            current = CarePlanDetailOutput(selectors.care_plan_get(actor=request.user, pk=pk)).data
-            return Response(stale_conflict(exc, current), status=status.HTTP_409_CONFLICT)
-        return _plan_answer(request, pk)
+    def write(self, request, plan, case_manager, version, **values):
+        manager = _pick(get_user_model().objects.filter(is_active=True), case_manager, "case_manager")
+        services.care_plan_case_manager_set(actor=request.user, plan=plan, case_manager=manager,
+                                            expected_version=version, **values)
 
 
 class NoteInput(serializers.Serializer):
@@ -354,65 +371,53 @@ class NoteOutput(serializers.Serializer):
         return [a.original_name for a in note.attachments.all()]
 
 
-class CarePlanNoteApi(APIView):
+class CarePlanNoteApi(PlanWriteApi):
     """Write a note on the case, with its visibility and an optional attachment (multipart/form-data)."""
 
-    serializer_class = NoteOutput
+    input_class, serializer_class, code = NoteInput, NoteOutput, status.HTTP_201_CREATED
+    request_schema = {"multipart/form-data": NoteInput, "application/json": NoteInput}
+    answer = WriteApi.answer
 
-    @extend_schema(request={"multipart/form-data": NoteInput, "application/json": NoteInput},
-                   responses={201: NoteOutput})
-    def post(self, request, pk):
-        plan = _plan_for_write(request, pk)
-        values = _valid(NoteInput, request)
-        referral = get_object_or_404(plan.referrals.all(), pk=values["referral"]) if values["referral"] else None
-        files = [values["attachment"]] if values["attachment"] else []
-        note = services.case_note_add(actor=request.user, person=plan.person, care_plan=plan, referral=referral,
-                                      text=values["text"], visibility=values["visibility"], files=files)
-        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+    def write(self, request, plan, referral, attachment, **values):
+        referral = get_object_or_404(plan.referrals.all(), pk=referral) if referral else None
+        return services.case_note_add(actor=request.user, person=plan.person, care_plan=plan, referral=referral,
+                                      files=[attachment] if attachment else [], **values)
 
 
 # --- Referrals: start, cancel --------------------------------------------------------------------------------
 
 
-class ReferralStartApi(APIView):
+class ReferralWriteApi(WriteApi):
+    """A write on a referral, answered as ``care.api`` answers it."""
+
+    serializer_class = ReferralOutput
+    target = staticmethod(_referral_for_action)
+
+    def answer(self, request, referral, **kwargs):
+        return referral_data(request.user, referral)
+
+
+class ReferralStartApi(ReferralWriteApi):
     """The provider records that the service has started."""
 
-    serializer_class = ReferralOutput
-
-    @extend_schema(request=None, responses={200: ReferralOutput})
-    def post(self, request, pk):
-        referral = services.referral_start(actor=request.user, referral=_referral_for_action(request, pk))
-        return Response(referral_data(request.user, referral))
+    def write(self, request, referral):
+        return services.referral_start(actor=request.user, referral=referral)
 
 
-class ReferralCancelApi(APIView):
+class ReferralCancelApi(ReferralWriteApi):
     """The case team withdraws a referral, with the reason."""
 
-    serializer_class = ReferralOutput
+    input_class = CancelInput
 
-    @extend_schema(request=CancelInput, responses={200: ReferralOutput})
-    def post(self, request, pk):
-        values = _valid(CancelInput, request)
-        referral = services.referral_cancel(actor=request.user, referral=_referral_for_action(request, pk),
-                                            **values)
-        return Response(referral_data(request.user, referral))
+    def write(self, request, referral, **values):
+        return services.referral_cancel(actor=request.user, referral=referral, **values)
 
 
 # --- Deliveries: correction and cancellation ------------------------------------------------------------------
 
 
-class DeliveryCorrectInput(serializers.Serializer):
+class DeliveryCorrectInput(DeliveryRowInput):  # the fields of a logged delivery, and why it is corrected
     reason = serializers.CharField(max_length=300)
-    delivered_on = serializers.DateField()
-    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
-    end_time = serializers.TimeField(required=False, allow_null=True, default=None)
-    hours = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True, default=None)
-    quantity = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True, default=None)
-    amount = serializers.DecimalField(max_digits=11, decimal_places=2, required=False, allow_null=True, default=None)
-    delivery_type = serializers.ChoiceField(choices=DeliveryType.choices)
-    operator_name = serializers.CharField(max_length=120)
-    operator_ref = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class DeliveryStateOutput(DeliveryOutput):
@@ -426,29 +431,24 @@ def _delivery(request, pk) -> Delivery:
     return delivery
 
 
-class DeliveryCorrectApi(APIView):
+class DeliveryCorrectApi(WriteApi):
     """Correct a logged delivery, with the reason (the same rules as when it was logged)."""
 
-    serializer_class = DeliveryStateOutput
+    method, input_class, serializer_class = "patch", DeliveryCorrectInput, DeliveryStateOutput
+    target = staticmethod(_delivery)
 
-    @extend_schema(request=DeliveryCorrectInput, responses={200: DeliveryStateOutput})
-    def patch(self, request, pk):
-        delivery = _delivery(request, pk)
-        values = _correction(DeliveryCorrectInput, request, delivery)
-        delivery = services.delivery_correct(actor=request.user, delivery=delivery, **values)
-        return Response(DeliveryStateOutput(delivery).data)
+    def write(self, request, delivery, **values):
+        return services.delivery_correct(actor=request.user, delivery=delivery, **values)
 
 
-class DeliveryCancelApi(APIView):
+class DeliveryCancelApi(WriteApi):
     """Cancel a delivery logged by mistake, with the reason: kept, and out of every count."""
 
-    serializer_class = DeliveryStateOutput
+    input_class, serializer_class = CancelInput, DeliveryStateOutput
+    target = staticmethod(_delivery)
 
-    @extend_schema(request=CancelInput, responses={200: DeliveryStateOutput})
-    def post(self, request, pk):
-        delivery = _delivery(request, pk)
-        delivery = services.delivery_cancel(actor=request.user, delivery=delivery, **_valid(CancelInput, request))
-        return Response(DeliveryStateOutput(delivery).data)
+    def write(self, request, delivery, **values):
+        return services.delivery_cancel(actor=request.user, delivery=delivery, **values)
 
 
 # --- Budget di salute --------------------------------------------------------------------------------------------
@@ -507,9 +507,18 @@ def _budget_for_write(request, pk):
     return budget
 
 
-def _budget_answer(request, pk, code=status.HTTP_201_CREATED):
-    return Response(HealthBudgetDetailOutput(selectors.health_budget_get(actor=request.user, pk=pk)).data,
-                    status=code)
+def _budget_answer(request, pk):
+    return HealthBudgetDetailOutput(selectors.health_budget_get(actor=request.user, pk=pk)).data
+
+
+class BudgetWriteApi(WriteApi):
+    """A write on a Budget di salute answered with the project as it now is."""
+
+    serializer_class, code = HealthBudgetDetailOutput, status.HTTP_201_CREATED
+    target = staticmethod(_budget_for_write)
+
+    def answer(self, request, result, pk, **kwargs):
+        return _budget_answer(request, pk)
 
 
 @extend_schema_view(post=extend_schema(request=HealthBudgetInput, responses={201: HealthBudgetDetailOutput}))
@@ -524,33 +533,27 @@ class HealthBudgetListCreateApi(HealthBudgetListApi, generics.ListCreateAPIView)
             raise PermissionDenied
         values["person"] = get_object_or_404(Person, pk=values["person"])
         budget = services.health_budget_create(actor=request.user, **values)
-        return _budget_answer(request, budget.pk)
+        return Response(_budget_answer(request, budget.pk), status=status.HTTP_201_CREATED)
 
 
-class HealthBudgetLineApi(APIView):
+class HealthBudgetLineApi(BudgetWriteApi):
     """Plan an amount on one axis from one funder."""
 
-    serializer_class = HealthBudgetDetailOutput
+    input_class = BudgetLineInput
 
-    @extend_schema(request=BudgetLineInput, responses={201: HealthBudgetDetailOutput})
-    def post(self, request, pk):
-        budget = _budget_for_write(request, pk)
-        services.health_budget_line_add(actor=request.user, budget=budget, **_valid(BudgetLineInput, request))
-        return _budget_answer(request, pk)
+    def write(self, request, budget, **values):
+        services.health_budget_line_add(actor=request.user, budget=budget, **values)
 
 
-class HealthBudgetExpenseApi(APIView):
+class HealthBudgetExpenseApi(BudgetWriteApi):
     """Record money spent on a line of the project."""
 
-    serializer_class = BudgetExpenseOutput
+    input_class, serializer_class = BudgetExpenseInput, BudgetExpenseOutput
+    answer = WriteApi.answer
 
-    @extend_schema(request=BudgetExpenseInput, responses={201: BudgetExpenseOutput})
-    def post(self, request, pk):
-        budget = _budget_for_write(request, pk)
-        values = _valid(BudgetExpenseInput, request)
+    def write(self, request, budget, **values):
         values["line"] = _pick(budget.lines.all(), values["line"], "line")
-        expense = services.health_budget_expense_add(actor=request.user, **values)
-        return Response(BudgetExpenseOutput(expense).data, status=status.HTTP_201_CREATED)
+        return services.health_budget_expense_add(actor=request.user, **values)
 
 
 def _expense(request, pk, expense_pk) -> HealthBudgetExpense:
@@ -558,45 +561,35 @@ def _expense(request, pk, expense_pk) -> HealthBudgetExpense:
     return get_object_or_404(HealthBudgetExpense.all_objects, pk=expense_pk, line__budget=budget)
 
 
-class HealthBudgetExpenseCorrectApi(APIView):
+class HealthBudgetExpenseCorrectApi(WriteApi):
     """Correct an expense, with the reason."""
 
-    serializer_class = BudgetExpenseOutput
+    method, input_class, serializer_class = "patch", BudgetExpenseCorrectInput, BudgetExpenseOutput
+    target = staticmethod(_expense)
 
-    @extend_schema(request=BudgetExpenseCorrectInput, responses={200: BudgetExpenseOutput})
-    def patch(self, request, pk, expense_pk):
-        expense = _expense(request, pk, expense_pk)
-        expense = services.health_budget_expense_correct(
-            actor=request.user, expense=expense, **_correction(BudgetExpenseCorrectInput, request, expense))
-        return Response(BudgetExpenseOutput(expense).data)
+    def write(self, request, expense, **values):
+        return services.health_budget_expense_correct(actor=request.user, expense=expense, **values)
 
 
-class HealthBudgetExpenseCancelApi(APIView):
+class HealthBudgetExpenseCancelApi(WriteApi):
     """Cancel an expense recorded by mistake, with the reason: kept, and out of the amounts spent."""
 
-    serializer_class = BudgetExpenseOutput
+    input_class, serializer_class = CancelInput, BudgetExpenseOutput
+    target = staticmethod(_expense)
 
-    @extend_schema(request=CancelInput, responses={200: BudgetExpenseOutput})
-    def post(self, request, pk, expense_pk):
-        expense = _expense(request, pk, expense_pk)
-        expense = services.health_budget_expense_cancel(actor=request.user, expense=expense,
-                                                        **_valid(CancelInput, request))
-        return Response(BudgetExpenseOutput(expense).data)
+    def write(self, request, expense, **values):
+        return services.health_budget_expense_cancel(actor=request.user, expense=expense, **values)
 
 
-class HealthBudgetMemberApi(APIView):
+class HealthBudgetMemberApi(BudgetWriteApi):
     """Add a member of the co-design team."""
 
-    serializer_class = HealthBudgetDetailOutput
+    input_class = BudgetMemberInput
 
-    @extend_schema(request=BudgetMemberInput, responses={201: HealthBudgetDetailOutput})
-    def post(self, request, pk):
-        budget = _budget_for_write(request, pk)
-        values = _valid(BudgetMemberInput, request)
+    def write(self, request, budget, **values):
         values["organisation"] = _pick(Organisation.objects.filter(active=True), values["organisation"],
                                        "organisation")
         services.health_budget_member_add(actor=request.user, budget=budget, **values)
-        return _budget_answer(request, pk)
 
 
 # --- Protected discharges ------------------------------------------------------------------------------------
@@ -681,18 +674,32 @@ class DischargeListApi(generics.ListCreateAPIView):
             raise PermissionDenied
         values["person"] = get_object_or_404(Person, pk=values["person"])
         discharge = services.discharge_create(actor=request.user, **values)
-        return _discharge_answer(request, discharge.pk, status.HTTP_201_CREATED)
+        return Response(_discharge_answer(request, discharge.pk), status=status.HTTP_201_CREATED)
 
 
-def _discharge_answer(request, pk, code=status.HTTP_200_OK):
-    return Response(DischargeDetailOutput(selectors.discharge_get(actor=request.user, pk=pk)).data, status=code)
+def _discharge_answer(request, pk):
+    return DischargeDetailOutput(selectors.discharge_get(actor=request.user, pk=pk)).data
+
+
+def _discharge(request, pk):
+    return selectors.discharge_get(actor=request.user, pk=pk)
+
+
+class DischargeWriteApi(WriteApi):
+    """A write on a protected discharge answered with the discharge as it now is."""
+
+    serializer_class = DischargeDetailOutput
+    target = staticmethod(_discharge)
+
+    def answer(self, request, result, pk, **kwargs):
+        return _discharge_answer(request, pk)
 
 
 class DischargeDetailApi(APIView):
     serializer_class = DischargeDetailOutput
 
     def get(self, request, pk):
-        return Response(DischargeDetailOutput(selectors.discharge_get(actor=request.user, pk=pk)).data)
+        return Response(_discharge_answer(request, pk))
 
 
 def discharge_services(discharge):
@@ -700,74 +707,55 @@ def discharge_services(discharge):
         service_type__in=["pua", "info_point"])
 
 
-class DischargeServiceApi(APIView):
+class DischargeServiceApi(DischargeWriteApi):
     """Require a service that must be active on the discharge day."""
 
-    serializer_class = DischargeDetailOutput
+    input_class, code = DischargeServiceInput, status.HTTP_201_CREATED
 
-    @extend_schema(request=DischargeServiceInput, responses={201: DischargeDetailOutput})
-    def post(self, request, pk):
-        discharge = selectors.discharge_get(actor=request.user, pk=pk)
-        values = _valid(DischargeServiceInput, request)
-        service = _pick(discharge_services(discharge), values["service"], "service")
+    def write(self, request, discharge, service):
+        service = _pick(discharge_services(discharge), service, "service")
         services.discharge_service_require(actor=request.user, discharge=discharge, service=service)
-        return _discharge_answer(request, pk, status.HTTP_201_CREATED)
 
 
-class DischargeServiceConfirmApi(APIView):
+class DischargeServiceConfirmApi(DischargeWriteApi):
     """The service (its provider, or the case team on its behalf) confirms it will be active on the day."""
 
-    serializer_class = DischargeDetailOutput
+    @staticmethod
+    def target(request, pk, item_pk):
+        return get_object_or_404(_discharge(request, pk).services.all(), pk=item_pk)
 
-    @extend_schema(request=None, responses={200: DischargeDetailOutput})
-    def post(self, request, pk, item_pk):
-        discharge = selectors.discharge_get(actor=request.user, pk=pk)
-        item = get_object_or_404(discharge.services.all(), pk=item_pk)
+    def write(self, request, item):
         services.discharge_service_confirm(actor=request.user, item=item)
-        return _discharge_answer(request, pk)
 
 
-class DischargeTaskApi(APIView):
+class DischargeTaskApi(DischargeWriteApi):
     """Add a checklist item, due by the discharge day."""
 
-    serializer_class = DischargeDetailOutput
+    input_class, code = DischargeTaskInput, status.HTTP_201_CREATED
 
-    @extend_schema(request=DischargeTaskInput, responses={201: DischargeDetailOutput})
-    def post(self, request, pk):
-        discharge = selectors.discharge_get(actor=request.user, pk=pk)
-        values = _valid(DischargeTaskInput, request)
+    def write(self, request, discharge, **values):
         values["owner_organisation"] = _pick(Organisation.objects.filter(ambito_id=discharge.ambito_id, active=True),
                                              values["owner_organisation"], "owner_organisation")
         services.discharge_task_add(actor=request.user, discharge=discharge, **values)
-        return _discharge_answer(request, pk, status.HTTP_201_CREATED)
 
 
-class DischargeTaskDoneApi(APIView):
+class DischargeTaskDoneApi(DischargeWriteApi):
     """Tick a checklist item as done."""
 
-    serializer_class = DischargeDetailOutput
+    @staticmethod
+    def target(request, pk, task_pk):
+        return get_object_or_404(_discharge(request, pk).tasks.all(), pk=task_pk)
 
-    @extend_schema(request=None, responses={200: DischargeDetailOutput})
-    def post(self, request, pk, task_pk):
-        discharge = selectors.discharge_get(actor=request.user, pk=pk)
-        task = get_object_or_404(discharge.tasks.all(), pk=task_pk)
+    def write(self, request, task):
         services.discharge_task_done(actor=request.user, task=task)
-        return _discharge_answer(request, pk)
 
 
-class DischargeCompleteApi(APIView):
+class DischargeCompleteApi(DischargeWriteApi):
     """Record the discharge and how many required services were active on the day."""
 
-    serializer_class = DischargeDetailOutput
+    input_class = DischargeCompleteInput
 
-    @extend_schema(request=DischargeCompleteInput, responses={200: DischargeDetailOutput})
-    def post(self, request, pk):
-        from django.utils import timezone
-
-        discharge = selectors.discharge_get(actor=request.user, pk=pk)
-        values = _valid(DischargeCompleteInput, request)
+    def write(self, request, discharge, completed_on, confirm_incomplete):
         services.discharge_complete(actor=request.user, discharge=discharge,
-                                    completed_on=values["completed_on"] or timezone.localdate(),
-                                    confirm_incomplete=values["confirm_incomplete"])
-        return _discharge_answer(request, pk)
-
+                                    completed_on=completed_on or timezone.localdate(),
+                                    confirm_incomplete=confirm_incomplete)
