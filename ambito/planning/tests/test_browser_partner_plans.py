@@ -17,7 +17,8 @@ def test_the_planner_links_an_objective_to_a_regional_objective_and_sees_it_from
     browser_login(page, "planner")
     page.goto(f"{live_server.url}/piano/{plan.pk}/")
     page.get_by_role("link", name="OB3 — Nuovi strumenti di prossimità").click()
-    expect(page.get_by_role("heading", level=2)).to_contain_text("OB3 — Nuovi strumenti di prossimità")
+    expect(page.get_by_role("heading", level=2, name="Obiettivo strategico OB3 — Nuovi strumenti di prossimità")
+           ).to_be_visible()
     expect(page.locator("#partner-links")).to_contain_text("Non è collegato")
     page.get_by_label("Obiettivo del piano dell'ASST o della Regione").select_option(
         label="Linee di indirizzo per la programmazione sociale territoriale 2025–2027 · RL4 Famiglie, minori e "

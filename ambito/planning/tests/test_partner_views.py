@@ -103,3 +103,31 @@ def test_the_api_reads_the_links_and_only_the_planner_writes(demo, plan, regiona
     link_id = created.json()["id"]
     assert client_as("observer").delete(f"/api/v1/partner-links/{link_id}/").status_code == 403
     assert client_as("planner").delete(f"/api/v1/partner-links/{link_id}/").status_code == 204
+
+
+def test_the_partner_plan_page_and_endpoint_read_in_the_same_queries_for_one_link_or_many(demo, planner, plan,
+                                                                                           regional, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rl1 = regional.objectives.get()
+    rl2 = services_partner.partner_objective_save(actor=planner, partner_plan=regional, code="RL2", title="Casa")
+    services_partner.partner_link_add(actor=planner, partner_objective=rl1, objective=plan.objectives.get(code="OB1"))
+    client = client_as("observer")
+    urls = [reverse("planning-partner-plan-detail", args=[regional.pk]), f"/api/v1/partner-plans/{regional.pk}/"]
+
+    def counts():
+        result = []
+        for url in urls:
+            client.get(url)  # warm the per-request caches the same way for both counts
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    one = counts()
+    for objective in plan.objectives.all():
+        services_partner.partner_link_add(actor=planner, partner_objective=rl2, objective=objective)
+    for intervention in plan.interventions.all():
+        services_partner.partner_link_add(actor=planner, partner_objective=rl1, intervention=intervention)
+    assert counts() == one
