@@ -13,6 +13,10 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "shared_demo(*apps): the module's tests share one load of these demo apps")
+
+
 @pytest.fixture(autouse=True)
 def italian_first():
     """Each test starts in Italian: a request switching language must not leak into the next test."""
@@ -47,6 +51,55 @@ def demo_with(db):
         return load_demo(["territory", "accounts", *apps])
 
     return load
+
+
+@pytest.fixture(scope="module")
+def _shared_demo_context(request, django_db_setup, django_db_blocker):
+    """The module's one load of the demo (see ``shared_demo``), inside an outer transaction that is rolled back
+    when the module ends; each test's own transaction (the ``db`` fixture) is a savepoint within it."""
+    from django.db import transaction
+    from django.test import override_settings
+    from django.utils import translation
+
+    from ambito.core.demo import load_demo
+
+    marker = request.node.get_closest_marker("shared_demo")
+    if marker is None:
+        pytest.fail("shared_demo needs the module's pytestmark to name the apps: pytest.mark.shared_demo(...)")
+    # Any other test of the module would see the demo left open, and a transactional (browser) test would flush
+    # it from under the outer transaction: every test of such a module takes the shared demo.
+    others = [item.name for item in request.session.items
+              if getattr(item, "module", None) is request.module and "shared_demo" not in item.fixturenames]
+    if others:
+        pytest.fail(f"every test of a module with a shared demo must use the shared_demo fixture: {others}")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # as each test's own fixtures would have it: fast hashing (the hashes must verify in the tests), Italian
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]), \
+                    translation.override("it"):
+                ctx = load_demo(["territory", "accounts", *marker.args])
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield ctx
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_demo(_shared_demo_context, db):
+    """The demo loaded once for the whole module, for modules whose tests all read the same large demo:
+    ``pytestmark = [pytest.mark.django_db, pytest.mark.shared_demo("network", "access", ...)]`` names the apps
+    (territory and accounts always). Every test still starts from the demo as loaded (its writes roll back
+    with its savepoint) and gets its own copy of the context, so objects a test changes do not leak. Not for
+    transactional or browser tests."""
+    import copy
+
+    return copy.deepcopy(_shared_demo_context)
 
 
 @pytest.fixture

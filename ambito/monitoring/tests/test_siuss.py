@@ -18,16 +18,16 @@ from ambito.monitoring.siuss import flows, services
 from ambito.monitoring.siuss.models import SINA_REQUIRED, SinaDomain, SinaRecord, SinbaRecord
 from ambito.territory.models import Comune
 
-pytestmark = pytest.mark.django_db
+# the plan is not needed by SIUSS; both tests read one load of the demo
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_demo("network", "access", "care", "monitoring")]
 NS = {"c": flows.NS}
 
 
 @pytest.fixture
-def siuss_demo(demo_with):
+def siuss_demo(shared_demo):
     from django.utils import timezone
 
-    ctx = demo_with("network", "access", "care", "monitoring")  # the plan is not needed by SIUSS
-    return ctx, timezone.localdate().year
+    return shared_demo, timezone.localdate().year
 
 
 def _xml(comune, year, flow, rows):

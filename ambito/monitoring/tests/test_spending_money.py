@@ -13,10 +13,13 @@ from ambito.monitoring.spending import reconciliation
 from ambito.planning import services_spending as spending
 from ambito.planning.models import Commitment, Payment, Plan
 
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.shared_demo("network", "planning", "access", "care", "monitoring")]  # one load, both tests
+
 
 @pytest.fixture
-def full(demo_with):
-    return demo_with("network", "planning", "access", "care", "monitoring")
+def full(shared_demo):
+    return shared_demo
 
 
 def _comuni(ctx):
