@@ -50,8 +50,10 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
 
 
 def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, errors: list,
-                       exclude_pk=None) -> Delivery | None:
-    """All the rules of a delivery, collecting errors instead of stopping at the first (for bulk and CSV)."""
+                       exclude_pk=None, recorded: list | None = None) -> Delivery | None:
+    """All the rules of a delivery, collecting errors instead of stopping at the first (for bulk and CSV).
+    ``recorded``: the provider's timed deliveries on the batch's days (``_timed_deliveries``), read once for a
+    whole batch instead of one query a row."""
     before = len(errors)
     day, start, end = data.get("delivered_on"), data.get("start_time"), data.get("end_time")
     hours = data.get("hours")
@@ -124,8 +126,14 @@ def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, er
     if start is not None:
         key = operator_ref or operator
         same_operator = Q(operator_ref=operator_ref) if operator_ref else Q(operator_ref="", operator_name=operator)
-        clash = (Delivery.objects.filter(same_operator, provider_id=referral.provider_id, delivered_on=day,
-                                         start_time__lt=end, end_time__gt=start).exclude(pk=exclude_pk).first())
+        if recorded is None:
+            clash = (Delivery.objects.filter(same_operator, provider_id=referral.provider_id, delivered_on=day,
+                                             start_time__lt=end, end_time__gt=start).exclude(pk=exclude_pk).first())
+        else:  # the same test as the query above, on the rows read for the batch (in the query's order)
+            clash = next((d for d in recorded if (d.operator_ref == operator_ref if operator_ref else
+                                                  d.operator_ref == "" and d.operator_name == operator)
+                          and d.provider_id == referral.provider_id and d.delivered_on == day
+                          and d.start_time < end and d.end_time > start and d.pk != exclude_pk), None)
         if clash is None:
             clash = next((d for d in batch if (d.operator_ref or d.operator_name) == key
                           and d.provider_id == referral.provider_id and d.delivered_on == day
@@ -136,6 +144,15 @@ def _validate_delivery(row: int, data: dict, referral: Referral, batch: list, er
                 "end": clash.end_time.strftime("%H:%M")}, "start_time"))
             return None
     return delivery
+
+
+def _timed_deliveries(*, provider_id, days) -> list[Delivery]:
+    """The provider's recorded deliveries with times on these days, in the order ``.first()`` reads them."""
+    days = {day for day in days if day is not None}
+    if not days:
+        return []
+    return list(Delivery.objects.filter(provider_id=provider_id, delivered_on__in=days, start_time__isnull=False,
+                                        end_time__isnull=False))
 
 
 def _save_deliveries(*, actor, deliveries: list[Delivery], source: str, at=None) -> list[Delivery]:
@@ -181,8 +198,9 @@ def delivery_bulk_create(*, actor, referral: Referral, rows: list[dict],
     _check_can_log(actor, referral)
     errors: list[RowError] = []
     batch: list[Delivery] = []
+    recorded = _timed_deliveries(provider_id=referral.provider_id, days=[data.get("delivered_on") for data in rows])
     for number, data in enumerate(rows, start=1):
-        delivery = _validate_delivery(number, data, referral, batch, errors)
+        delivery = _validate_delivery(number, data, referral, batch, errors, recorded=recorded)
         if delivery is not None:
             batch.append(delivery)
     if not rows:

@@ -90,6 +90,21 @@ def test_a_week_is_all_or_nothing_and_names_every_bad_row(care_demo):
     assert len(created) == 2 and sum(d.hours for d in created) == Decimal("4.00")
 
 
+def test_a_week_clashing_with_a_visit_already_logged_is_refused_on_that_row(care_demo):
+    referral = accepted_referral(care_demo)
+    other = accepted_referral(care_demo, who=person(care_demo, first="Luisa", last="Verdi"))
+    operator = care_demo.users["ets.operator"]
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
+    services.delivery_create(actor=operator, referral=referral, **_visit(monday, (9, 0), (11, 0)))
+    rows = [_visit(monday, (11, 0), (12, 0)), _visit(monday, (10, 30), (11, 30)),
+            _visit(monday, (10, 0), (10, 30), operator_name="Paolo Vergani", operator_ref="OP2")]
+    with pytest.raises(ImportRejected) as info:
+        services.delivery_bulk_create(actor=operator, referral=other, rows=rows)
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "start_time")]
+    assert "09:00" in info.value.errors[0].message and "11:00" in info.value.errors[0].message
+    assert len(services.delivery_bulk_create(actor=operator, referral=other, rows=[rows[0], rows[2]])) == 2
+
+
 def _csv(referral, other, day):
     return (
         "referral;date;start;end;hours;type;operator;operator_code;quantity;amount;notes\n"
