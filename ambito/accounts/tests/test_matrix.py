@@ -33,6 +33,7 @@ REFUSED = {403, 404}
 def world(demo_with):
     from ambito.monitoring.models import Survey
     from ambito.planning.models import PartnerPlan, Plan
+    from ambito.planning.services_files import plan_file_upload
 
     ctx = demo_with("network")
     sw, gp = ctx.users["sw.monza"], ctx.users["gp"]
@@ -101,6 +102,9 @@ def world(demo_with):
     consultation = Plan.objects.create(ambito=ctx.ambito, title="Piano in consultazione", start_year=2028,
                                        end_year=2030, state="consultation")
     survey = Survey.objects.create(service=ctx.services["sad_monza"], title="Soddisfazione SAD")
+    for each in (plan, consultation):  # a signed document kept beside each plan (issue 20)
+        plan_file_upload(actor=ctx.users["planner"], plan=each, kind="agreement",
+                         upload=SimpleUploadedFile("accordo.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
     regional_plan = PartnerPlan.objects.create(kind="regional", region_code=ctx.ambito.region_code,
                                                title="Linee di indirizzo regionali", start_year=2025, end_year=2027)
     objects = {
@@ -190,7 +194,10 @@ ENDPOINTS = {
     ("provider", "change"): [("ui", "get", lambda o: f"/rete/enti/{o.pk}/profilo/", None, True)],
     ("info_point", "log_contact"): [("ui", "get", lambda s: f"/rete/info-point/{s.pk}/contatti/", None, True)],
     ("plan", "view"): [("ui", "get", lambda p: f"/piano/{p.pk}/", None, True),
-                       ("api", "get", lambda p: f"/api/v1/plans/{p.pk}/", None, True)],
+                       ("api", "get", lambda p: f"/api/v1/plans/{p.pk}/", None, True),
+                       ("ui", "get", lambda p: f"/piano/atti/{p.files.get().pk}/", None, True),
+                       ("api", "get", lambda p: f"/api/v1/plans/{p.pk}/files/", None, True),
+                       ("api", "get", lambda p: f"/api/v1/plan-files/{p.files.get().pk}/download/", None, True)],
     ("plan", "change"): [("ui", "post", lambda p: f"/piano/{p.pk}/testo/", {}, False),
                          ("api", "patch", lambda p: f"/api/v1/plans/{p.pk}/", {}, False)],
     ("plan", "view_consultation"): [("ui", "get", lambda p: f"/piano/consultazione/{p.pk}/", None, True)],
@@ -304,7 +311,7 @@ def test_a_regional_observer_and_a_citizen_see_no_person_through_any_list(world,
     schema = SchemaGenerator().get_schema(request=None, public=True)
     list_paths = [path for path, operations in schema["paths"].items() if "{" not in path and "get" in operations]
     ui_paths = ["/pua/", "/pua/liste-attesa/", "/casi/", "/budget-di-salute/", "/dimissioni/", "/invii/",
-                "/monitoraggio/", "/monitoraggio/indicatori/", "/piano/", "/rete/", "/servizi/"]
+                "/monitoraggio/", "/monitoraggio/indicatori/", "/monitoraggio/regione/", "/piano/", "/rete/", "/servizi/"]
     assert get_resolver() and len(list_paths) > 10
     for username in ("observer", "citizen"):
         client.force_login(ctx.users[username])
