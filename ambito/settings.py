@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "DeliverySourceEnum": "ambito.care.models.DeliverySource",
         "UrgencyEnum": "ambito.access.models.Urgency",
         "PartnerPlanKindEnum": "ambito.planning.models_partner.PartnerPlanKind",
+        "PlanFileKindEnum": "ambito.planning.models_files.PlanFileKind",
     },
 }
 
