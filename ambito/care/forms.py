@@ -33,8 +33,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class CarePlanForm(StyledFormMixin, forms.Form):
+class CaseTeamPersonForm(StyledFormMixin, forms.Form):
+    """A form about one person of the actor's case teams, named with their pseudonym."""
+
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
+
+
+class CarePlanForm(CaseTeamPersonForm):
     assessment = forms.ModelChoiceField(label=_("UVM assessment"), queryset=Assessment.objects.none(), required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
@@ -43,9 +53,7 @@ class CarePlanForm(StyledFormMixin, forms.Form):
     summary = forms.CharField(label=_("Needs and resources"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
+        super().__init__(*args, actor=actor, **kwargs)
         self.fields["assessment"].queryset = Assessment.objects.filter(
             rules.case_team_q(actor), status=AssessmentStatus.COMPLETED,
             decision=AssessmentDecision.CARE_PLAN).select_related("person")
@@ -234,16 +242,10 @@ class ReviewForm(StyledFormMixin, forms.Form):
                 for g in self.goals}
 
 
-class DischargeForm(StyledFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+class DischargeForm(CaseTeamPersonForm):
     setting = forms.ChoiceField(label=_("From"), choices=DischargeSetting.choices)
     facility = forms.CharField(label=_("Facility and ward"), max_length=200)
     planned_on = forms.DateField(label=_("Planned discharge date"), widget=DATE)
-
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
 
 
 class DischargeServiceForm(StyledFormMixin, forms.Form):
@@ -268,18 +270,12 @@ class DischargeTaskForm(StyledFormMixin, forms.Form):
                                                                                  active=True)
 
 
-class HealthBudgetForm(StyledFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+class HealthBudgetForm(CaseTeamPersonForm):
     title = forms.CharField(label=_("Project"), max_length=200)
     area = forms.ChoiceField(label=_("Area"), choices=[(Area.MENTAL_HEALTH, Area.MENTAL_HEALTH.label),
                                                        (Area.DISABILITY, Area.DISABILITY.label)])
     start_date = forms.DateField(label=_("Start date"), widget=DATE)
     end_date = forms.DateField(label=_("End date"), widget=DATE)
-
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(rules.case_team_q(actor, prefix=""))
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.pseudonym})"
 
 
 class BudgetLineForm(StyledFormMixin, forms.Form):
