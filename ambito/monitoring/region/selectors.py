@@ -152,6 +152,12 @@ def region_comparison(*, actor, year: int) -> RegionComparison:
         key="spending", title=_("Spending per resident"), rows=_spending_rows(ambiti, year),
         note=_("Planned in the approved Piani di Zona covering the year, committed and paid as recorded, per "
                "resident of the Ambito.")))
+    comparison.sections.append(Section(
+        key="alignment", title=_("Alignment to the regional objectives"), rows=_alignment_rows(ambiti, year),
+        note=_("For the approved Piano di Zona covering the year: the part of its objectives linked to an objective "
+               "of the Region's social plan and, for each regional objective, the planned budget of the "
+               "interventions that answer to it (linked themselves or through their objective) over the years the "
+               "two plans share.")))
     comparison.charts = _charts(comparison)
     return comparison
 
@@ -259,6 +265,37 @@ def _spending_rows(ambiti, year) -> list[Row]:
         row("paid", _("Paid"), "eur", "paid"),
         row("paid_share", _("Paid of what was committed"), "percent", "paid_share"),
     ]
+
+
+# --- alignment to the regional objectives -----------------------------------------------------------------------
+
+
+def _alignment_rows(ambiti, year) -> list[Row]:
+    """The share of each approved plan's objectives linked to a regional objective, then one row per regional
+    objective with the planned budget that answers to it (``planning.selectors_partner.plan_alignment``); an
+    Ambito without an approved plan for the year has no data."""
+    from ambito.planning.selectors_partner import plan_alignment
+
+    alignments = []
+    for ambito in ambiti:
+        plans = _approved_plans(ambito, year)
+        alignments.append(plan_alignment(plans[0]) if plans else None)
+    rows = [Row(code="alignment_share", name=_("Objectives of the plan linked to a regional objective"),
+                unit="percent", cells=[
+                    Figure(value=(a["share"] * 100).quantize(Decimal("0.1")))
+                    if a is not None and a["share"] is not None else Figure() for a in alignments])]
+    budgets: dict = {}  # regional objective → its objective and the budget per Ambito
+    for index, alignment in enumerate(alignments):
+        for row in alignment["rows"] if alignment else []:
+            objective = row["objective"]
+            entry = budgets.setdefault((objective.partner_plan.start_year, objective.code, objective.pk),
+                                       [objective, [None] * len(ambiti)])
+            entry[1][index] = row["budget"]
+    for (_start, _code, _pk), (objective, values) in sorted(budgets.items()):
+        rows.append(Row(code=f"alignment_{objective.code.lower()}",
+                        name=_("Planned for %(code)s %(title)s") % {"code": objective.code, "title": objective.title},
+                        unit="eur", cells=[Figure(value=v) for v in values]))
+    return rows
 
 
 # --- charts ------------------------------------------------------------------------------------------------------
