@@ -271,6 +271,17 @@ def referral_data(user, referral) -> dict:
     return ReferralProviderOutput(selectors.provider_view(referral)).data
 
 
+def referral_rows(user, referrals) -> list[dict]:
+    """``referral_data`` of a page, each row still decided by its own permission check, but serialised by one
+    serializer per side: DRF copies every field for each serializer it builds (cProfile: one per row was most
+    of the list's Python time)."""
+    case_side = [rules.can_view_referral_case(user, referral) for referral in referrals]
+    full = iter(ReferralOutput([r for r, case in zip(referrals, case_side, strict=True) if case], many=True).data)
+    minimal = iter(ReferralProviderOutput([selectors.provider_view(r) for r, case
+                                           in zip(referrals, case_side, strict=True) if not case], many=True).data)
+    return [next(full) if case else next(minimal) for case in case_side]
+
+
 @extend_schema_view(get=extend_schema(responses=PolymorphicProxySerializer(
     component_name="ReferralView", resource_type_field_name=None, many=True,
     serializers=[ReferralOutput, ReferralProviderOutput]), parameters=[
@@ -287,7 +298,7 @@ class ReferralListApi(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         selectors.log_list(actor=request.user, records=page, purpose="referral list (API)")
-        return self.get_paginated_response([referral_data(request.user, r) for r in page])
+        return self.get_paginated_response(referral_rows(request.user, page))
 
 
 class ReferralDetailApi(APIView):
