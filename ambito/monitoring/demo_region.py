@@ -127,8 +127,6 @@ INTERVENTIONS = [
      [Leps.INCOME_SUPPORT], [], False,
      {"poverty": 260000, "carate": 20000, "giussano": 30000, "besana": 15000, "verano": 9000}),
 ]
-# own objective → line of the Region's guidelines 2021–2023 (``planning.demo_partners``) it answers to
-PARTNER_LINKS = [("OB1", "RL2"), ("OB1", "RL1"), ("OB2", "RL1"), ("OB3", "RL3")]
 YEARS = {2021: Decimal("0.97"), 2022: Decimal("1"), 2023: Decimal("1.03")}
 # 16 FTE employed by the Comuni for about 69,000 residents: the 1:5,000 LEPS met, the 1:4,000 objective not yet
 STAFF = [("comune_carate", "5"), ("comune_giussano", "6"), ("comune_besana", "3"), ("comune_verano", "2")]
@@ -252,11 +250,7 @@ def _plan(sub):
         planning.party_sign(actor=planner, party=party, signatory=f"Il legale rappresentante — {party.organisation.name}",
                             signed_on=dt.date(2021, 7, 5))
     planning.plan_transition(actor=planner, plan=plan, action="approve")
-    plan = planning.plan_transition(actor=planner, plan=plan, action="put_in_force")
-    from ambito.planning.demo_partners import link_plan
-
-    link_plan(planner, plan, PARTNER_LINKS)  # the Region's lines of the planning demo, when it was loaded
-    return plan
+    return planning.plan_transition(actor=planner, plan=plan, action="put_in_force")
 
 
 def _partner_links(ctx, sub, plan):

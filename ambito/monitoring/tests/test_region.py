@@ -166,7 +166,8 @@ def test_a_bad_year_in_the_address_is_a_form_error_not_a_crash(world, client, qu
     client.force_login(world.users["t.observer"])
     response = client.get(f"/monitoraggio/regione/?{query}")
     assert response.status_code == 400
-    assert "invalid-feedback" in response.content.decode()
+    if "%00" not in query:  # a NUL byte is refused before the view, with its own page
+        assert "invalid-feedback" in response.content.decode()
 
 
 def test_the_api_refuses_a_bad_year_with_a_message(world, client):
