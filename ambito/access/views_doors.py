@@ -48,6 +48,23 @@ def _door(request):
     return channel, None, None
 
 
+def bring_from_form(request, form, channel, **door):
+    """Send the request of a valid ``BringForm`` through ``channel``; a refusal lands on the form. Returns the
+    request (None if refused) and the HTTP status: 200, 400 refused, 409 a request sent twice at once."""
+    data = form.cleaned_data
+    try:
+        return services.request_bring(
+            actor=request.user, channel=channel, person=form.person_fields(), need=data["need"], area=data["area"],
+            urgency=data["urgency"], consents=data["consents"], confirm_birthplace=data["confirm_birthplace"],
+            **door), 200
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, 400
+    except IntegrityError:
+        form.add_error(None, CONFLICT_MESSAGE)
+        return None, 409
+
+
 @login_required
 def bring(request):
     """Bring a request through the user's door, in one form: the person (by codice fiscale), the consents
@@ -60,19 +77,10 @@ def bring(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            created = services.request_bring(
-                actor=request.user, channel=channel, person=form.person_fields(), need=data["need"],
-                area=data["area"], urgency=data["urgency"], consents=data["consents"],
-                confirm_birthplace=data["confirm_birthplace"], desk=desk, desk_gp=data.get("desk_gp"),
-                info_point=info_point, contact_channel=data.get("contact_channel") or "in_person")
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 400
-        except IntegrityError:
-            form.add_error(None, CONFLICT_MESSAGE)
-            status = 409
-        else:
+        created, status = bring_from_form(request, form, channel, desk=desk, desk_gp=data.get("desk_gp"),
+                                          info_point=info_point,
+                                          contact_channel=data.get("contact_channel") or "in_person")
+        if created is not None:
             messages.success(request, _("Request #%(pk)s sent to the PUA of %(comune)s.") % {
                 "pk": created.pk, "comune": created.comune.name})
             return redirect("access-my-requests")

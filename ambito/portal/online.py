@@ -10,17 +10,13 @@ docs/citizen-online-requests.md."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ambito.access import selectors as access_selectors
-from ambito.access import services as access_services
 from ambito.access.forms_doors import BringForm
 from ambito.access.models import Channel, ConsentKind
-from ambito.core.concurrency import CONFLICT_MESSAGE
-from ambito.core.forms import add_service_errors
+from ambito.access.views_doors import bring_from_form
 from ambito.core.pagination import paginate
 from ambito.territory.models import Comune
 
@@ -43,19 +39,8 @@ def request_online(request):
     form.fields["consents"].choices = [(kind.value, kind.label) for kind in ONLINE_CONSENTS]
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = access_services.request_bring(
-                actor=request.user, channel=Channel.ONLINE, person=form.person_fields(), need=data["need"],
-                area=data["area"], urgency=data["urgency"], consents=data["consents"],
-                confirm_birthplace=data["confirm_birthplace"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 400
-        except IntegrityError:
-            form.add_error(None, CONFLICT_MESSAGE)
-            status = 409
-        else:
+        created, status = bring_from_form(request, form, Channel.ONLINE)
+        if created is not None:
             messages.success(request, _("Request #%(pk)s sent to the PUA of %(comune)s. You will find its outcome "
                                         "here.") % {"pk": created.pk, "comune": created.comune.name})
             return redirect("portal-my-requests")
