@@ -30,11 +30,12 @@ def test_the_api_needs_an_account(client, world):
     assert client.get("/api/v1/indicators/residents/values/").status_code in (401, 403)
 
 
-def test_values_have_exactly_code_unit_and_key_value_target(world, api_as):
+def test_values_have_exactly_code_unit_computed_at_and_key_value_target(world, api_as):
     response = api_as(world.users["t.planner"]).get(
         "/api/v1/indicators/share_65_plus/values/?from=2024-01-01&to=2024-12-31&by=comune")
     assert response.status_code == 200
-    assert response.json() == {"code": "share_65_plus", "unit": "percent", "values": [
+    # nothing stored for this period: computed for this request (computed_at null)
+    assert response.json() == {"code": "share_65_plus", "unit": "percent", "computed_at": None, "values": [
         {"key": "999001", "value": "23.1", "target": None},
         {"key": "999002", "value": "16.7", "target": None},
     ]}

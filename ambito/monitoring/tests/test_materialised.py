@@ -62,7 +62,8 @@ def test_stored_values_equal_computed_ones_for_every_indicator_with_the_small_ce
     assert suppressed, "the demo has small cells: the rule is exercised on stored values too"
 
 
-def test_a_custom_period_is_computed_live(whole_demo):
+def test_a_custom_period_is_computed_live(demo_with):
+    demo_with("network", "access")
     ambito = Ambito.objects.get()
     indicator_cells_refresh(ambito=ambito, periods=standard_periods()[:1])
     today = dt.date.today()
