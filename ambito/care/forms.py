@@ -94,8 +94,9 @@ class GoalForm(StyledFormMixin, forms.Form):
     review_on = forms.DateField(label=_("Review date"), widget=DATE)
 
 
-class InterventionForm(StyledFormMixin, forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+class PlannedInterventionForm(StyledFormMixin, forms.Form):
+    """What an intervention delivers, when, and who pays: planned, or corrected with a reason."""
+
     description = forms.CharField(label=_("What to deliver"), max_length=300)
     intensity = forms.DecimalField(label=_("Intensity"), max_digits=7, decimal_places=2, min_value=0)
     intensity_unit = forms.ChoiceField(label=_("Unit"), choices=IntensityUnit.choices)
@@ -104,6 +105,11 @@ class InterventionForm(StyledFormMixin, forms.Form):
     payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
     person_share = forms.DecimalField(label=_("Person's share (EUR/month)"), max_digits=9, decimal_places=2,
                                       required=False)
+
+
+class InterventionForm(PlannedInterventionForm):
+    field_order = ["service"]  # then the planned fields, then SIUSS's
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
     # What SIUSS (PS-PSA) asks of the benefit, recorded when it is planned (#17).
     request_protocol = forms.CharField(label=_("request protocol"), max_length=32, required=False)
     means_test = forms.ChoiceField(label=_("means test"), required=False,
@@ -317,15 +323,7 @@ class CancelForm(StyledFormMixin, forms.Form):
     reason = ReasonField()
 
 
-class InterventionCorrectForm(StyledFormMixin, forms.Form):
-    description = forms.CharField(label=_("What to deliver"), max_length=300)
-    intensity = forms.DecimalField(label=_("Intensity"), max_digits=7, decimal_places=2, min_value=0)
-    intensity_unit = forms.ChoiceField(label=_("Unit"), choices=IntensityUnit.choices)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
-    end_date = forms.DateField(label=_("End date"), widget=DATE)
-    payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
-    person_share = forms.DecimalField(label=_("Person's share (EUR/month)"), max_digits=9, decimal_places=2,
-                                      required=False)
+class InterventionCorrectForm(PlannedInterventionForm):
     reason = ReasonField()
 
 
