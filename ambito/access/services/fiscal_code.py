@@ -1,6 +1,7 @@
 """Codice fiscale checks (D.M. 23/12/1976): shape, checksum, omocodia, agreement with birth date and sex."""
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -59,12 +60,19 @@ def fiscal_code_check(*, fiscal_code: str, birth_date: datetime.date | None, sex
         errors["sex"] = _("The sex does not match the codice fiscale.")
     if errors:
         raise ValidationError(errors, code="fiscal_code_mismatch")
+    resolved, name = _birthplace(code)
+    return FiscalCodeCheck(code=code, birthplace_resolved=resolved, birthplace_name=name)
+
+
+@functools.lru_cache(maxsize=2048)
+def _birthplace(code: str) -> tuple[bool, str]:
+    """The birthplace a code names, if the reference list has it. Cached: python-codicefiscale's decode
+    searches its list of places (about 20 ms), and a person's code is checked at every save."""
     try:
-        decoded = codicefiscale.decode(code)
-        place = decoded.get("birthplace") or {}
-        return FiscalCodeCheck(code=code, birthplace_resolved=bool(place), birthplace_name=place.get("name", ""))
+        place = codicefiscale.decode(code).get("birthplace") or {}
     except ValueError:
-        return FiscalCodeCheck(code=code, birthplace_resolved=False, birthplace_name="")
+        return False, ""
+    return bool(place), place.get("name", "")
 
 
 def _valid_date(year, month, day) -> bool:
