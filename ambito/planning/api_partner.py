@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from ambito.accounts.models import Organisation
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
+from ambito.core.api import ErrorDetail
 from ambito.planning import rules, services_partner
 from ambito.planning.models import Intervention, Objective, PartnerLink, PartnerObjective, PartnerPlanKind
 from ambito.planning.selectors import plan_list
@@ -153,7 +154,8 @@ class PartnerLinkCreateApi(APIView):
     """Link a Piano di Zona objective or intervention (exactly one) to a partner objective (planning office of
     the plan's Ambito, in any state of the plan)."""
 
-    @extend_schema(request=PartnerLinkInputSerializer, responses={201: PartnerLinkOutputSerializer})
+    @extend_schema(request=PartnerLinkInputSerializer,
+                   responses={201: PartnerLinkOutputSerializer, 404: ErrorDetail})
     def post(self, request):
         data = PartnerLinkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
