@@ -21,6 +21,7 @@ from ambito.access.models import (
     WaitingListEntry,
     WaitingListSlotChange,
 )
+from ambito.core.selectors import count_of
 
 WORK_QUEUE_LIMIT = 25
 WAIT_WARNING_DAYS = 7  # an entry shows in the work queue this many days before its service's target wait
@@ -127,7 +128,7 @@ def waiting_list_list(*, actor) -> QuerySet:
     the one count of people waiting on a list, shown by the index, the list's page and the API alike; the
     entries a user may open (``waiting_list_entries``) can be fewer."""
     return (WaitingList.objects.filter(access_rules.waiting_list_q(actor)).select_related("service")
-            .annotate(waiting=Count("entries", filter=Q(entries__status=EntryStatus.WAITING)))
+            .annotate(waiting=count_of(WaitingListEntry.objects.filter(status=EntryStatus.WAITING), "waiting_list"))
             .order_by("service__name"))
 
 

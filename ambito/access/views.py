@@ -182,15 +182,20 @@ def waiting_list_entry_remove(request, pk):
     return redirect("access-waiting-list", pk=entry.waiting_list_id)
 
 
+PERSON_REQUESTS_PER_PAGE = 20
+
+
 @login_required
 def person_detail(request, pseudonym):
     """A person's record, addressed by pseudonym (never by codice fiscale or name)."""
     person = _or_404(selectors.person_get(actor=request.user, pseudonym=pseudonym))
     access_log_record(actor=request.user, record=person, action=AccessAction.READ, purpose="person record")
-    requests = list(selectors.request_list(actor=request.user, filters={"person": person.pk}))
-    rows = [{"request": r, "times": selectors.request_waiting_times(request=r)} for r in requests]
+    # newest first, a page at a time: a person followed for years can have hundreds of requests
+    page = paginate(request, selectors.request_list(actor=request.user, filters={"person": person.pk}),
+                    per_page=PERSON_REQUESTS_PER_PAGE)
+    rows = [{"request": r, "times": selectors.request_waiting_times(request=r)} for r in page.object_list]
     return render(request, "access/person_detail.html", {
-        "person": person, "rows": rows,
+        "person": person, "rows": rows, "page": page,
         "entries": selectors.mark_waits(selectors.waiting_list_entries(actor=request.user, status=None).filter(
             person=person)),
         "assessments": selectors.assessment_list(actor=request.user).filter(person=person),

@@ -171,23 +171,27 @@ class AccessLog(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("acting for")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    # Indexes: every list page appends a row per record shown, so each index costs every page; the ones below
+    # and in Meta serve the reads (a person's trail, a record's, a DPO's filters), with no single-column twin
+    # of a composite and no LIKE index (no read searches by prefix).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"),
+                                     db_index=False)
     object_id = models.CharField(_("record id"), max_length=64)
     record = GenericForeignKey("content_type", "object_id")
     # A plain id, not a foreign key: the trail of a person must survive the erasure of the person's record
     # (GDPR art. 17 erases the data, not the evidence of who processed it), and accounts must not depend on
     # the access app.
     person_id = models.BigIntegerField(
-        _("person id"), null=True, blank=True, db_index=True,
+        _("person id"), null=True, blank=True,
         help_text=_("The id of the person the record is about (their requests, plans, referrals...)."),
     )
     person_ref = models.CharField(
-        _("person pseudonym"), max_length=64, blank=True, db_index=True,
+        _("person pseudonym"), max_length=64, blank=True,
         help_text=_("The pseudonym of the person the record is about, so one person's trail can be read back."),
     )
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
     purpose_code = models.CharField(
-        _("purpose"), max_length=20, choices=AccessPurpose.choices, default=AccessPurpose.OTHER, db_index=True
+        _("purpose"), max_length=20, choices=AccessPurpose.choices, default=AccessPurpose.OTHER
     )
     purpose = models.CharField(_("purpose detail"), max_length=200)
 
@@ -200,6 +204,7 @@ class AccessLog(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id"]),
             models.Index(fields=["person_id", "-at"], name="accesslog_person_at"),
+            models.Index(fields=["person_ref"], name="accesslog_person_ref"),
         ]
 
     def __str__(self):

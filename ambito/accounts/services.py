@@ -141,18 +141,43 @@ def access_log_records(*, actor, records: Iterable, action: str, purpose: str, d
     role, organisation_id = _acting_as(user, None, "")
     rows = []
     per_model: dict = {}  # model -> (content type, purpose code, text): the same for every row of a page
+    at, user_id = timezone.now(), getattr(user, "pk", None)
     for record in records:
         model = type(record)
         if model not in per_model:
             code = infer_purpose(record, purpose)
-            per_model[model] = (ContentType.objects.get_for_model(model), code, _purpose_text(purpose, code, detail))
-        content_type, code, text = per_model[model]
+            per_model[model] = (ContentType.objects.get_for_model(model).pk, code, _purpose_text(purpose, code, detail))
+        content_type_id, code, text = per_model[model]
         person_id, person_ref = _person_of(record)
-        rows.append(AccessLog(user=user, organisation_id=organisation_id, role=role, content_type=content_type,
-                              object_id=str(record.pk), person_id=person_id, person_ref=person_ref, action=action,
-                              purpose_code=code, purpose=text))
-    AccessLog.objects.bulk_create(rows)
+        rows.append((at, user_id, organisation_id, role, content_type_id, str(record.pk), person_id, person_ref,
+                     action, code, text))
+    _access_log_insert(rows)
     return len(rows)
+
+
+_LOG_FIELDS = ("at", "user", "organisation", "role", "content_type", "object_id", "person_id", "person_ref", "action",
+               "purpose_code", "purpose")
+
+
+def _access_log_insert(rows: list[tuple]) -> None:
+    """Append ``rows`` (values in ``_LOG_FIELDS`` order) to the access log in one statement. On PostgreSQL one
+    ``INSERT … SELECT FROM UNNEST`` of one array per column, in autocommit: every list page and list endpoint
+    pays this, and building 50 model instances for ``bulk_create`` (with its ``BEGIN``/``COMMIT``) cost more
+    than the rest of the page's own Python (profiled in docs/performance.md)."""
+    if not rows:
+        return
+    connection = connections[AccessLog.objects.db]
+    if connection.vendor != "postgresql":
+        names = [AccessLog._meta.get_field(name).attname for name in _LOG_FIELDS]
+        AccessLog.objects.bulk_create([AccessLog(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    fields = [AccessLog._meta.get_field(name) for name in _LOG_FIELDS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(AccessLog._meta.db_table)} ({columns}) "  # noqa: S608 - model metadata
+                       f"SELECT * FROM UNNEST({arrays})", [list(column) for column in zip(*rows, strict=True)])
 
 
 # Refusals found inside a service's transaction are written after it ends: a refusal usually rolls the

@@ -612,16 +612,18 @@ class Delivery(Correctable):
     - ``operator_name`` / ``operator_ref``: who delivered it (the provider's own staff code), to refuse
       overlapping times for one operator."""
 
+    # The largest table (12 M rows a year at region scale): these keys are indexed only by the composites
+    # (key, delivered_on) of Meta, which serve the key alone too; a single-column twin costs every write.
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="deliveries",
-                                 verbose_name=_("referral"))
+                                 verbose_name=_("referral"), db_index=False)
     person = models.ForeignKey("access.Person", on_delete=models.PROTECT, related_name="deliveries",
-                               verbose_name=_("person"))
+                               verbose_name=_("person"), db_index=False)
     comune = models.ForeignKey("territory.Comune", on_delete=models.PROTECT, related_name="deliveries",
-                               verbose_name=_("Comune"))
+                               verbose_name=_("Comune"), db_index=False)
     service = models.ForeignKey("network.Service", on_delete=models.PROTECT, related_name="deliveries",
-                                verbose_name=_("service"))
+                                verbose_name=_("service"), db_index=False)
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="deliveries",
-                                 verbose_name=_("provider"))
+                                 verbose_name=_("provider"), db_index=False)
     delivery_type = models.CharField(_("type"), max_length=20, choices=DeliveryType.choices)
     delivered_on = models.DateField(_("date"), db_index=True)
     start_time = models.TimeField(_("from"), null=True, blank=True)

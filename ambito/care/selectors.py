@@ -4,8 +4,7 @@ read of person data (lists in one INSERT)."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from ambito.care.models import (
     Referral,
     ReferralStatus,
 )
+from ambito.core.selectors import count_of
 
 
 def _get(model, queryset, pk, *, actor, predicate, purpose):
@@ -47,14 +47,11 @@ def log_list(*, actor, records, purpose: str):
 
 
 def care_plan_list(*, actor, status: str = "", person_id=None) -> QuerySet:
-    # Open referrals as a scalar subquery, not a join and GROUP BY: PostgreSQL counts them for the page's
-    # rows only (after the sort and LIMIT), and the paginator's COUNT stays a plain count of plans.
-    open_referrals = (Referral.objects.filter(care_plan=OuterRef("pk"), status__in=[
+    open_referrals = Referral.objects.filter(status__in=[
         ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS])
-        .order_by().values("care_plan").annotate(n=Count("id")).values("n"))
     qs = (CarePlan.objects.filter(rules.care_plan_q(actor))
           .select_related("person", "comune", "case_manager")
-          .annotate(open_referrals=Coalesce(Subquery(open_referrals), 0))
+          .annotate(open_referrals=count_of(open_referrals, "care_plan"))
           .order_by("-start_date", "-id"))
     if status:
         qs = qs.filter(status=status)

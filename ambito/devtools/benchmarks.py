@@ -1,6 +1,7 @@
 """The benchmark groups of `make bench`, in the order they run. Each takes (bench, ctx)."""
 
 import os
+import time
 
 from django.test import Client
 
@@ -239,9 +240,21 @@ def _referrals_to_answer(*, actor, provider_id: int, comune_ids, wanted: int) ->
     return sent
 
 
+def stored_indicators(bench, ctx):
+    """The nightly job's work for the bench Ambito (``monitoring_refresh_indicators``): every indicator's cells
+    stored for the standard periods, so the dashboard reads them as in production. Timed; the load group
+    calls it when the Ambito has never been refreshed."""
+    from ambito.monitoring.materialise import indicator_cells_refresh
+
+    started = time.monotonic()
+    rows = indicator_cells_refresh(ambito=ctx["ambito"])
+    bench.add("stored indicators: refresh of one Ambito", time.monotonic() - started, "s", rows=rows)
+
+
 def load(bench, ctx):
-    """Social workers, providers and planners at once: locust (headless, from loopback) against gunicorn with
-    2 workers, for ``--load-seconds``; every request must succeed. Never part of `make test`."""
+    """Social workers, providers, planners and a regional observer at once: locust (headless, from loopback)
+    against gunicorn with 2 workers, for ``--load-seconds``; every request must succeed. Never part of
+    `make test`."""
     import json
     import subprocess
     import sys
@@ -258,17 +271,22 @@ def load(bench, ctx):
     from ambito.devtools.loadtest import stats
     from ambito.planning.models import Plan
 
+    from ambito.monitoring.models import IndicatorRefresh
+
     locust = Path(sys.executable).parent / "locust"
     if not locust.exists():
         raise NotAvailable("locust is not installed in the virtualenv")
+    if not IndicatorRefresh.objects.filter(ambito=ctx["ambito"], computed_at__isnull=False).exists():
+        stored_indicators(bench, ctx)
     users, seconds = ctx["load"]["users"], ctx["load"]["seconds"]
-    sw, provider, planner = (ctx["users"][name] for name in ("bench.sw", "bench.provider", "bench.planner"))
+    sw, provider, planner, observer = (ctx["users"][name] for name in
+                                       ("bench.sw", "bench.provider", "bench.planner", "bench.observer"))
     comuni = ctx["sw_comuni"]
     plan = Plan.objects.filter(ambito=ctx["ambito"]).order_by("pk").first()
     period = _period(ctx)
     persons = list(Person.objects.filter(residence_comune__in=comuni).order_by("pk")[:30])
     running = Referral.objects.filter(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS])
-    token = {user: api_token_issue(user=user)[0] for user in (sw, provider, planner)}
+    token = {user: api_token_issue(user=user)[0] for user in (sw, provider, planner, observer)}
     config = {
         "urls": {"requests": reverse("api-request-list"), "deliveries": reverse("api-delivery-list"),
                  "accept": reverse("api-referral-accept", args=[0]).replace("/0/", "/{pk}/"),
@@ -298,6 +316,10 @@ def load(bench, ctx):
             "budget_api": _url("api-plan-budget", plan.pk, query=f"?year={plan.start_year}"),
             "directory": [_url("portal-directory", query=f"?q={q}") for q in
                           ("assistenza+domiciliare", "centro+diurno", "trasporto", "casa")],
+        },
+        "observer": {
+            "cookie": _session_cookie(observer), "token": token[observer], "region": _url("monitoring-region"),
+            "region_api": _url("api-monitoring-region"),
         },
     }
     for persona in ("social_worker", "provider"):
@@ -336,5 +358,6 @@ GROUPS = {
     "indicators": indicators,
     "api": api_throughput,
     "siuss": siuss,
+    "stored": stored_indicators,
     "load": load,
 }

@@ -102,3 +102,25 @@ def test_person_search_is_posted_scoped_and_logged(pua, client_as):
     assert body.lstrip().startswith('<div id="search-results"') and monza.pseudonym in body
     assert body.count("<li") == 1  # the Brugherio namesake stays invisible
     assert AccessLog.objects.filter(action="list", purpose="person search", object_id=str(monza.pk)).exists()
+
+
+def test_a_person_with_many_requests_has_them_a_page_at_a_time_at_the_same_cost(pua, client_as):
+    """Seen in the load test: a person with 1,803 requests made a 300 KB page in 445 ms. The requests now come
+    20 at a time, newest first, and the page costs the same queries for 1 request and for 25."""
+    from ambito.access.views import PERSON_REQUESTS_PER_PAGE
+
+    sw = pua.users["sw.monza"]
+    person = make_person(sw, pua.comuni["monza"])
+    client = client_as("sw.monza")
+    url = f"/pua/persone/{person.pseudonym}/"
+    first = make_request(sw, person, need="La prima richiesta")
+    client.get(url)
+    one = _count(client, url)
+    for n in range(PERSON_REQUESTS_PER_PAGE + 4):
+        make_request(sw, person, need=f"Richiesta {n}")
+    assert _count(client, url) == one
+    page_one = client.get(url).content.decode()
+    assert page_one.count('href="/pua/domande/') == PERSON_REQUESTS_PER_PAGE
+    assert "Pagina 1 di 2" in page_one and f'href="/pua/domande/{first.pk}/"' not in page_one
+    page_two = client.get(url + "?page=2").content.decode()
+    assert page_two.count('href="/pua/domande/') == 5 and f'href="/pua/domande/{first.pk}/"' in page_two

@@ -1,4 +1,4 @@
-"""Social workers, providers and planners working at once (run by `make bench`, group ``load``).
+"""Social workers, providers, planners and a regional observer working at once (run by `make bench`, group ``load``).
 
 Started by the bench as ``locust -f ambito/devtools/loadtest/locustfile.py --headless ...`` against gunicorn on
 loopback. Everything it needs (signed-in sessions, API tokens, URLs, records to read, referrals to answer,
@@ -128,3 +128,18 @@ class Planner(Persona):
     @task(1)
     def budget_api(self):
         self.api("GET", "planner: GET /api/v1/plans/{id}/budget/", self.me["budget_api"])
+
+
+class Observer(Persona):
+    """*Osservatorio regionale*: the Ambiti of its region side by side, on the page and through the API."""
+
+    weight = 1
+    persona = "observer"
+
+    @task(2)
+    def region(self):
+        self.page("observer: regional comparison", self.me["region"])
+
+    @task(1)
+    def region_api(self):
+        self.api("GET", "observer: GET /api/v1/monitoring/region/", self.me["region_api"])

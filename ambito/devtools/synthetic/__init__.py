@@ -8,6 +8,7 @@ Each part lives in a module of this package with ``seed(gen)``; ``PARTS`` gives 
 
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -70,7 +71,7 @@ class Generator:
         if connection.vendor == "postgresql":
             table = connection.ops.quote_name(model._meta.db_table)
             column_list = ", ".join(connection.ops.quote_name(c) for c in columns)
-            with connection.cursor() as cursor:
+            with connection.cursor() as cursor, _without_indexes(cursor, model._meta.db_table):
                 with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
@@ -98,6 +99,31 @@ class Generator:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
+
+
+@contextmanager
+def _without_indexes(cursor, table: str):
+    """Load ``table`` with its foreign keys and plain indexes dropped, then put them back (PostgreSQL): one
+    sorted build per index and one validating scan per key instead of a B-tree insert and a key lookup for
+    every row. The primary key, unique indexes and check constraints stay, so every row is still checked as
+    it arrives; the foreign keys are checked when re-added (``ADD CONSTRAINT`` validates every row). The
+    definitions are read from the catalogue, so what comes back is exactly what the migrations made."""
+    cursor.execute("""SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+                      WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary""", [table])
+    indexes = cursor.fetchall()
+    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                   "AND contype = 'f'", [table])
+    keys = cursor.fetchall()
+    quoted = connection.ops.quote_name(table)
+    for name, _ in keys:
+        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in keys:
+        cursor.execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
 
 
 def as_json(value):

@@ -19,20 +19,21 @@ def _config(tmp_path) -> Path:
     persona = {"cookie": "sessionid=x", "token": "t", "deliveries": [{"referral": 1, "day": "2026-01-05",
                                                                       "type": "other"}]}
     config = {"urls": {"requests": "/r/", "deliveries": "/d/", "accept": "/a/{pk}/", "decline": "/x/{pk}/"},
-              "social_worker": persona, "provider": {**persona, "to_answer": [1, 2]}, "planner": persona}
+              "social_worker": persona, "provider": {**persona, "to_answer": [1, 2]}, "planner": persona,
+              "observer": persona}
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config))
     return path
 
 
-def test_the_locustfile_loads_in_locust_with_its_three_kinds_of_user(tmp_path):
+def test_the_locustfile_loads_in_locust_with_its_four_kinds_of_user(tmp_path):
     locust = Path(sys.executable).parent / "locust"
     assert locust.exists(), "locust comes with the dev dependencies (pyproject.toml): run make install"
     # A process of its own: importing locust patches the standard library with gevent.
     listed = subprocess.run([str(locust), "-f", str(LOCUSTFILE), "--list"], capture_output=True, text=True,  # noqa: S603
                             timeout=120, env={"PATH": "/usr/bin:/bin", "AMBITO_LOAD_CONFIG": str(_config(tmp_path))})
     assert listed.returncode == 0, listed.stderr
-    assert set(listed.stdout.split()) >= {"SocialWorker", "Provider", "Planner"}
+    assert set(listed.stdout.split()) >= {"SocialWorker", "Provider", "Planner", "Observer"}
 
 
 def test_the_locustfile_refuses_to_start_without_its_configuration():

@@ -42,3 +42,43 @@ def test_the_command_does_nothing_when_already_seeded(db, capsys):
     call_command("seed_synthetic", ambiti=1, residents_per_ambito=2_000)
     assert Person.objects.count() == count
     assert "already present" in capsys.readouterr().out
+
+
+def _indexes_and_keys(table: str) -> set:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass", [table])
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                       "WHERE conrelid = %s::regclass", [table])
+        return indexes | set(cursor.fetchall())
+
+
+def test_on_postgresql_the_load_puts_back_every_index_and_key_it_set_aside(db):
+    """The generator drops a table's plain indexes and foreign keys for its COPY and builds them after: the
+    catalogue afterwards is the one the migrations made, every key validated."""
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and deferred indexes are the PostgreSQL path")
+    before = _indexes_and_keys("care_delivery")
+    assert any("FOREIGN KEY (referral_id)" in str(item) for item in before)
+    seed(Scale(ambiti=1, residents_per_ambito=2_000, seed=5))
+    assert Delivery.objects.exists()
+    assert _indexes_and_keys("care_delivery") == before
+
+
+def test_on_postgresql_a_row_breaking_a_foreign_key_fails_the_load(db):
+    """Keys set aside during the COPY are validated when they come back: nothing wrong slips in."""
+    import pytest
+    from django.db import IntegrityError, connection
+
+    from ambito.devtools.synthetic import Generator
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and deferred indexes are the PostgreSQL path")
+    gen = Generator(scale=Scale(ambiti=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        gen.load(PopulationRecord, ["id", "comune_id", "year", "sex", "age", "count"], [(10**9, 10**9, 2025, "F", 70, 5)])

@@ -25,7 +25,7 @@ class Command(BaseCommand):
                             help=f"Run only these benchmark groups: {', '.join(benchmarks.GROUPS)}.")
         parser.add_argument("--load-seconds", type=int, default=120, help="Length of the load test (group load).")
         parser.add_argument("--load-users", type=int, default=15,
-                            help="Simulated users of the load test: social workers, providers, planners 5:3:2.")
+                            help="Simulated users of the load test: social workers, providers, planners, observers 5:3:2:1.")
         parser.add_argument("--load-answers", type=int, default=40,
                             help="Referrals waiting for the provider's answer at the start of the load test.")
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench.json"))
@@ -105,4 +105,10 @@ def _context() -> dict:
     user, _ = User.objects.get_or_create(username="bench.provider")
     Membership.objects.get_or_create(user=user, organisation=provider, role=Role.PROVIDER_OPERATOR)
     users["bench.provider"] = user
+    # The regional observer (*osservatorio regionale*) of the synthetic region: every Ambito, aggregates only.
+    region, _ = Organisation.objects.get_or_create(kind=OrganisationKind.REGION, region_code=ambito.region_code,
+                                                   ambito=None, defaults={"name": ambito.region_name})
+    user, _ = User.objects.get_or_create(username="bench.observer")
+    Membership.objects.get_or_create(user=user, organisation=region, role=Role.REGIONAL_OBSERVER)
+    users["bench.observer"] = user
     return {"ambito": ambito, "users": users, "sw_comuni": [sw_org.comune_id], "provider_id": provider.pk}
