@@ -269,9 +269,8 @@ def load(bench, ctx):
     from ambito.care.models import Referral, ReferralStatus
     from ambito.devtools.bench import Server
     from ambito.devtools.loadtest import stats
-    from ambito.planning.models import Plan
-
     from ambito.monitoring.models import IndicatorRefresh
+    from ambito.planning.models import Plan
 
     locust = Path(sys.executable).parent / "locust"
     if not locust.exists():

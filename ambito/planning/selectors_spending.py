@@ -19,6 +19,7 @@ from ambito.accounts.models import OrganisationKind
 from ambito.network.taxonomy import Area, Leps
 from ambito.planning.models import (
     EDITABLE_STATES,
+    BudgetLine,
     CarryOver,
     Commitment,
     FundAllocation,
@@ -173,6 +174,21 @@ def spending_overview(*, plan, year: int | None = None) -> SpendingOverview:
     total = {k: money(sum(r[k] for r in rows["source"])) for k in ("planned", "committed", "liquidated", "paid")}
     total |= {f"{k}_per_resident": _per_resident(total[k], all_residents) for k in ("planned", "committed", "paid")}
     return SpendingOverview(year=year, rows=rows, total=total, residents=all_residents, population_year=pop_year)
+
+
+def spending_totals(*, plan, year: int) -> dict:
+    """The totals of ``spending_overview(plan=plan, year=year)`` (planned, committed and paid, with the Ambito's
+    residents) in five aggregate queries, for pages that set many plans side by side (the Region's comparison
+    of 100 Ambiti spent 8 of its 11 s building each plan's whole overview, snapshot included, for these)."""
+    if plan.state not in EDITABLE_STATES:  # approved, in force or closed: the live rows are the approved ones
+        planned = BudgetLine.objects.filter(intervention__plan=plan, year=year).aggregate(s=Sum("amount"))["s"]
+    else:
+        planned = sum((c["amount"] for c in approved_budget_cells(plan) if c["year"] == year), Decimal(0))
+    committed = commitments_of(plan).filter(year=year).aggregate(s=Sum("amount"))["s"]
+    paid = payments_of(plan).filter(commitment__year=year).aggregate(s=Sum("amount"))["s"]
+    residents, _year = _residents(list(Comune.objects.filter(ambito_id=plan.ambito_id)), year)
+    return {"planned": money(planned), "committed": money(committed), "paid": money(paid),
+            "residents": sum(residents.values()) or None}
 
 
 def _share(part, whole):

@@ -44,6 +44,9 @@ class RegionComparisonSerializer(serializers.Serializer):
     period_to = serializers.DateField()
     small_cells_withheld = serializers.BooleanField()
     ambiti = RegionAmbitoSerializer(many=True)
+    not_computed = RegionAmbitoSerializer(
+        many=True, help_text="Ambiti whose indicators are not stored for the year: their indicator values are null "
+                             "until the nightly refresh computes them.")
     sections = RegionSectionSerializer(many=True)
 
 
@@ -58,6 +61,7 @@ def comparison_data(comparison) -> dict:
         "year": comparison.year, "period_from": comparison.period.start, "period_to": comparison.period.end,
         "small_cells_withheld": comparison.small_cells_withheld,
         "ambiti": [{"code": a.code, "name": a.name} for a in comparison.ambiti],
+        "not_computed": [{"code": a.code, "name": a.name} for a in comparison.not_computed],
         "sections": [{
             "key": s.key, "title": s.title, "note": s.note,
             "rows": [{"code": r.code, "name": r.name, "unit": r.unit, "target": _plain(r.target),

@@ -115,6 +115,7 @@ class RegionComparison:
     sections: list = field(default_factory=list)
     charts: list = field(default_factory=list)
     small_cells_withheld: bool = True
+    not_computed: list = field(default_factory=list)  # Ambiti whose indicators are not stored for the year
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -137,23 +138,30 @@ def region_comparison(*, actor, year: int) -> RegionComparison:
     withheld = not scope_for(actor).is_case_role
     comparison = RegionComparison(year=year, period=period, ambiti=ambiti, small_cells_withheld=withheld)
     known = {d.code for d in indicators.definitions()}
+    stored = _stored_ambiti(ambiti, period)
+    live = [a for a in ambiti if a.pk not in stored]
+    if len(live) > LIVE_AMBITI_LIMIT:
+        comparison.not_computed = live
+    measured = {pk: set() if pk in {a.pk for a in comparison.not_computed} else ids for pk, ids in comuni.items()}
 
     def rows(codes):
-        return [_indicator_row(actor, code, period, ambiti, comuni, withheld) for code in codes if code in known]
+        return [_indicator_row(actor, code, period, ambiti, measured, withheld) for code in codes if code in known]
+
+    approved = _approved_plans_by_ambito(ambiti, year)
 
     for key, title, codes in INDICATOR_SECTIONS:
         comparison.sections.append(Section(key=key, title=str(title), rows=rows(codes)))
-    leps = rows(LEPS_CODES) + _social_worker_rows(ambiti, year)
+    leps = rows(LEPS_CODES) + _social_worker_rows(ambiti, year, approved)
     comparison.sections.append(Section(
         key="leps", title=_("Essential levels (LEPS)"), rows=leps,
         note=_("Social workers: at most 5,000 residents each (LEPS), 4,000 the objective (L. 234/2021 art. 1 "
                "c. 159); counted from the staffing of the approved plan covering the year.")))
     comparison.sections.append(Section(
-        key="spending", title=_("Spending per resident"), rows=_spending_rows(ambiti, year),
+        key="spending", title=_("Spending per resident"), rows=_spending_rows(ambiti, year, approved),
         note=_("Planned in the approved Piani di Zona covering the year, committed and paid as recorded, per "
                "resident of the Ambito.")))
     comparison.sections.append(Section(
-        key="alignment", title=_("Alignment to the regional objectives"), rows=_alignment_rows(ambiti, year),
+        key="alignment", title=_("Alignment to the regional objectives"), rows=_alignment_rows(ambiti, year, approved),
         note=_("For the approved Piano di Zona covering the year: the part of its objectives linked to an objective "
                "of the Region's social plan and, for each regional objective, the planned budget of the "
                "interventions that answer to it (linked themselves or through their objective) over the years the "
@@ -163,6 +171,21 @@ def region_comparison(*, actor, year: int) -> RegionComparison:
 
 
 # --- indicator rows ----------------------------------------------------------------------------------------
+
+# Ambiti whose indicators a comparison computes live when they are not stored for the year. Measured on the
+# synthetic region: 99 Ambiti computed live took over 60 s and held both web workers. Beyond the limit an
+# Ambito's indicator cells stay empty and the page names it (``not_computed``) until the refresh stores them.
+LIVE_AMBITI_LIMIT = 5
+
+
+def _stored_ambiti(ambiti, period) -> set:
+    """The Ambiti whose stored indicator values (``monitoring_refresh_indicators``) cover ``period``."""
+    from ambito.monitoring.models import IndicatorRefresh
+
+    wanted = [period.start.isoformat(), period.end.isoformat()]
+    return {pk for pk, periods in IndicatorRefresh.objects.filter(ambito__in=ambiti, computed_at__isnull=False)
+            .values_list("ambito_id", "periods") if wanted in periods}
+
 
 
 def _indicator_row(actor, code, period, ambiti, comuni, withheld) -> Row:
@@ -200,21 +223,27 @@ def _met(value, target, direction) -> bool | None:
 # --- LEPS: social workers ------------------------------------------------------------------------------------
 
 
-def _approved_plans(ambito, year) -> list:
+def _approved_plans_by_ambito(ambiti, year) -> dict:
+    """Ambito id → the approved plans covering ``year``, newest first (as ``plans_covering``), in one query for
+    every Ambito compared: three sections ask for each Ambito."""
     from ambito.monitoring.indicators.planning import approved_states
-    from ambito.planning.selectors_spending import plans_covering
+    from ambito.planning.models import Plan
 
-    return list(plans_covering(ambito.pk, year).filter(state__in=approved_states()))
+    plans: dict = {a.pk: [] for a in ambiti}
+    for plan in Plan.objects.filter(ambito__in=ambiti, start_year__lte=year, end_year__gte=year,
+                                    state__in=approved_states()).order_by("-start_year"):
+        plans[plan.ambito_id].append(plan)
+    return plans
 
 
-def _social_worker_rows(ambiti, year) -> list[Row]:
+def _social_worker_rows(ambiti, year, approved) -> list[Row]:
     """FTE the LEPS counts, FTE needed at 1:5,000 and 1:4,000, and whether each is met (the staffing page's
     ``social_worker_ratio`` of the approved plan covering the year; the ratio itself is the engine's row)."""
     from ambito.planning.selectors import social_worker_ratio
 
     ratios = []
     for ambito in ambiti:
-        plans = _approved_plans(ambito, year)
+        plans = approved[ambito.pk]
         ratios.append(social_worker_ratio(plan=plans[0], year=year) if plans else None)
 
     def row(code, name, unit, value):
@@ -235,19 +264,19 @@ def _social_worker_rows(ambiti, year) -> list[Row]:
 # --- spending per resident ------------------------------------------------------------------------------------
 
 
-def _spending_rows(ambiti, year) -> list[Row]:
+def _spending_rows(ambiti, year, approved) -> list[Row]:
     """Planned, committed and paid per resident for the year, over the approved plans covering it (the
     planning office's ``spending_overview``, summed when two plans cover the year)."""
-    from ambito.planning.selectors_spending import money, spending_overview
+    from ambito.planning.selectors_spending import money, spending_totals
 
     figures = []
     for ambito in ambiti:
-        overviews = [spending_overview(plan=plan, year=year) for plan in _approved_plans(ambito, year)]
-        if not overviews:
+        totals = [spending_totals(plan=plan, year=year) for plan in approved[ambito.pk]]
+        if not totals:
             figures.append(None)
             continue
-        residents = overviews[0].residents
-        sums = {k: money(sum(o.total[k] for o in overviews)) for k in ("planned", "committed", "paid")}
+        residents = totals[0]["residents"]
+        sums = {k: money(sum(t[k] for t in totals)) for k in ("planned", "committed", "paid")}
         per = {k: (v / residents).quantize(Decimal("0.01")) if residents else None for k, v in sums.items()}
         figures.append({"residents": residents, **sums, **{f"{k}_per_resident": v for k, v in per.items()},
                         "paid_share": (sums["paid"] * 100 / sums["committed"]).quantize(Decimal("0.1"))
@@ -270,7 +299,7 @@ def _spending_rows(ambiti, year) -> list[Row]:
 # --- alignment to the regional objectives -----------------------------------------------------------------------
 
 
-def _alignment_rows(ambiti, year) -> list[Row]:
+def _alignment_rows(ambiti, year, approved) -> list[Row]:
     """The share of each approved plan's objectives linked to a regional objective, then one row per regional
     objective with the planned budget that answers to it (``planning.selectors_partner.plan_alignment``); an
     Ambito without an approved plan for the year has no data."""
@@ -278,7 +307,7 @@ def _alignment_rows(ambiti, year) -> list[Row]:
 
     alignments = []
     for ambito in ambiti:
-        plans = _approved_plans(ambito, year)
+        plans = approved[ambito.pk]
         alignments.append(plan_alignment(plans[0]) if plans else None)
     rows = [Row(code="alignment_share", name=_("Objectives of the plan linked to a regional objective"),
                 unit="percent", cells=[

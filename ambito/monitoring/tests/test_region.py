@@ -192,3 +192,30 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, demo):
     response = client.get("/monitoraggio/regione/")
     assert response.status_code == 302 and "/accesso/" in response["Location"]
     assert client.get("/api/v1/monitoring/region/").status_code in (401, 403)
+
+
+def test_beyond_the_live_limit_ambiti_not_stored_are_named_not_computed_inside_the_page(world, client, monkeypatch):
+    """Seen at region scale: 99 Ambiti computed live took over 60 s and held both web workers. Past the limit, an
+    Ambito whose indicators are not stored for the year keeps empty indicator rows and is named, on the page
+    and in the API; a stored Ambito is read as usual, and the other sections (spending, staff) stay."""
+    from ambito.monitoring.indicators import year_period
+    from ambito.monitoring.materialise import indicator_cells_refresh
+
+    second, gamma = _second_ambito(world)
+    _requests(world, world.ambito, world.comuni["a"], 6)
+    _requests(world, second, gamma, 9)
+    indicator_cells_refresh(ambito=world.ambito, periods=[year_period(2025)])
+    monkeypatch.setattr(selectors, "LIVE_AMBITI_LIMIT", 0)
+    comparison = region_comparison(actor=world.users["t.observer"], year=2025)
+    assert [a.code for a in comparison.not_computed] == ["secondo"]
+    assert [c.value for c in _row(comparison, "requests_received").cells] == [6, None]
+    assert _row(comparison, "residents").cells[1].value is None
+    client.force_login(world.users["t.observer"])
+    page = client.get("/monitoraggio/regione/?anno=2025").content.decode()
+    assert 'id="region-not-computed"' in page and "Secondo" in page
+    data = client.get("/api/v1/monitoring/region/?year=2025").json()
+    assert data["not_computed"] == [{"code": "secondo", "name": second.name}]
+    # within the limit, as before: computed live, nothing named
+    monkeypatch.setattr(selectors, "LIVE_AMBITI_LIMIT", 5)
+    comparison = region_comparison(actor=world.users["t.observer"], year=2025)
+    assert comparison.not_computed == [] and [c.value for c in _row(comparison, "requests_received").cells] == [6, 9]

@@ -15,6 +15,7 @@ from ambito.planning.selectors_spending import (
     carry_over_proposal,
     spending_by_intervention,
     spending_overview,
+    spending_totals,
 )
 
 
@@ -152,3 +153,21 @@ def test_a_bad_asl_file_is_refused_whole_with_its_row_errors(plan2021, pdz):
             actor=pdz.users["planner"], ambito=pdz.ambito, filename="asl.csv",
             data=("codice_fiscale;" + lines[0] + "\nRSSMRA40A01F704X;" + lines[1]).encode())
     assert "aggregati" in personal.value.report() or "aggregates" in personal.value.report()
+
+
+def test_the_totals_alone_are_the_overview_s_totals_for_every_plan_and_year(pdz):
+    """``spending_totals`` (a few aggregates, for the Region's comparison) gives what the overview totals give,
+    for plans approved (live rows) and editable (their last approved version), in every year they cover."""
+    from ambito.planning.models import EDITABLE_STATES
+
+    plans = list(Plan.objects.filter(ambito=pdz.ambito))
+    assert {p.state in EDITABLE_STATES for p in plans} == {True, False}
+    compared = 0
+    for plan in plans:
+        for year in plan.years:
+            overview = spending_overview(plan=plan, year=year)
+            totals = spending_totals(plan=plan, year=year)
+            assert totals == {k: overview.total[k] for k in ("planned", "committed", "paid")} | {
+                "residents": overview.residents}, (plan, year)
+            compared += overview.total["planned"] > 0
+    assert compared >= 3
