@@ -131,7 +131,15 @@ def _relation_q(kind: Kind, relation: str, user, roles, prefix: str, one: bool =
         return Q()
     if relation == OWN_COMUNE and kind.comune is not None:
         ids = scope.comune_ids(*roles)
-        return Q(**{_join(prefix, kind.comune, "id__in"): list(ids)}) if ids else NOTHING
+        if not ids:
+            return NOTHING
+        if not one and kind.person and kind.comune == f"{kind.person}__residence_comune":
+            # A list scoped by the person's residence reads the persons as a subquery, not a join: ORed with
+            # another relation (a provider's own referrals), a join made PostgreSQL scan every person of the
+            # region (the work queue's overdue referrals at 100 Ambiti: 126 ms -> 21 ms; 1.8 -> 1.0 at one).
+            persons = apps.get_model("access.Person").objects.filter(residence_comune_id__in=list(ids)).values("pk")
+            return Q(**{_join(prefix, kind.person, "id__in"): persons})
+        return Q(**{_join(prefix, kind.comune, "id__in"): list(ids)})
     if relation == SHARED and kind.person is not None:
         organisation_ids = scope.organisation_ids(*roles)
         if one:

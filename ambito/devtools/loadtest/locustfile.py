@@ -131,9 +131,10 @@ class Planner(Persona):
 
 
 class Observer(Persona):
-    """*Osservatorio regionale*: the Ambiti of its region side by side, on the page and through the API."""
+    """*Osservatorio regionale*: the Ambiti of its region side by side, on the page and through the API. One
+    officer whatever the number of users: the Region follows its Ambiti, it does not work in them."""
 
-    weight = 1
+    fixed_count = 1
     persona = "observer"
 
     @task(2)

@@ -25,7 +25,8 @@ class Command(BaseCommand):
                             help=f"Run only these benchmark groups: {', '.join(benchmarks.GROUPS)}.")
         parser.add_argument("--load-seconds", type=int, default=120, help="Length of the load test (group load).")
         parser.add_argument("--load-users", type=int, default=15,
-                            help="Simulated users of the load test: social workers, providers, planners, observers 5:3:2:1.")
+                            help="Simulated users of the load test: social workers, providers, planners 5:3:2, "
+                                 "and one regional observer.")
         parser.add_argument("--load-answers", type=int, default=40,
                             help="Referrals waiting for the provider's answer at the start of the load test.")
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench.json"))
