@@ -161,9 +161,9 @@ _LOG_FIELDS = ("at", "user", "organisation", "role", "content_type", "object_id"
 
 def _access_log_insert(rows: list[tuple]) -> None:
     """Append ``rows`` (values in ``_LOG_FIELDS`` order) to the access log in one statement. On PostgreSQL one
-    ``INSERT … SELECT FROM UNNEST`` of one array per column, in autocommit: every list page and list endpoint
-    pays this, and building 50 model instances for ``bulk_create`` (with its ``BEGIN``/``COMMIT``) cost more
-    than the rest of the page's own Python (profiled in docs/performance.md)."""
+    ``INSERT … SELECT FROM UNNEST`` of one array per column, with no transaction of its own: every list page
+    and list endpoint pays this, and building 50 model instances for ``bulk_create`` (with its
+    ``BEGIN``/``COMMIT``) cost more than the rest of the page's own Python (see docs/performance.md)."""
     if not rows:
         return
     connection = connections[AccessLog.objects.db]
