@@ -142,7 +142,8 @@ def region_comparison(*, actor, year: int) -> RegionComparison:
     live = [a for a in ambiti if a.pk not in stored]
     if len(live) > LIVE_AMBITI_LIMIT:
         comparison.not_computed = live
-    measured = {pk: set() if pk in {a.pk for a in comparison.not_computed} else ids for pk, ids in comuni.items()}
+    skipped = {a.pk for a in comparison.not_computed}
+    measured = {pk: set() if pk in skipped else ids for pk, ids in comuni.items()}
 
     def rows(codes):
         return [_indicator_row(actor, code, period, ambiti, measured, withheld) for code in codes if code in known]
