@@ -288,7 +288,10 @@ class RequestViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListModelM
     log_purpose = "API request list"
 
     def get_queryset(self):
-        return selectors.request_list(actor=self.request.user)
+        queryset = selectors.request_list(actor=self.request.user)
+        # a page of the list joins only what its rows show (the selector joins five relations for the pages;
+        # planning them cost 1.4 ms a page against 0.2, profiled in docs/performance.md)
+        return queryset.select_related(None).select_related("person", "comune") if self.action == "list" else queryset
 
     @extend_schema(request=RequestInput, responses={201: RequestOutput})
     def create(self, request, *args, **kwargs):
@@ -412,7 +415,9 @@ class AssessmentViewSet(LoggedListMixin, mixins.CreateModelMixin, mixins.ListMod
     log_purpose = "API assessment list"
 
     def get_queryset(self):
-        return selectors.assessment_list(actor=self.request.user)
+        queryset = selectors.assessment_list(actor=self.request.user)
+        # as the request list: a page joins only the person its rows show
+        return queryset.select_related(None).select_related("person") if self.action == "list" else queryset
 
     @extend_schema(request=AssessmentInput, responses={201: AssessmentOutput})
     def create(self, request, *args, **kwargs):
