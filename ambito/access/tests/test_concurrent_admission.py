@@ -4,19 +4,18 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from ambito.access import services
 from ambito.access.models import WaitingList, WaitingListEntry
 from ambito.access.tests.factories import make_person
 from ambito.core.tests.parallel import THREADS, api_session, colleagues, fire, summary
+from ambito.core.tests.vendor import postgresql_only
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="Row locks (SELECT … FOR UPDATE) exist only on PostgreSQL; SQLite locks the whole "
-                              "database file, so two connections cannot even read-then-write concurrently. CI runs "
-                              "this on PostgreSQL."),
+    postgresql_only("row locks (SELECT … FOR UPDATE); SQLite locks the whole database file, so two connections "
+                    "cannot even read-then-write concurrently"),
 ]
 
 

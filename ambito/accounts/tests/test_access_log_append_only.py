@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from ambito.accounts.models import AccessAction, AccessLog, AppendOnlyError
 from ambito.accounts.services import access_log_purge, access_log_record
+from ambito.core.tests.vendor import postgresql_only
 
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+on_postgresql = postgresql_only("the append-only database trigger")
 
 
 @pytest.fixture

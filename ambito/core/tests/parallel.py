@@ -4,14 +4,13 @@ at the same instant by a barrier. Used by the concurrency tests of the apps (Pos
 import threading
 from dataclasses import dataclass, field
 
-import pytest
 import requests
-from django.db import connection
 
-requires_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Parallel requests need row locks (SELECT … FOR UPDATE) and concurrent writers, which only PostgreSQL "
-           "has; SQLite serialises every write on the database file. CI runs these on PostgreSQL.")
+from ambito.core.tests.vendor import postgresql_only
+
+requires_postgresql = postgresql_only(
+    "parallel requests need row locks (SELECT … FOR UPDATE) and concurrent writers; SQLite serialises every "
+    "write on the database file")
 
 THREADS = 8
 

@@ -1,12 +1,16 @@
+import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from ambito.access.models import AccessRequest, Person
 from ambito.care.models import Delivery
+from ambito.core.tests.vendor import postgresql_only
 from ambito.devtools.synthetic import Scale, seed
 from ambito.planning.models import BudgetLine
 from ambito.territory.models import Ambito, PopulationRecord
 from ambito.territory.selectors import needs_indicators
+
+copy_path = postgresql_only("the seeder's COPY with indexes and keys set aside is its PostgreSQL path")
 
 
 def test_it_builds_a_coherent_ambito_at_the_requested_scale(db):
@@ -45,7 +49,6 @@ def test_the_command_does_nothing_when_already_seeded(db, capsys):
 
 
 def _indexes_and_keys(table: str) -> set:
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass", [table])
@@ -55,14 +58,10 @@ def _indexes_and_keys(table: str) -> set:
         return indexes | set(cursor.fetchall())
 
 
+@copy_path
 def test_on_postgresql_the_load_puts_back_every_index_and_key_it_set_aside(db):
     """The generator drops a table's plain indexes and foreign keys for its COPY and builds them after: the
     catalogue afterwards is the one the migrations made, every key validated."""
-    import pytest
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY and deferred indexes are the PostgreSQL path")
     before = _indexes_and_keys("care_delivery")
     assert any("FOREIGN KEY (referral_id)" in str(item) for item in before)
     seed(Scale(ambiti=1, residents_per_ambito=2_000, seed=5))
@@ -70,15 +69,11 @@ def test_on_postgresql_the_load_puts_back_every_index_and_key_it_set_aside(db):
     assert _indexes_and_keys("care_delivery") == before
 
 
+@copy_path
 def test_on_postgresql_a_row_breaking_a_foreign_key_fails_the_load(db):
     """Keys set aside during the COPY are validated when they come back: nothing wrong slips in."""
-    import pytest
-    from django.db import IntegrityError, connection
-
     from ambito.devtools.synthetic import Generator
 
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY and deferred indexes are the PostgreSQL path")
     gen = Generator(scale=Scale(ambiti=1))
     with pytest.raises(IntegrityError), transaction.atomic():
         gen.load(PopulationRecord, ["id", "comune_id", "year", "sex", "age", "count"], [(10**9, 10**9, 2025, "F", 70, 5)])
