@@ -126,16 +126,21 @@ def test_each_door_is_counted_by_channel_and_each_desk_by_its_joint_assessments(
     desk = CommunityDesk.objects.create(ambito=pua.ambito, comune=pua.comuni["monza"], name="Casa di Comunità",
                                         place="Via Sempione 1")
     desk.staff.add(sw, gp)
-    for _n in range(3):
-        _bring(pua, "gp", Channel.GP)
-        _bring(pua, "ets.operator", Channel.ETS)
-        _bring(pua, "sw.monza", Channel.COMMUNITY_DESK, desk=desk, desk_gp=gp)
+    info_point = pua.services["oncology_info"]
+    info_point.staffed_by.add(pua.organisations["coop_ponte"])
+    doors = [("gp", Channel.GP, {}), ("asl.operator", Channel.HOSPITAL_DISCHARGE, {}), ("ets.operator", Channel.ETS, {}),
+             ("ets.operator", Channel.INFO_POINT, {"info_point": info_point}), ("citizen", Channel.ONLINE, {}),
+             ("sw.monza", Channel.COMMUNITY_DESK, {"desk": desk, "desk_gp": gp})]
+    for times, (username, channel, door) in enumerate(doors, start=1):  # a different count for each door
+        for _n in range(times):
+            _bring(pua, username, channel, **door)
     period = Period.year(timezone.localdate().year)
     by_channel = {c.key: c.value for c in compute("requests_received", actor=sw, period=period,
                                                      by=Breakdown.CHANNEL).cells}
-    assert by_channel == {"gp": 3, "ets": 3, "community_desk": 3}
+    assert by_channel == {"gp": 1, "hospital_discharge": 2, "ets": 3, "info_point": 4, "online": 5,
+                          "community_desk": 6}
     [cell] = compute("desk_joint_assessments", actor=sw, period=period, by=Breakdown.DESK).cells
-    assert (cell.key, cell.label, cell.value) == (str(desk.pk), "Casa di Comunità", 3)
+    assert (cell.key, cell.label, cell.value) == (str(desk.pk), "Casa di Comunità", 6)
 
 
 def test_the_registration_page_sends_a_gp_to_its_door(pua, client):

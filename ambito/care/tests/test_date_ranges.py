@@ -1,5 +1,5 @@
 """Dates far outside sense are refused in care's pages and API with the allowed range: a PAI from 1900 to 2999,
-a discharge planned in 1999. A plan already stored with an old date can still be edited."""
+a discharge planned in 1999 (page and API). A plan already stored with an old date can still be edited."""
 
 import datetime
 
@@ -42,6 +42,8 @@ def test_a_discharge_planned_in_1999_is_refused_with_the_range(care_demo, client
     data = {"person": who.pk, "setting": "hospital", "facility": "San Gerardo, Medicina", "planned_on": "1999-04-01"}
     page = client.post(reverse("care-discharge-list"), data)
     assert page.status_code == 400 and _range() in page.content.decode()
+    api = client.post("/api/v1/discharges/", data, content_type="application/json")
+    assert api.status_code == 400 and api.json()["planned_on"] == [_range()]
     assert not Discharge.objects.exists()
     data["planned_on"] = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     assert client.post(reverse("care-discharge-list"), data).status_code == 302
