@@ -54,16 +54,20 @@ class CarePlanForm(CaseTeamPersonForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["assessment"].queryset = Assessment.objects.filter(
-            rules.case_team_q(actor), status=AssessmentStatus.COMPLETED,
+        self._completed_uvms = Assessment.objects.filter(rules.case_team_q(actor), status=AssessmentStatus.COMPLETED)
+        self.fields["assessment"].queryset = self._completed_uvms.filter(
             decision=AssessmentDecision.CARE_PLAN).select_related("person")
         self.fields["assessment"].label_from_instance = lambda a: f"UVM {a.held_on:%d/%m/%Y} · {a.person.full_name}"
 
     def preselect(self, *, uvm=None, pseudonym=None) -> None:
-        """Coming from a UVM (``?uvm=``) or a person's page (``?persona=``): the person is chosen already, and
-        the area and title follow the UVM's request (the next step of the journey, not a list of everyone)."""
-        assessment = self.fields["assessment"].queryset.filter(pk=uvm).select_related(
-            "request", "decision_service").first() if uvm is not None else None
+        """Coming from a UVM (``?uvm=``), an admission from a waiting list (``?persona=…&uvm=…``) or a person's
+        page (``?persona=``): the person is chosen already, and the area and title follow the UVM's request (the
+        next step of the journey, not a list of everyone). Only a UVM that decided a personalised plan is linked
+        to the plan; one that decided a service (the person just admitted to it) still gives its area and title."""
+        assessment = self._completed_uvms.filter(pk=uvm).select_related(
+            "person", "request", "decision_service").first() if uvm is not None else None
+        if assessment is not None and assessment.decision != AssessmentDecision.CARE_PLAN:
+            self.initial.pop("assessment", None)
         person = assessment.person if assessment is not None else (
             self.fields["person"].queryset.filter(pseudonym=pseudonym).first() if pseudonym else None)
         if person is None:

@@ -69,3 +69,34 @@ def test_the_pai_form_from_a_uvm_has_the_person_chosen_already(demo_with, client
     assert form.initial["area"] == "anziani"
     from_person = client.get(f"/casi/nuovo/?persona={who.pseudonym}").context["form"]
     assert from_person.initial["person"] == who.pk
+
+
+def test_the_pai_form_after_an_admission_comes_with_person_area_and_title_and_saves_as_it_is(demo_with, client):
+    """The journey's *Scrivi il PAI* after admitting a person from a waiting list (the UVM decided the service):
+    two clicks, the link and Save (docs/access-doors.md, clicks from the GP's call to the first delivery)."""
+    import re
+
+    from ambito.access.models import AssessmentDecision
+    from ambito.care.models import CarePlan
+
+    demo = demo_with("network")
+    who = person(demo, first="Teresa", last="Brambilla")
+    _request, assessment = uvm(demo, who)
+    assessment.decision, assessment.decision_service = AssessmentDecision.SERVICE, demo.services["sad_monza"]
+    assessment.save(update_fields=["decision", "decision_service"])
+    sw = demo.users["sw.monza"]
+    access_services.priority_criteria_ensure_defaults(ambito=demo.ambito)
+    sad = access_services.waiting_list_ensure(service=demo.services["sad_monza"], open_slots=1)
+    entry = access_services.waiting_list_entry_add(actor=sw, waiting_list=sad, person=who, assessment=assessment)
+    client.force_login(sw)
+    admitted = client.post(f"/pua/liste-attesa/{sad.pk}/ammetti/", {"entry": entry.pk}, follow=True).content.decode()
+    link = re.search(r'href="(/casi/nuovo/\?[^"]+)"', admitted).group(1).replace("&amp;", "&")
+    form = client.get(link).context["form"]
+    assert list(form.fields["person"].queryset) == [who] and form.initial["area"] == "anziani"
+    assert form.initial["title"] == f"PAI — {demo.services['sad_monza'].name}"
+    assert "assessment" not in form.initial  # a UVM that decided a service is not linked to the plan
+    data = {name: form[name].value() for name in form.fields}
+    response = client.post(link, {name: "" if value is None else value for name, value in data.items()})
+    plan = CarePlan.objects.get(person=who)
+    assert response.status_code == 302 and response.url == f"/casi/{plan.pk}/"
+    assert (plan.area, plan.title, plan.assessment_id) == ("anziani", form.initial["title"], None)
