@@ -171,3 +171,14 @@ def test_the_totals_alone_are_the_overview_s_totals_for_every_plan_and_year(pdz)
                 "residents": overview.residents}, (plan, year)
             compared += overview.total["planned"] > 0
     assert compared >= 3
+
+
+def test_the_sample_files_shipped_with_the_demo_are_what_it_writes():
+    """The accounting export and the ASL figures in ``planning/demo_data`` are what ``write_sample_files`` writes
+    from the demo plan today (line endings aside): the demo imports accounts of its own plan."""
+    from ambito.core.tabular import write_csv
+    from ambito.planning import demo_spending as demo
+
+    for path, rows, header in ((demo.ACCOUNTING_FILE, demo.sample_rows(), demo.ACCOUNTING_HEADER),
+                               (demo.ASL_FILE, demo.asl_rows(), demo.ASL_HEADER)):
+        assert path.read_text(encoding="utf-8").splitlines() == write_csv(rows, header).splitlines(), path.name

@@ -26,7 +26,13 @@ def _it(value: Decimal) -> str:
 
 
 def test_the_fnps_2022_report_reads_back_equal_to_the_records_and_locks_on_submission(
-        pdz, client_as, run_jobs, django_capture_on_commit_callbacks):
+        pdz, client_as, run_jobs, django_capture_on_commit_callbacks, monkeypatch):
+    from ambito.core import services as core_services
+
+    steps = []
+    record = core_services.job_progress
+    monkeypatch.setattr(core_services, "job_progress", lambda job, percent, message="": (
+        steps.append(percent), record(job, percent, message)))
     plan = Plan.objects.get(ambito=pdz.ambito, start_year=2021)
     planner = pdz.users["planner"]
     committed = Commitment.objects.filter(intervention__plan=plan, year=2022, source="fnps").aggregate(
@@ -44,7 +50,11 @@ def test_the_fnps_2022_report_reads_back_equal_to_the_records_and_locks_on_submi
         assert response.status_code == 302
         run_jobs()
         job = Job.objects.filter(kind="planning.fund_report").order_by("-created_at").first()
+        assert response["Location"] == f"/lavori/{job.pk}/"  # the job's page, with its progress
         assert job.status == JobStatus.DONE, job.error if hasattr(job, "error") else job
+        assert job.progress == 100 and job.result_data == {"report": report.pk, "version": 1, "status": "submitted"}
+        assert steps == [20, 90], steps  # the progress shown while it runs
+        steps.clear()
         files[kind] = _download(client, job)
     sheet = load_workbook(BytesIO(files["xlsx"]))["Rendiconto"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
