@@ -36,6 +36,7 @@ SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 CODICE_FISCALE = "http://hl7.it/sid/codiceFiscale"
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 SOCIAL_SERVICE_PROCEDURE = {"system": SNOMED, "code": "410606002", "display": "Social service procedure"}
 # Scales with a LOINC code for their total; the others are coded in the Ambito's own ``scale`` CodeSystem.
 LOINC_SCALES = {"barthel": ("96761-2", "Total score Barthel Index")}
@@ -64,6 +65,12 @@ SERVICE_REQUEST_STATUS = {
 
 def fhir_base() -> str:
     return f"{settings.SITE_URL}/api/v1/fhir"
+
+
+def _masked() -> dict:
+    """A value Ambito has but does not give: the Patient is the pseudonym alone (US Core Patient's name and
+    gender say so with the data-absent-reason ``masked``)."""
+    return {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": "masked"}]}
 
 
 def code_system_url(name: str) -> str:
@@ -147,9 +154,10 @@ class _Resources:
         practitioner = {"resourceType": "Practitioner", "id": f"practitioner-{user.pk}", "active": user.is_active,
                         "identifier": [{"system": identifier_system("user"), "value": str(user.pk)}]}
         name = user.get_full_name().strip()
-        if name:
-            practitioner["name"] = [{"text": name, "family": user.last_name or name,
-                                     **({"given": [user.first_name]} if user.first_name else {})}]
+        # US Core Practitioner: a name with its family part; an account without a name says it is unknown
+        practitioner["name"] = [{"text": name, "family": user.last_name or name,
+                                 **({"given": [user.first_name]} if user.first_name else {})} if name else
+                                {"_family": {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": "unknown"}]}}]
         practitioner_ref = self.add(practitioner)
         return self.add({
             "resourceType": "PractitionerRole", "id": f"role-{membership.pk}",
@@ -157,7 +165,18 @@ class _Resources:
             "practitioner": practitioner_ref, "organization": org_ref,
             "code": [{"coding": [{"system": code_system_url("role"), "code": membership.role}],
                       "text": str(membership.get_role_display())}],
+            "telecom": _role_telecom(user, membership.organisation),
         })
+
+
+def _role_telecom(user, org) -> list[dict]:
+    """How to reach the role (US Core PractitionerRole's pd-1: telecom or endpoint): the organisation's phone
+    and e-mail, else the user's e-mail, else the Ambito's site, where the referral inbox is answered."""
+    telecom = [{"system": system, "value": value, "use": "work"}
+               for system, value in (("phone", org.phone), ("email", org.email)) if value]
+    if not telecom and user.email:
+        telecom = [{"system": "email", "value": user.email, "use": "work"}]
+    return telecom or [{"system": "url", "value": settings.SITE_URL, "use": "work"}]
 
 
 def observation(score, patient_ref) -> dict:
@@ -273,7 +292,8 @@ def person_bundle(*, person, plans, referrals, scores=()) -> dict:
     resources = _Resources()
     base = fhir_base()
     patient = {"resourceType": "Patient", "id": person.pseudonym.lower(),
-               "identifier": [{"system": identifier_system("pseudonym"), "value": person.pseudonym}]}
+               "identifier": [{"system": identifier_system("pseudonym"), "value": person.pseudonym}],
+               "name": [_masked()], "_gender": _masked()}
     patient_ref = resources.add(patient)
     by_assessment: dict[int, list] = {}
     for score in scores:

@@ -84,7 +84,9 @@ def test_the_fhir_bundle_is_valid_r4_and_pseudonymous(care_demo, client_as):
     assert kinds.count("Patient") == 1 and kinds.count("CarePlan") == 2 and kinds.count("Task") == 2
     assert {"Goal", "ServiceRequest"} <= set(kinds)
     patient = data["entry"][0]["resource"]
-    assert set(patient) == {"resourceType", "id", "identifier"}
+    assert set(patient) == {"resourceType", "id", "identifier", "name", "_gender"}  # name and gender: masked
+    assert patient["name"] == [{"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                                               "valueCode": "masked"}]}] and patient["_gender"] == patient["name"][0]
     assert patient["identifier"][0]["value"] == referral.person.pseudonym
     text = response.content.decode()
     assert referral.person.last_name not in text and referral.person.address not in text
