@@ -81,3 +81,13 @@ def test_an_edited_service_is_found_by_its_new_words(catalogue, client_as):
     service = catalogue.services["cdd"]
     service_update(actor=catalogue.users["planner"], service=service, description="Musicoterapia")
     assert _found("musicoterapia") == {service.name}
+
+
+def test_demenza_finds_a_service_described_with_alzheimer_through_the_default_list(catalogue):
+    from ambito.network.services import service_update
+
+    service = catalogue.services["cdd"]
+    service_update(actor=catalogue.users["planner"], service=service,
+                   description="Laboratori per persone con Alzheimer e per i loro familiari")
+    assert service.name in _found("demenza")  # the list's 'demenza = Alzheimer, decadimento cognitivo'
+    assert service.name in _found("alzheimer")
