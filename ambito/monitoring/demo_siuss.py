@@ -21,8 +21,11 @@ MINORS = [  # comune, first, last, sex, age, family, living place, school, child
     ("monza", "Luca", "Brambilla", "M", 9, ["1", "2", "3"], "1", "5", "2", "2", "13"),
     ("monza", "Giulia", "Sala", "F", 14, ["1"], "1", "6", "13", "12", "13"),
     ("brugherio", "Omar", "Haddad", "M", 6, ["1", "2"], "1", "4", "9", "13", "3"),
+    ("villasanta", "Aurora", "Galli", "F", 11, ["1", "2", "3"], "1", "5", "2", "2", "13"),
     ("monza", "Sofia", "Riva", "F", 16, ["1", "4"], "2", "7", "2", "6", "11"),
 ]
+# Who works each Comune's cases in the demo (Villasanta: the district operator, as in the access demo).
+WORKERS = {"monza": "sw.monza", "brugherio": "sw.brugherio", "villasanta": "asl.operator"}
 
 
 def _body_code(prefix: str) -> str:
@@ -48,13 +51,15 @@ def load(ctx):
         ctx.ambito.save(update_fields=["fiscal_code"])
     sina_rules_ensure_defaults(ambito=ctx.ambito)
     minors = _minors(ctx, rng)
-    persons, benefits, sina = _complete(ctx, rng)
+    assessed = _assessed_in_villasanta(ctx, rng)
+    persons, benefits, sina = _complete(ctx, rng, keep_complete=assessed)
     ctx.say(f"SIUSS: {persons} persons and {benefits} benefits with their SIUSS data, {sina} SINA records, "
             f"{minors} minors with SINBA cards; a few left incomplete for the pre-flight report\n")
 
 
-def _complete(ctx, rng):
-    """Fill what the social workers record during the work; leave the first record of some kinds empty."""
+def _complete(ctx, rng, keep_complete=frozenset()):
+    """Fill what the social workers record during the work; leave the first record of some kinds empty (never
+    for the persons in ``keep_complete``)."""
     from ambito.access.models import Assessment, AssessmentStatus, Person
     from ambito.care.models import Delivery, MeansTest, PlannedIntervention
     from ambito.monitoring.siuss.models import SinaRecord
@@ -105,7 +110,8 @@ def _complete(ctx, rng):
     made = 0
     benefited = set(Delivery.objects.filter(delivered_on__year=year, referral__intervention__payer="comune")
                     .values_list("person_id", flat=True))
-    waiting = next((a.pk for a in assessments if a.person_id in benefited), None)
+    waiting = next((a.pk for a in assessments if a.person_id in benefited and a.person_id not in keep_complete),
+                   None)
     for assessment in assessments:
         if assessment.pk == waiting:
             continue  # the UVM has not yet recorded behaviour, health care and invalidity for this one
@@ -138,7 +144,7 @@ def _minors(ctx, rng):
         comune = ctx.comuni.get(key)
         if comune is None:
             continue
-        worker = ctx.users["sw.monza" if key == "monza" else "sw.brugherio"]
+        worker = ctx.users[WORKERS[key]]
         birth = datetime.date(today.year - age - 1, rng.randint(1, 12), rng.randint(1, 28))
         code = codicefiscale.encode(lastname=last, firstname=first, gender=sex, birthdate=birth.strftime("%d/%m/%Y"),
                                     birthplace="Monza")
@@ -190,3 +196,46 @@ def _minors(ctx, rng):
                 father_citizenship="100" if "2" in family else "", mother_citizenship="100" if index != 2 else "436")
         made += 1
     return made
+
+
+def _assessed_in_villasanta(ctx, rng):
+    """The demo's Villasanta benefits of past years are over: one person the UVM assessed (disability or
+    elderly) gets home care paid by the Comune this year, so Villasanta has PS-PSA and SINA records too.
+    Returns the ids of the persons taken in charge."""
+    from ambito.access.models import Assessment, AssessmentStatus
+    from ambito.care import services as care
+    from ambito.care.demo import _provider_actor, _week_rows
+    from ambito.care.models import IntensityUnit, Payer
+
+    comune, service = ctx.comuni.get("villasanta"), ctx.services.get("sad_brugherio")
+    if comune is None or service is None or "asl.operator" not in ctx.users:
+        return set()
+    today = timezone.localdate()
+    start = datetime.date(today.year, 1, 20)
+    assessment = (Assessment.objects.filter(person__residence_comune=comune, status=AssessmentStatus.COMPLETED,
+                                            request__area__in=["disabili", "anziani"], held_on__lt=start)
+                  .exclude(person__fiscal_code="").select_related("person", "request").order_by("pk").first())
+    if assessment is None:
+        return set()
+    worker, person = ctx.users["asl.operator"], assessment.person
+    plan = care.care_plan_create(actor=worker, person=person, request=assessment.request, title="PAI domiciliare",
+                                 area=assessment.request.area, start_date=start, case_manager=worker,
+                                 end_date=start + datetime.timedelta(days=364),
+                                 summary="Rivalutazione UVM: ripresa dell'assistenza domiciliare.")
+    intervention = care.intervention_add(
+        actor=worker, plan=plan, service=service, description=f"{service.name}: 3 accessi settimanali di 2 ore",
+        intensity=Decimal("6"), intensity_unit=IntensityUnit.HOURS_WEEK, start_date=start,
+        end_date=start + datetime.timedelta(days=364), payer=Payer.COMUNE)
+    care.goal_add(actor=worker, plan=plan, description="Mantenere la permanenza al domicilio in sicurezza",
+                  indicator="Indice di Barthel", baseline="45", target="≥ 60",
+                  review_on=start + datetime.timedelta(days=180))
+    care.care_plan_sign(actor=worker, plan=plan, signed_on=start, signed_by=person.full_name)
+    sent = timezone.make_aware(datetime.datetime.combine(start, datetime.time(9)))
+    referral = care.referral_send(actor=worker, intervention=intervention, at=sent)
+    provider = _provider_actor(ctx, referral)
+    care.referral_accept(actor=provider, referral=referral, at=sent + datetime.timedelta(days=1))
+    rows = _week_rows(rng, start + datetime.timedelta(days=3), today - datetime.timedelta(days=1),
+                      "Operatrice Laura", "OSV01", "home_care_visit")
+    if rows:
+        care.delivery_bulk_create(actor=provider, referral=referral, rows=rows)
+    return {person.pk}
