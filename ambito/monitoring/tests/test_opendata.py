@@ -17,11 +17,15 @@ from ambito.monitoring import opendata
 pytestmark = pytest.mark.django_db
 SHAPES = Path(opendata.__file__).parent / "shapes"
 DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
-# The official DCAT-AP SHACL shapes (SEMICeu/DCAT-AP, releases/2.1.1: dcat-ap_2.1.1_shacl_shapes.ttl and
-# dcat-ap_2.1.1_shacl_range.ttl) where a copy is at hand: ../shared/standards/dcat-ap/, or the files named in
-# DCAT_AP_SHACL (separated by the path separator).
-OFFICIAL = [Path(p) for p in os.environ.get("DCAT_AP_SHACL", "").split(os.pathsep) if p] + sorted(
-    (Path(__file__).resolve().parents[3] / ".." / "shared" / "standards" / "dcat-ap").glob("*shacl_*.ttl"))
+# The official DCAT-AP SHACL shapes (SEMICeu/DCAT-AP, releases/2.1.1: the mandatory properties and cardinalities,
+# and the class ranges) where a copy is at hand: the files named in DCAT_AP_SHACL (separated by the path
+# separator), else ../shared/standards/dcat-ap/. Not the release's "recommended" and "mdr-vocabularies" files:
+# the first checks recommended properties only, the second wants the publisher from the EU corporate bodies and
+# places from the EU authority tables, which an Italian catalogue names with its own vocabularies.
+OFFICIAL_FILES = ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap_2.1.1_shacl_range.ttl")
+OFFICIAL = [Path(p) for p in os.environ.get("DCAT_AP_SHACL", "").split(os.pathsep) if p] or [
+    path for name in OFFICIAL_FILES
+    if (path := Path(__file__).resolve().parents[3] / ".." / "shared" / "standards" / "dcat-ap" / name).exists()]
 
 
 @pytest.fixture
@@ -122,10 +126,18 @@ def test_the_catalogue_conforms_to_the_dcat_ap_it_shapes(world):
     graph = opendata.catalogue_graph(world.ambito)
     conforms, text = _conforms(graph, _shapes())
     assert conforms, text
-    for path in OFFICIAL:  # the official DCAT-AP shapes, where a copy is at hand
-        official = Graph().parse(path, format="turtle")
-        conforms, text = _conforms(graph, official)
-        assert conforms, f"{path}: {text}"
+
+
+def test_the_catalogue_conforms_to_the_official_dcat_ap_shapes(world):
+    """Skipped, visibly, where no copy of the official files is at hand (they are not in the repository)."""
+    if not OFFICIAL:
+        pytest.skip("official DCAT-AP 2.1.1 SHACL files not at hand: put "
+                    f"{' and '.join(OFFICIAL_FILES)} in ../shared/standards/dcat-ap/ or name them in DCAT_AP_SHACL")
+    official = Graph()
+    for path in OFFICIAL:
+        official.parse(path, format="turtle")
+    conforms, text = _conforms(opendata.catalogue_graph(world.ambito), official)
+    assert conforms, text
 
 
 def test_the_shapes_catch_what_a_harvester_would_refuse(world):
