@@ -85,7 +85,9 @@ def test_the_pages_and_the_api_show_planned_committed_and_paid_of_the_approved_p
     client = client_as("planner")
     page = client.get(f"/piano/{plan.pk}/spesa/?anno=2022").content.decode()
     assert "5.400.000,00" in page and 'id="carry-over-rule"' in page and "Monza" in page
-    assert client.get(f"/piano/{plan.pk}/costi-e-risparmi/").status_code == 200
+    costs = client.get(f"/piano/{plan.pk}/costi-e-risparmi/").content.decode()
+    # the reinvestment case of 2022: savings declared, reinvested (5 %), spent from the reinvested source
+    assert 'id="reinvestment"' in costs and "846.930,00" in costs and "42.346,50" in costs
     assert client.get(f"/piano/{plan.pk}/rendiconti/").status_code == 200
     body = client_as("observer").get(f"/api/v1/plans/{plan.pk}/spending/?year=2022").json()
     assert body["total"]["planned"] == "5400000.00"
