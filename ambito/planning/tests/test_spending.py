@@ -42,6 +42,12 @@ def test_the_demo_imports_its_accounts_once_and_they_fit_the_5_4_million_of_2022
     assert monza["committed_per_resident"] == (monza["committed"] / monza["residents"]).quantize(Decimal("0.01"))
     fnps = next(r for r in overview.rows["source"] if r["key"] == "fnps")
     assert fnps["planned"] == Decimal("530000.00") and fnps["committed"] > 0 and fnps["paid"] > 0
+    for year in (2021, 2023):  # the other two years of the triennium, from the same file
+        other = spending_overview(plan=plan2021, year=year)
+        assert other.total["committed"] == _file_total("IMPEGNO", year) > 0, year
+        assert other.total["paid"] == _file_total("MANDATO", year) > 0, year
+        assert Decimal("0.85") < other.total["committed"] / other.total["planned"] < Decimal("1"), year
+        assert 0 < other.total["paid"] <= other.total["committed"], year
 
 
 def test_the_same_file_cannot_be_imported_twice(plan2021, pdz):
