@@ -215,12 +215,12 @@ def work_queue(*, actor, comune_id=None, now=None) -> dict:
         requests = requests.filter(comune_id=comune_id)
         assessments = assessments.filter(request__comune_id=comune_id)
         entries = entries.filter(person__residence_comune_id=comune_id)
-    # One Q per service with a target wait: the lists are few, the entries may be many.
-    targets = list(WaitingList.objects.filter(service__target_wait_days__isnull=False, active=True)
-                   .values_list("id", "service__target_wait_days"))
+    # One Q per target wait in use (a handful of values), not per list: a region has hundreds of lists.
+    targets = set(WaitingList.objects.filter(service__target_wait_days__isnull=False, active=True)
+                  .order_by().values_list("service__target_wait_days", flat=True).distinct())
     late = Q(pk__in=[])
-    for list_id, target in targets:
-        late |= Q(waiting_list_id=list_id,
+    for target in sorted(targets):
+        late |= Q(waiting_list__active=True, waiting_list__service__target_wait_days=target,
                   entered_at__lte=now - datetime.timedelta(days=max(target - WAIT_WARNING_DAYS, 0)))
     entries = entries.filter(late)
     shares = share_requests_pending(actor=actor)

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 import rules
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from ambito.accounts.roles import Role
 from ambito.accounts.selectors import scope_for
+from ambito.core.lookups import InSubquery
 
 NOTHING = Q(pk__in=[])
 
@@ -134,11 +135,11 @@ def _relation_q(kind: Kind, relation: str, user, roles, prefix: str, one: bool =
         if not ids:
             return NOTHING
         if not one and kind.person and kind.comune == f"{kind.person}__residence_comune":
-            # A list scoped by the person's residence reads the persons as a subquery, not a join: ORed with
-            # another relation (a provider's own referrals), a join made PostgreSQL scan every person of the
-            # region (the work queue's overdue referrals at 100 Ambiti: 126 ms -> 21 ms; 1.8 -> 1.0 at one).
-            persons = apps.get_model("access.Person").objects.filter(residence_comune_id__in=list(ids)).values("pk")
-            return Q(**{_join(prefix, kind.person, "id__in"): persons})
+            # A list scoped by the person's residence reads the persons' ids first (an array), not a join nor a
+            # hashed subplan: both made PostgreSQL test every row of the region's table (the work queue's
+            # overdue referrals at 100 Ambiti: join 126 ms, IN (subquery) 50 ms, = ANY(ARRAY(…)) 6.5 ms).
+            persons = apps.get_model("access.Person").objects.filter(residence_comune_id__in=list(ids)).order_by().values("pk")
+            return Q(InSubquery(F(_join(prefix, kind.person, "id")), persons))
         return Q(**{_join(prefix, kind.comune, "id__in"): list(ids)})
     if relation == SHARED and kind.person is not None:
         organisation_ids = scope.organisation_ids(*roles)
@@ -401,7 +402,8 @@ _LOOKUPS = ("exact", "in", "isnull")
 
 def _evaluate(obj, q: Q) -> bool | None:
     """``q`` on ``obj`` in memory, in three-valued logic: None where a part needs the database."""
-    answers = [_evaluate(obj, child) if isinstance(child, Q) else _compare(obj, *child) for child in q.children]
+    answers = [_evaluate(obj, child) if isinstance(child, Q) else _compare(obj, *child) if isinstance(child, tuple)
+               else None for child in q.children]  # an expression (``InSubquery``) needs the database
     if q.connector == Q.AND:
         answer = False if False in answers else None if None in answers else True
     else:

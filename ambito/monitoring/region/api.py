@@ -47,6 +47,9 @@ class RegionComparisonSerializer(serializers.Serializer):
     not_computed = RegionAmbitoSerializer(
         many=True, help_text="Ambiti whose indicators are not stored for the year: their indicator values are null "
                              "until the nightly refresh computes them.")
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a comparison of more than five Ambiti was computed (it is kept five "
+                                   "minutes); null: computed for this request.")
     sections = RegionSectionSerializer(many=True)
 
 
@@ -62,6 +65,7 @@ def comparison_data(comparison) -> dict:
         "small_cells_withheld": comparison.small_cells_withheld,
         "ambiti": [{"code": a.code, "name": a.name} for a in comparison.ambiti],
         "not_computed": [{"code": a.code, "name": a.name} for a in comparison.not_computed],
+        "computed_at": comparison.computed_at,
         "sections": [{
             "key": s.key, "title": s.title, "note": s.note,
             "rows": [{"code": r.code, "name": r.name, "unit": r.unit, "target": _plain(r.target),

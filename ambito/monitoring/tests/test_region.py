@@ -5,6 +5,7 @@ cells withheld as on the dashboard and across the Ambiti."""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from ambito.access.models import AccessRequest
@@ -206,6 +207,7 @@ def test_beyond_the_live_limit_ambiti_not_stored_are_named_not_computed_inside_t
     _requests(world, second, gamma, 9)
     indicator_cells_refresh(ambito=world.ambito, periods=[year_period(2025)])
     monkeypatch.setattr(selectors, "LIVE_AMBITI_LIMIT", 0)
+    cache.clear()
     comparison = region_comparison(actor=world.users["t.observer"], year=2025)
     assert [a.code for a in comparison.not_computed] == ["secondo"]
     assert [c.value for c in _row(comparison, "requests_received").cells] == [6, None]
@@ -219,3 +221,35 @@ def test_beyond_the_live_limit_ambiti_not_stored_are_named_not_computed_inside_t
     monkeypatch.setattr(selectors, "LIVE_AMBITI_LIMIT", 5)
     comparison = region_comparison(actor=world.users["t.observer"], year=2025)
     assert comparison.not_computed == [] and [c.value for c in _row(comparison, "requests_received").cells] == [6, 9]
+    cache.clear()
+
+
+def test_beyond_the_live_limit_the_comparison_is_a_snapshot_of_at_most_five_minutes(world, client, monkeypatch):
+    """Past the limit the comparison is kept ``SNAPSHOT_SECONDS``: a new request is not counted until then,
+    and the page and the API say when the figures were computed. Within the limit it is computed each time."""
+    monkeypatch.setattr(selectors, "LIVE_AMBITI_LIMIT", 0)
+    cache.clear()
+    from ambito.monitoring.indicators import year_period
+    from ambito.monitoring.materialise import indicator_cells_refresh
+
+    observer = world.users["t.observer"]
+    _requests(world, world.ambito, world.comuni["a"], 6)
+    indicator_cells_refresh(ambito=world.ambito, periods=[year_period(2025)])
+    first = region_comparison(actor=observer, year=2025)
+    assert first.computed_at is not None and _row(first, "requests_received").cells[0].value == 6
+    _requests(world, world.ambito, world.comuni["a"], 1)
+    indicator_cells_refresh(ambito=world.ambito, periods=[year_period(2025)])
+    again = region_comparison(actor=observer, year=2025)
+    assert again.computed_at == first.computed_at
+    assert _row(again, "requests_received").cells == _row(first, "requests_received").cells
+    client.force_login(observer)
+    assert 'id="region-computed-at"' in client.get("/monitoraggio/regione/?anno=2025").content.decode()
+    assert client.get("/api/v1/monitoring/region/?year=2025").json()["computed_at"] is not None
+    cache.clear()  # the snapshot expires; a new request's user (the stored cells are read once per request)
+    observer = type(observer).objects.get(pk=observer.pk)
+    assert _row(region_comparison(actor=observer, year=2025), "requests_received").cells[0].value == 7
+    monkeypatch.setattr(selectors, "LIVE_AMBITI_LIMIT", 5)
+    live = region_comparison(actor=observer, year=2025)
+    assert live.computed_at is None
+    assert 'id="region-computed-at"' not in client.get("/monitoraggio/regione/?anno=2025").content.decode()
+    cache.clear()
