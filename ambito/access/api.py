@@ -26,6 +26,7 @@ from ambito.access.models import (
     RemovalReason,
     RequestStatus,
     Scale,
+    ScaleItem,
     ScaleScore,
     ScoreOperator,
     Sex,
@@ -74,7 +75,7 @@ class PersonOutput(serializers.ModelSerializer):
         model = Person
         fields = ["id", "pseudonym", "fiscal_code", "first_name", "last_name", "birth_date", "sex",
                   "birthplace_override", "residence_comune", "address", "phone", "email", "lives_alone",
-                  "household_notes", "version"]
+                  "household_notes", "citizenship", "birthplace_code", "version"]
 
 
 class PersonInput(serializers.Serializer):
@@ -89,6 +90,17 @@ class PersonInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     lives_alone = serializers.BooleanField(required=False)
     household_notes = serializers.CharField(required=False, allow_blank=True)
+    # SIUSS beneficiary data, as on the registration form (optional; the birthplace is read from the codice
+    # fiscale when empty)
+    citizenship = serializers.RegexField(
+        services.CITIZENSHIP_PATTERN, max_length=3, required=False, allow_blank=True,
+        error_messages={"invalid": services.CITIZENSHIP_INVALID},
+        help_text="ISTAT code of the State of citizenship (three digits; Italy is 100).")
+    birthplace_code = serializers.RegexField(
+        services.BIRTHPLACE_PATTERN, max_length=4, required=False, allow_blank=True,
+        error_messages={"invalid": services.BIRTHPLACE_INVALID},
+        help_text="Cadastral (Belfiore) code of the Comune of birth, or Z and three digits for a foreign "
+                  "State; read from the codice fiscale when empty.")
     confirm_birthplace = serializers.BooleanField(required=False, default=False)
     confirm_homonym = serializers.BooleanField(required=False, default=False)
 
@@ -734,3 +746,158 @@ class TriageRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 raise ValidationError({"rule": [_("No such rule in your Ambito.")]})
         candidate = services.triage_rule_build(ambito=ambito, rule=rule, **fields)
         return Response(TriagePreviewOutput(services.triage_rule_preview(ambito=ambito, candidate=candidate)).data)
+
+
+# --- Scales ------------------------------------------------------------------------------------------------------
+
+
+class ScaleItemOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ScaleItem
+        fields = ["code", "order", "label", "options"]
+
+
+class ScaleOutput(serializers.ModelSerializer):
+    variant_of = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    items = ScaleItemOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Scale
+        fields = [
+            "code",
+            "name",
+            "description",
+            "min_score",
+            "max_score",
+            "direction",
+            "allows_not_applicable",
+            "variant_of",
+            "active",
+            "bands",
+            "items",
+        ]
+
+
+class ScaleBandInput(serializers.Serializer):
+    min = serializers.DecimalField(max_digits=6, decimal_places=1)
+    max = serializers.DecimalField(max_digits=6, decimal_places=1)
+    label = serializers.CharField(max_length=200)
+
+
+class ScaleOptionInput(serializers.Serializer):
+    value = serializers.CharField(max_length=40)
+    points = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        allow_null=True,
+        help_text="null for an answer without points (“never done”).",
+    )
+    label = serializers.CharField(max_length=200)
+
+
+class ScaleItemInput(serializers.Serializer):
+    code = serializers.SlugField(
+        max_length=40, help_text="An item of the scale (items are not added or removed)."
+    )
+    label = serializers.CharField(max_length=200)
+    options = ScaleOptionInput(many=True)
+
+
+class ScaleInput(serializers.Serializer):
+    """A scale's name, description, bands and the answers of its items, as on the scale's page; the range, the
+    direction and the items themselves stay. PUT gives every item; PATCH gives any of the fields, and of
+    ``items`` only those that change (the others keep their label and answers)."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    active = serializers.BooleanField(default=True)
+    bands = ScaleBandInput(many=True)
+    items = ScaleItemInput(many=True)
+
+
+class ScaleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The assessment scales (Barthel, Lawton, SVAMA sections…), addressed by code: case workers and the
+    planning office read them; the planning office changes their bands and answers, checked as on the scale's
+    page (every possible score stays inside the scale's range)."""
+
+    serializer_class = ScaleOutput
+    lookup_field = "code"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        user = request.user  # as the scales' page: the planning office and the case team read them
+        if not access_rules.triage_rule_ambito_ids(user) and not access_rules.scope_for(user).has(
+            *access_rules.PERSON_ROLES
+        ):
+            raise PermissionDenied
+
+    def get_queryset(self):
+        return Scale.objects.select_related("variant_of").prefetch_related("items").order_by("name", "id")
+
+    def _current(self, scale) -> dict:
+        return {
+            "name": scale.name,
+            "description": scale.description,
+            "active": scale.active,
+            "bands": scale.bands,
+            "items": [{"code": i.code, "label": i.label, "options": i.options} for i in scale.items.all()],
+        }
+
+    @extend_schema(request=ScaleInput, responses={200: ScaleOutput})
+    def update(self, request, *args, **kwargs):
+        if not access_rules.triage_rule_ambito_ids(request.user):
+            raise PermissionDenied(_("Only the planning office edits the scales."))
+        scale = self.get_object()
+        body = request.data
+        if kwargs.get("partial"):  # what is not given stays as it is; items are merged by code
+            body = body.dict() if hasattr(body, "dict") else dict(body)
+            current = self._current(scale)
+            given = body.get("items") if isinstance(body.get("items"), list) else None
+            if given is not None and all(isinstance(i, dict) for i in given):
+                codes = [i.get("code") for i in given]
+                body = {**body, "items": [i for i in current["items"] if i["code"] not in codes] + given}
+            body = {**current, **body}
+        data = ScaleInput(data=body)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        codes = [item["code"] for item in fields["items"]]
+        if len(set(codes)) != len(codes):
+            raise ValidationError({"items": [_("Give each item of the scale once.")]})
+        items = {
+            item["code"]: {
+                "label": item["label"],
+                "options": [
+                    {
+                        "value": o["value"],
+                        "label": o["label"],
+                        "points": None if o["points"] is None else services.json_number(o["points"]),
+                    }
+                    for o in item["options"]
+                ],
+            }
+            for item in fields["items"]
+        }
+        bands = [
+            {
+                "min": services.json_number(b["min"]),
+                "max": services.json_number(b["max"]),
+                "label": b["label"],
+            }
+            for b in fields["bands"]
+        ]
+        services.scale_update(
+            actor=request.user,
+            scale=scale,
+            name=fields["name"],
+            description=fields["description"],
+            active=fields["active"],
+            bands=bands,
+            items=items,
+        )
+        return Response(ScaleOutput(self.get_queryset().get(pk=scale.pk)).data)
+
+    @extend_schema(request=ScaleInput, responses={200: ScaleOutput})
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)

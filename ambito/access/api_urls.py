@@ -10,6 +10,7 @@ router.register("assessments", api.AssessmentViewSet, basename="api-assessment")
 router.register("waiting-lists", api.WaitingListViewSet, basename="api-waiting-list")
 router.register("waiting-list-entries", api.WaitingListEntryViewSet, basename="api-waiting-list-entry")
 router.register("triage-rules", api.TriageRuleViewSet, basename="api-triage-rule")
+router.register("scales", api.ScaleViewSet, basename="api-scale")
 
 urlpatterns = router.urls + [
     path("persons/<int:pk>/contacts/", api_record.PersonContactsApi.as_view(), name="api-person-contacts"),

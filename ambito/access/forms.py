@@ -19,6 +19,12 @@ from ambito.access.models import (
     TriageOutcome,
     Urgency,
 )
+from ambito.access.services.persons import (
+    BIRTHPLACE_INVALID,
+    BIRTHPLACE_PATTERN,
+    CITIZENSHIP_INVALID,
+    CITIZENSHIP_PATTERN,
+)
 from ambito.core.forms import StyledFormMixin
 from ambito.network.taxonomy import Area
 
@@ -35,10 +41,12 @@ class PersonForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     household_notes = forms.CharField(label=_("Household notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    citizenship = forms.RegexField(label=_("citizenship"), regex=r"^\d{3}$", max_length=3, required=False,
+    citizenship = forms.RegexField(label=_("citizenship"), regex=CITIZENSHIP_PATTERN, max_length=3,
+                                   required=False, error_messages={"invalid": CITIZENSHIP_INVALID},
                                    help_text=_("ISTAT code of the State of citizenship (three digits; Italy is 100)."))
     birthplace_code = forms.RegexField(
-        label=_("birthplace (cadastral code)"), regex=r"^[A-Za-z]\d{3}$", max_length=4, required=False,
+        label=_("birthplace (cadastral code)"), regex=BIRTHPLACE_PATTERN, max_length=4, required=False,
+        error_messages={"invalid": BIRTHPLACE_INVALID},
         help_text=_("Belfiore code of the Comune of birth, or Z followed by three digits for a foreign State; read "
                     "from the codice fiscale when empty."))
     information_notice = forms.BooleanField(label=_("The information notice on data processing was given"),

@@ -24,6 +24,10 @@ from ambito.access.services.fiscal_code import (  # noqa: F401
     fiscal_code_check,
 )
 from ambito.access.services.persons import (  # noqa: F401
+    BIRTHPLACE_INVALID,
+    BIRTHPLACE_PATTERN,
+    CITIZENSHIP_INVALID,
+    CITIZENSHIP_PATTERN,
     HELD_ELSEWHERE,
     PERSON_FIELDS,
     REGISTRATION_RECEIVED,
@@ -52,6 +56,7 @@ from ambito.access.services.requests import (  # noqa: F401
 from ambito.access.services.scales import (  # noqa: F401
     bands_parse,
     bands_text,
+    json_number,
     options_parse,
     options_text,
     scale_update,

@@ -9,6 +9,7 @@ would not see the new record anyway (a GP: it sees persons only through its own 
 oracle at all. Concurrent registrations of one person queue on an advisory lock (``core.concurrency``) so the
 duplicate check and the insert see each other."""
 
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -34,6 +35,11 @@ PERSON_FIELDS = ["fiscal_code", "first_name", "last_name", "birth_date", "sex", 
 # What SIUSS asks of every beneficiary (#17): ISTAT code of the State of citizenship, cadastral code of the
 # birthplace; optional at registration, listed by the SIUSS pre-flight report when missing.
 PERSON_FIELDS += ["citizenship", "birthplace_code"]
+# Their formats, checked the same way whether the record comes from the registration page or the API.
+CITIZENSHIP_PATTERN = r"^\d{3}$"
+BIRTHPLACE_PATTERN = r"^[A-Za-z]\d{3}$"
+CITIZENSHIP_INVALID = gettext_lazy("Three digits: the ISTAT code of the State (Italy is 100).")
+BIRTHPLACE_INVALID = gettext_lazy("A letter and three digits, e.g. F704 (Monza) or Z404 (United States).")
 
 
 def person_duplicates(*, fiscal_code: str = "", first_name: str, last_name: str, birth_date, exclude_pk=None):
@@ -95,6 +101,12 @@ def _person_validate(*, actor, fields: dict, confirm_birthplace: bool, confirm_h
         if not fields[name]:
             raise ValidationError({name: _("This field is required.")})
     fields["fiscal_code"] = (fields.get("fiscal_code") or "").strip().upper()
+    for name, pattern, message in (("citizenship", CITIZENSHIP_PATTERN, CITIZENSHIP_INVALID),
+                                   ("birthplace_code", BIRTHPLACE_PATTERN, BIRTHPLACE_INVALID)):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip().upper()
+            if fields[name] and not re.match(pattern, fields[name]):
+                raise ValidationError({name: ValidationError(message, code="invalid")})
     birthplace_override = False
     if fields["fiscal_code"]:
         check = fiscal_code_check(fiscal_code=fields["fiscal_code"], birth_date=fields.get("birth_date"),

@@ -19,6 +19,11 @@ def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
 
 
+def json_number(value: Decimal) -> int | float:
+    """A band's bound or an answer's points as stored: a whole number stays an int."""
+    return float(value) if value % 1 else int(value)
+
+
 def bands_parse(text: str) -> list[dict]:
     """Bands typed one a line, "0–20: Dipendenza totale", as ``[{"min": 0, "max": 20, "label": "…"}]``."""
     bands = []
@@ -30,8 +35,7 @@ def bands_parse(text: str) -> list[dict]:
             raise ValidationError({"bands": _("Line %(n)s: write “min–max: label”, e.g. “0–20: Dipendenza "
                                               "totale”.") % {"n": number}}, code="bad_band")
         low, high = _decimal(match[1]), _decimal(match[2])
-        bands.append({"min": float(low) if low % 1 else int(low), "max": float(high) if high % 1 else int(high),
-                      "label": match[3]})
+        bands.append({"min": json_number(low), "max": json_number(high), "label": match[3]})
     return bands
 
 
@@ -55,7 +59,7 @@ def options_parse(text: str, *, item_code: str) -> list[dict]:
             raise ValidationError({f"item_{item_code}": _("Line %(n)s: the points must be a number.") % {
                 "n": number}}, code="bad_points") from None
         if points is not None:
-            points = float(points) if points % 1 else int(points)
+            points = json_number(points)
         options.append({"value": parts[0], "label": parts[2], "points": points})
     return options
 

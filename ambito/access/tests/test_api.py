@@ -1,9 +1,10 @@
 """The PUA API: scoped lists with bounded queries, server-side scoring, transitions, admission."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from ambito.access import services
-from ambito.access.models import AccessRequest
+from ambito.access.models import AccessRequest, Person
 from ambito.access.tests.factories import BARTHEL_ALL, make_person, make_request, person_fields
 from ambito.accounts.models import AccessLog
 
@@ -38,6 +39,80 @@ def test_an_invalid_codice_fiscale_is_a_400_in_italian(pua, api):
     response = api("sw.monza").post("/api/v1/persons/", body, content_type="application/json")
     assert response.status_code == 400
     assert "carattere di controllo" in response.json()["fiscal_code"][0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("citizenship", "IT", "Tre cifre"),
+        ("citizenship", "10A", "Tre cifre"),
+        ("birthplace_code", "F70", "Una lettera e tre cifre"),
+        ("birthplace_code", "1704", "Una lettera e tre cifre"),
+    ],
+)
+def test_the_siuss_fields_are_checked_as_on_the_registration_form(pua, api, client, field, value, message):
+    """Citizenship (ISTAT code of the State) and birthplace (cadastral code): the same formats, and the same
+    message, through the API and on the registration page; nothing is registered."""
+    fields = person_fields(pua.comuni["monza"])
+    body = {
+        **fields,
+        "residence_comune": pua.comuni["monza"].istat_code,
+        "birth_date": fields["birth_date"].isoformat(),
+        field: value,
+    }
+    response = api("sw.monza").post("/api/v1/persons/", body, content_type="application/json")
+    assert response.status_code == 400 and message in response.json()[field][0]
+    page = client.post("/pua/persone/nuova/", {**body, "residence_comune": pua.comuni["monza"].pk})
+    assert page.status_code == 200 and message in page.content.decode()
+    with pytest.raises(ValidationError) as error:  # the service checks it too, for any other caller
+        services.person_create(actor=pua.users["sw.monza"], **{**fields, field: value})
+    assert message in error.value.message_dict[field][0]
+    assert not Person.objects.filter(last_name=fields["last_name"]).exists()
+
+
+def test_the_api_registers_citizenship_and_birthplace(pua, api):
+    client = api("sw.monza")
+    fields = person_fields(pua.comuni["monza"])
+    body = {
+        **fields,
+        "residence_comune": pua.comuni["monza"].istat_code,
+        "birth_date": fields["birth_date"].isoformat(),
+        "citizenship": "436",
+        "birthplace_code": "z404",
+    }
+    response = client.post("/api/v1/persons/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["citizenship"] == "436" and response.json()["birthplace_code"] == "Z404"
+    person = Person.objects.get(pk=response.json()["id"])
+    assert (person.citizenship, person.birthplace_code) == ("436", "Z404")
+    # left out, they stay empty (the SIUSS pre-flight lists them); a PATCH fills them in
+    other = person_fields(pua.comuni["monza"])
+    bare = client.post(
+        "/api/v1/persons/",
+        {
+            **other,
+            "residence_comune": pua.comuni["monza"].istat_code,
+            "birth_date": other["birth_date"].isoformat(),
+        },
+        content_type="application/json",
+    ).json()
+    assert bare["citizenship"] == "" and bare["birthplace_code"] == ""
+    patched = client.patch(
+        f"/api/v1/persons/{bare['id']}/",
+        {"version": bare["version"], "citizenship": "100"},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200 and patched.json()["citizenship"] == "100"
+    assert "citizenship" in _schema_input("PersonInputRequest") and "birthplace_code" in _schema_input(
+        "PersonInputRequest"
+    )
+
+
+def _schema_input(component):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return set(schema["components"]["schemas"][component]["properties"])
 
 
 def test_transition_from_closed_is_refused(pua, api):

@@ -4,7 +4,8 @@ The test walks ``care/urls.py``: every view that takes a POST (and, for a page w
 ``form``/``action`` value it dispatches on) must be declared in ``TWINS`` with the operation that does the same
 through the API; the operation must be in the OpenAPI schema, and its request schema must take every field of
 the page's form (by the same name, or by the name ``renamed`` gives). A new form on a page without its twin, or
-a twin that lost a field, fails here. The person's edit form of the PUA is checked the same way."""
+a twin that lost a field, fails here. The person's edit form of the PUA, and the scale's page, are checked the
+same way."""
 
 import inspect
 import re
@@ -13,6 +14,7 @@ import pytest
 from django.urls import URLPattern
 from drf_spectacular.generators import SchemaGenerator
 
+from ambito.access import forms as access_page_forms
 from ambito.access import forms_record as access_forms
 from ambito.care import forms
 from ambito.care.urls import urlpatterns
@@ -66,6 +68,9 @@ ACCESS_TWINS = {
     ("access-person-contact-add", None): ("v1_persons_contacts_create", access_forms.ContactForm, {}),
     ("access-person-contact-end", None): ("v1_persons_contacts_end_create", access_forms.ContactEndForm, {}),
     ("access-person-transfer", None): ("v1_persons_transfer_create", access_forms.TransferForm, {}),
+    # the page has one label_<item> and item_<item> field per item ("value | points | label" a line): the
+    # API takes them as ``items`` (code, label, options), and the bands as a list, not "min–max: label" lines
+    ("access-scale-edit", None): ("v1_scales_update", access_page_forms.ScaleForm, {}),
 }
 # Fields of a page's form that only steer the page (which sub-form was sent), never data.
 PAGE_ONLY = {"form", "item", "task"}
@@ -145,6 +150,14 @@ def test_the_twin_is_in_the_schema_and_takes_the_form_fields(schema, key):
 def test_the_review_twin_takes_an_outcome_and_a_value_per_goal(schema):
     component = schema["components"]["schemas"]["GoalOutcomeInputRequest"]
     assert {"goal", "outcome", "value"} <= set(component["properties"])
+
+
+def test_the_scale_twin_takes_each_item_with_its_answers(schema):
+    components = schema["components"]["schemas"]
+    assert {"code", "label", "options"} <= set(components["ScaleItemInputRequest"]["properties"])
+    assert {"value", "points", "label"} <= set(components["ScaleOptionInputRequest"]["properties"])
+    assert {"min", "max", "label"} <= set(components["ScaleBandInputRequest"]["properties"])
+    assert "v1_scales_partial_update" in _operations(schema)
 
 
 def test_the_care_plan_creation_asks_for_its_input_not_its_output(schema):
