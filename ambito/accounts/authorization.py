@@ -191,6 +191,7 @@ def _model(kind: Kind):
 # The object kinds -----------------------------------------------------------------------------------------
 
 _PERSON_OF = dict(person="person", comune="person__residence_comune")
+_PLAN_SHARED = ["consultation", "approved", "in_force", "closed"]  # plan states every member reads
 
 
 def _visibility(value):
@@ -218,7 +219,8 @@ KINDS = {k.name: k for k in (
     Kind("provider", "accounts.Organisation", ambito="ambito", organisation=""),
     Kind("plan", "planning.Plan", ambito="ambito", conditions={
         "view_consultation": Q(state="consultation"), "comment": Q(state="consultation"),
-        "contribute": Q(state="coprogramming")}),
+        "contribute": Q(state="coprogramming"),
+        "view_coprogramming": Q(state__in=["coprogramming", *_PLAN_SHARED]), "view_shared": Q(state__in=_PLAN_SHARED)}),
     Kind("survey", "monitoring.Survey", ambito="service__ambito"),
     Kind("partner_plan", "planning.PartnerPlan", region="region_code"),
 )}
@@ -226,6 +228,9 @@ KINDS = {k.name: k for k in (
 # Derived actions: "view" a case note means seeing it at its visibility.
 DERIVED = {
     ("case_note", "view"): ("view_social", "view_health", "view_provider"),
+    # A Piano di Zona being written is the planning office's; in co-programming its partners (the Third Sector
+    # and the ASL's district) read it too; from public consultation on, every member of the Ambito (issue 19).
+    ("plan", "view"): ("view_any", "view_coprogramming", "view_shared"),
 }
 
 # The matrix -----------------------------------------------------------------------------------------------
@@ -296,8 +301,9 @@ MATRIX = {
                        _grant((ETS,), (OWN_ORGANISATION,), {"change"})),
     # Piano di Zona: members of the Ambito read it, the planning office edits it, ETS contribute during
     # co-programming; everyone reads it in public consultation.
-    "plan": _merge(_grant(MEMBERS, (OWN_AMBITO,), {"view"}),
-                   _grant((PLANNER,), (OWN_AMBITO,), {"change"}),
+    "plan": _merge(_grant(MEMBERS, (OWN_AMBITO,), {"view_shared"}),
+                   _grant((ETS, HO), (OWN_AMBITO,), {"view_coprogramming"}),
+                   _grant((PLANNER,), (OWN_AMBITO,), {"view_any", "change"}),
                    _grant((ETS,), (OWN_AMBITO,), {"contribute"})),
     # Info-point contacts are logged by the planning office and by the organisations that run or staff it.
     "info_point": _merge(_grant((PLANNER,), (OWN_AMBITO,), {"log_contact"}),

@@ -4,15 +4,18 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from ambito.core.jobs import JobOutput, job_handler
-from ambito.planning import rules
 from ambito.planning.fund_report import filename, render_fund_report_pdf, write_fund_report_xlsx
-from ambito.planning.models import FundReport, Plan
+from ambito.planning.models import FundReport
+from ambito.planning.selectors import plan_list
 
 
 @job_handler("planning.fund_report")
 def fund_report(job, progress):
     report = FundReport.objects.select_related("ambito").get(pk=job.params["report_id"])
-    if not rules.can_view_plan(job.requested_by, Plan(ambito=report.ambito)):
+    # The job runs later, in a worker: check again that the requester still reads a plan of the report's Ambito
+    # and year, as the page of the plan's fund reports that queued it does.
+    if not plan_list(actor=job.requested_by).filter(ambito_id=report.ambito_id, start_year__lte=report.year,
+                                                    end_year__gte=report.year).exists():
         raise PermissionDenied(_("You may not read this plan."))
     progress(20, _("Reading the figures of the report"))
     kind = job.params.get("format", "xlsx")

@@ -3,8 +3,11 @@ each check on one plan asks the filter the selectors list plans with (``selector
 ``plan_editable_list``, ``consultation_list``, ``plan_contributable_list``) about that plan;
 tests/test_rules.py checks that they agree for every demo persona.
 
-- the planning office of the plan's Ambito edits it;
-- every member of an organisation of the Ambito (Comuni, ASL, ETS) and the regional observer read it;
+- the planning office of the plan's Ambito edits it, and alone reads it while it is a draft;
+- in co-programming the Third Sector (ETS) and the ASL's district operators of the Ambito, who co-program it,
+  read it too;
+- from public consultation on (consultation, approved, in force, closed) every member of an organisation of the
+  Ambito (Comuni, ASL, ETS) and the regional observer read it (issue 19);
 - ETS operators of the Ambito submit contributions while the plan is in co-programming;
 - everyone, signed in or not, reads a plan while it is in public consultation; signed-in people comment.
 """

@@ -101,8 +101,10 @@ def world(demo_with):
                                end_year=2027, state="coprogramming")
     consultation = Plan.objects.create(ambito=ctx.ambito, title="Piano in consultazione", start_year=2028,
                                        end_year=2030, state="consultation")
+    # a draft is the planning office's alone (issue 19)
+    draft = Plan.objects.create(ambito=ctx.ambito, title="Bozza del piano", start_year=2031, end_year=2033)
     survey = Survey.objects.create(service=ctx.services["sad_monza"], title="Soddisfazione SAD")
-    for each in (plan, consultation):  # a signed document kept beside each plan (issue 20)
+    for each in (plan, consultation, draft):  # a signed document kept beside each plan (issue 20)
         plan_file_upload(actor=ctx.users["planner"], plan=each, kind="agreement",
                          upload=SimpleUploadedFile("accordo.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
     regional_plan = PartnerPlan.objects.create(kind="regional", region_code=ctx.ambito.region_code,
@@ -124,7 +126,7 @@ def world(demo_with):
         "service": [ctx.services["sad_monza"]],
         "provider": [ctx.organisations["coop_ponte"], ctx.organisations["coop_spazio"]],
         "info_point": [ctx.services["oncology_info"]],
-        "plan": [plan, consultation],
+        "plan": [plan, consultation, draft],
         "survey": [survey],
         "partner_plan": [regional_plan],
     }
@@ -145,7 +147,7 @@ def _fresh(ctx, username):
 
 
 def _sensitive(kind, obj) -> list[str]:
-    """Strings that must not appear in a refusal: the person's identity and the note's text."""
+    """Strings that must not appear in a refusal: the person's identity, the note's text, the plan's title."""
     target = _follow(obj, authz.KINDS[kind].person) if authz.KINDS[kind].person is not None else None
     words = []
     if isinstance(target, Person):
@@ -154,6 +156,8 @@ def _sensitive(kind, obj) -> list[str]:
             words.append(target.fiscal_code)
     if kind == "case_note":
         words.append(obj.text)
+    if kind == "plan":
+        words.append(obj.title)
     return words
 
 

@@ -7,14 +7,18 @@ from ambito.planning.models import BudgetLine, Intervention, Objective, Plan
 
 
 def test_the_plan_list_shows_ambito_triennium_and_state(client_as, pdz):
-    body = client_as("observer").get("/api/v1/plans/").json()
+    body = client_as("asl.operator").get("/api/v1/plans/").json()  # the district co-programs the 2025 plan
     assert body["count"] == 2
     first = body["results"][0]
     assert set(first) >= {"id", "ambito", "start_year", "end_year", "state"}
     assert (first["start_year"], first["end_year"], first["state"]) == (2025, 2027, "coprogramming")
     assert first["ambito"]["name"] == "Ambito di Monza"
-    assert client_as("observer").get("/api/v1/plans/?state=in_force").json()["count"] == 1
-    assert client_as("observer").get("/api/v1/plans/?year=2022").json()["results"][0]["start_year"] == 2021
+    assert client_as("asl.operator").get("/api/v1/plans/?state=in_force").json()["count"] == 1
+    assert client_as("asl.operator").get("/api/v1/plans/?year=2022").json()["results"][0]["start_year"] == 2021
+    # the Region's observer lists the plan in force only: the one in co-programming is not shared yet
+    observed = client_as("observer").get("/api/v1/plans/").json()
+    assert [(p["start_year"], p["state"]) for p in observed["results"]] == [(2021, "in_force")]
+    assert client_as("observer").get("/api/v1/plans/?state=coprogramming").json()["count"] == 0
 
 
 def test_citizens_and_anonymous_callers_see_no_plan(client, client_as, pdz):
@@ -65,8 +69,10 @@ def test_transitions_are_actions_with_clear_errors(client_as, demo, planner, pla
     assert "non è possibile mentre il piano è in stato “Bozza”" in response.json()["detail"][0]
     response = client.post(url, {"action": "start_coprogramming"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["state"] == "coprogramming"
-    denied = client_as("observer").post(url, {"action": "open_consultation"}, content_type="application/json")
-    assert denied.status_code == 403
+    denied = client_as("asl.operator").post(url, {"action": "open_consultation"}, content_type="application/json")
+    assert denied.status_code == 403  # reads the plan in co-programming, does not move it
+    hidden = client_as("observer").post(url, {"action": "open_consultation"}, content_type="application/json")
+    assert hidden.status_code == 404  # does not read it yet: refused without saying it exists
     assert Plan.objects.get(pk=plan.pk).state == "coprogramming"
 
 

@@ -124,7 +124,7 @@ def test_a_frozen_plan_refuses_the_import(planner, budgeted):
         services.budget_import(actor=planner, plan=plan, data=data)
 
 
-def test_the_page_import_lists_bad_rows_and_then_accepts_the_corrected_file(client_as, budgeted):
+def test_the_page_import_lists_bad_rows_and_then_accepts_the_corrected_file(client_as, planner, budgeted):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     good = write_budget_xlsx(budgeted)
@@ -143,8 +143,14 @@ def test_the_page_import_lists_bad_rows_and_then_accepts_the_corrected_file(clie
                            follow=True)
     assert "Bilancio importato: 5 importi per 2025, 2026, 2027." in response.content.decode()
     assert _lines(budgeted) == before
+    # a draft is hidden from the observer (refused without saying it exists); a partner who reads the plan in
+    # co-programming may not import either
     assert client_as("observer").post(f"/piano/{budgeted.pk}/bilancio/",
-                                      {"file": SimpleUploadedFile("b.xlsx", good)}).status_code == 403
+                                      {"file": SimpleUploadedFile("b.xlsx", good)}).status_code == 404
+    services.plan_transition(actor=planner, plan=budgeted, action="start_coprogramming")
+    assert client_as("asl.operator").post(f"/piano/{budgeted.pk}/bilancio/",
+                                          {"file": SimpleUploadedFile("b.xlsx", good)}).status_code == 403
+    assert _lines(budgeted) == before
 
 
 def test_the_api_import_answers_400_with_every_bad_row(client_as, budgeted):

@@ -149,8 +149,10 @@ def test_the_plan_api_patch_carries_the_version_and_answers_409_when_stale(clien
     saved = Plan.objects.get(pk=plan.pk)
     assert (saved.title, saved.needs_narrative) == ("Piano di prova", "Più anziani soli")
     assert client.patch(url, {"title": "X"}, content_type="application/json").status_code == 400
+    # the draft is hidden from the observer: refused without saying it exists
     assert client_as("observer").patch(url, {"version": version + 1, "title": "X"},
-                                       content_type="application/json").status_code == 403
+                                       content_type="application/json").status_code == 404
+    assert Plan.objects.get(pk=plan.pk).title == "Piano di prova"
 
 
 # --- Parallel edits through the API on a live server (PostgreSQL) ----------------------------------------------

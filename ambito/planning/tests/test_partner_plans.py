@@ -35,6 +35,11 @@ def test_a_link_from_an_objective_shows_on_both_sides(demo, planner, plan, regio
     services_partner.partner_link_add(actor=planner, partner_objective=rl1, objective=ob1)
     assert [link.partner_objective.code for link in partner_links_of(actor=planner, objective=ob1)] == ["RL1"]
     observer = demo.users["observer"]
+    # the plan is a draft: its objective does not show on the regional plan's side but to the planning office
+    assert partner_plan_objectives(actor=observer, partner_plan=regional)[0].visible_links == []
+    assert [link.objective.code for link in partner_plan_objectives(
+        actor=planner, partner_plan=regional)[0].visible_links] == ["OB1"]
+    Plan.objects.filter(pk=plan.pk).update(state="in_force")
     by_code = {o.code: o for o in partner_plan_objectives(actor=observer, partner_plan=regional)}
     assert [link.objective.code for link in by_code["RL1"].visible_links] == ["OB1"]
     assert by_code["RL2"].visible_links == []

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from ambito.planning import services_partner
-from ambito.planning.models import PartnerLink, PartnerPlanKind
+from ambito.planning.models import PartnerLink, PartnerPlanKind, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,9 @@ def test_the_planner_links_an_objective_and_both_pages_show_it(demo, plan, regio
     page = client.get(reverse("planning-objective-detail", args=[objective.pk])).content.decode()
     assert 'id="partner-links"' in page and "RL1 Integrazione sociosanitaria" in page
     observer = client_as("observer")
+    page = observer.get(reverse("planning-partner-plan-detail", args=[regional.pk])).content.decode()
+    assert "Integrazione sociosanitaria" in page and "OB1 Domiciliarità" not in page  # the plan is a draft
+    Plan.objects.filter(pk=plan.pk).update(state="in_force")
     page = observer.get(reverse("planning-partner-plan-detail", args=[regional.pk])).content.decode()
     assert "OB1 Domiciliarità" in page
 
@@ -84,13 +87,18 @@ def test_the_api_reads_the_links_and_only_the_planner_writes(demo, plan, regiona
     rl1 = regional.objectives.get()
     objective = plan.objectives.get(code="OB1")
     observer = client_as("observer")
-    refused = observer.post("/api/v1/partner-links/", data=json.dumps(
-        {"partner_objective": rl1.pk, "objective": objective.pk}), content_type="application/json")
-    assert refused.status_code == 403
+    payload = json.dumps({"partner_objective": rl1.pk, "objective": objective.pk})
+    hidden = observer.post("/api/v1/partner-links/", data=payload, content_type="application/json")
+    assert hidden.status_code == 404  # the plan is a draft: its objective is hidden from the observer
     planner = client_as("planner")
-    created = planner.post("/api/v1/partner-links/", data=json.dumps(
-        {"partner_objective": rl1.pk, "objective": objective.pk}), content_type="application/json")
+    created = planner.post("/api/v1/partner-links/", data=payload, content_type="application/json")
     assert created.status_code == 201, created.content
+    body = client_as("observer").get(f"/api/v1/partner-plans/{regional.pk}/").json()
+    assert body["objectives"][0]["links"] == []  # nor does the draft's side of the link show
+    assert client_as("observer").get(f"/api/v1/plans/{plan.pk}/alignment/").status_code == 404
+    Plan.objects.filter(pk=plan.pk).update(state="in_force")  # links may be made after approval too
+    refused = client_as("observer").post("/api/v1/partner-links/", data=payload, content_type="application/json")
+    assert refused.status_code == 403 and PartnerLink.objects.count() == 1
     body = client_as("observer").get(f"/api/v1/partner-plans/{regional.pk}/").json()
     assert body["objectives"][0]["links"][0]["code"] == "OB1"
     assert [p["id"] for p in client_as("asl.operator").get("/api/v1/partner-plans/").json()] == [regional.pk]

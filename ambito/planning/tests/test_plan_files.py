@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ambito.planning.models import CoprogrammingTable, Meeting, PlanFile, PlanFileKind
+from ambito.planning.models import CoprogrammingTable, Meeting, Plan, PlanFile, PlanFileKind
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -43,6 +43,12 @@ def test_the_planning_office_keeps_the_signed_accordo_and_everyone_who_reads_the
     page = client.get(reverse("planning-agreement", args=[plan.pk])).content.decode()
     url = reverse("planning-file-download", args=[stored.pk])
     assert f'href="{url}"' in page and "Accordo firmato" in page
+    # the plan is a draft: only the planning office reads it, and so its documents
+    for username in ("sw.monza", "observer", "ets.operator", "asl.operator"):
+        client.force_login(demo.users[username])
+        response = client.get(url)
+        assert response.status_code == 404 and _body(response) != PDF_BYTES, username
+    Plan.objects.filter(pk=plan.pk).update(state="approved")  # once shared, every member reads it
     for username in ("planner", "sw.monza", "observer"):
         client.force_login(demo.users[username])
         response = client.get(url)
@@ -64,7 +70,8 @@ def test_only_a_real_pdf_under_the_size_cap_is_kept_and_only_the_planning_office
     settings.AMBITO_MAX_UPLOAD_MB = 1
     client.post(url, {"kind": "agreement", "file": pdf(content=PDF_BYTES + b"0" * (1024 * 1024))})
     assert not PlanFile.objects.exists()
-    client.force_login(demo.users["sw.monza"])  # reads the plan, does not upload to it
+    Plan.objects.filter(pk=plan.pk).update(state="consultation")
+    client.force_login(demo.users["sw.monza"])  # reads the plan in consultation, does not upload to it
     client.post(url, {"kind": "agreement", "file": pdf()})
     response = client.post(f"/api/v1/plans/{plan.pk}/files/", {"kind": "agreement", "file": pdf()})
     assert response.status_code == 403 and not PlanFile.objects.exists()

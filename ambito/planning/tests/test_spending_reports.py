@@ -93,6 +93,38 @@ def test_the_pages_and_the_api_show_planned_committed_and_paid_of_the_approved_p
     assert body["total"]["planned"] == "5400000.00"
     assert Decimal(body["total"]["committed"]) > 0 and Decimal(body["total"]["paid"]) > 0
     assert {r["label"] for r in body["comune"]} == {"Monza", "Brugherio", "Villasanta"}
-    # a plan never approved plans nothing for the Region and the public
+    # a plan never approved plans nothing, even for those who read it while it is being co-programmed; the
+    # Region's observer does not read it at all yet
     draft = Plan.objects.get(ambito=pdz.ambito, start_year=2025)
-    assert client_as("observer").get(f"/api/v1/plans/{draft.pk}/spending/").json()["total"]["planned"] == "0.00"
+    assert draft.state == "coprogramming"
+    for username in ("planner", "asl.operator", "ets.operator"):
+        body = client_as(username).get(f"/api/v1/plans/{draft.pk}/spending/").json()
+        assert body["total"]["planned"] == "0.00", username
+    assert client_as("observer").get(f"/api/v1/plans/{draft.pk}/spending/").status_code == 404
+    assert client_as("observer").get(f"/piano/{draft.pk}/spesa/").status_code == 404
+
+
+def test_the_observer_downloads_a_fund_report_of_the_plan_in_force(pdz, client_as, run_jobs,
+                                                                     django_capture_on_commit_callbacks):
+    """The fund report is built from recorded spending and the approved plan: whoever reads the plan in force
+    downloads it (the job checks the requester again when it runs)."""
+    plan = Plan.objects.get(ambito=pdz.ambito, start_year=2021)
+    report = spending.fund_report_prepare(actor=pdz.users["planner"], ambito=pdz.ambito, source="fnps", year=2022)
+    client = client_as("observer")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/piano/{plan.pk}/rendiconti/", {"action": "xlsx", "report": report.pk})
+    assert response.status_code == 302
+    run_jobs()
+    job = Job.objects.get(kind="planning.fund_report")
+    assert job.status == JobStatus.DONE, job
+    sheet = load_workbook(BytesIO(_download(client, job)))["Rendiconto"]
+    assert any(row and row[0] == "Previsto nel Piano di Zona approvato per l'anno" and row[1] == 530000
+               for row in sheet.iter_rows(values_only=True))
+    from ambito.core.services import job_start
+
+    with django_capture_on_commit_callbacks(execute=True):  # someone who reads no plan of the Ambito: refused
+        refused = job_start(kind="planning.fund_report", actor=pdz.users["citizen"],
+                            params={"report_id": report.pk, "format": "xlsx"}, title="Rendiconto")
+    run_jobs()
+    refused.refresh_from_db()
+    assert refused.status == JobStatus.FAILED and not refused.result_file

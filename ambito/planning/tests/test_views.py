@@ -18,28 +18,55 @@ def _pages(old, new, intervention):
             f"/piano/interventi/{intervention.pk}/"]
 
 
+MEMBERS = ("planner", "sw.monza", "ets.operator", "observer", "asl.operator", "gp", "admin", "dpo")
+PARTNERS = ("planner", "ets.operator", "asl.operator")  # who reads a plan in co-programming
+
+
 def test_members_and_the_observer_read_every_page(client_as, plans):
+    """Every member of the Ambito and the Region's observer read every page of the plan in force; of the plan in
+    co-programming, only the planning office and those who co-program it (the Third Sector, the ASL's district):
+    for the others it does not exist (issue 19)."""
     old, new = plans
-    for username in ("planner", "sw.monza", "ets.operator", "observer", "asl.operator"):
+    shared = [url.replace(f"/{new.pk}/coprogrammazione/", f"/{old.pk}/coprogrammazione/")
+              for url in _pages(old, new, old.interventions.get(code="I01"))]
+    coprogramming = [f"/piano/{new.pk}/", f"/piano/{new.pk}/coprogrammazione/",
+                     f"/piano/{new.pk}/bilancio/?anno=2025", f"/piano/{new.pk}/versioni/",
+                     f"/piano/interventi/{new.interventions.get(code='I01').pk}/"]
+    for username in MEMBERS:
         client = client_as(username)
-        for url in _pages(old, new, old.interventions.get(code="I01")):
+        for url in shared:
             assert client.get(url).status_code == 200, (username, url)
         budget = client.get(f"/piano/{old.pk}/bilancio/?anno=2022").content.decode()
         assert "5.400.000,00" in budget and "Fondi propri di Monza" in budget
+        for url in coprogramming:
+            response = client.get(url)
+            assert response.status_code == (200 if username in PARTNERS else 404), (username, url)
+            if username not in PARTNERS:
+                assert new.title not in response.content.decode(), (username, url)
 
 
 def test_readers_cannot_reach_the_forms(client_as, plans):
     old, new = plans
     i01 = new.interventions.get(code="I01")
-    for username in ("sw.monza", "observer", "ets.operator"):
-        client = client_as(username)
-        assert client.get(f"/piano/{new.pk}/interventi/nuovo/").status_code == 403
-        assert client.get(f"/piano/interventi/{i01.pk}/modifica/").status_code == 403
-        assert client.get(f"/piano/interventi/{i01.pk}/bilancio/2025/").status_code == 403
-        assert client.post(f"/piano/{new.pk}/obiettivi/", {"code": "OB9", "title": "x"}).status_code == 403
-        assert client.post(f"/piano/{new.pk}/stato/", {"action": "open_consultation"}).status_code == 403
+
+    def refused(client, code):
+        assert client.get(f"/piano/{new.pk}/interventi/nuovo/").status_code == code
+        assert client.get(f"/piano/interventi/{i01.pk}/modifica/").status_code == code
+        assert client.get(f"/piano/interventi/{i01.pk}/bilancio/2025/").status_code == code
+        assert client.post(f"/piano/{new.pk}/obiettivi/", {"code": "OB9", "title": "x"}).status_code == code
+        assert client.post(f"/piano/{new.pk}/stato/", {"action": "open_consultation"}).status_code == code
+
+    for username in ("ets.operator", "asl.operator"):  # read the plan in co-programming, do not edit it
+        refused(client_as(username), 403)
+    for username in ("sw.monza", "observer"):  # do not read it yet: refused without saying it exists
+        refused(client_as(username), 404)
     assert not Objective.objects.filter(code="OB9").exists()
     assert Plan.objects.get(pk=new.pk).state == "coprogramming"
+    Plan.objects.filter(pk=new.pk).update(state="consultation")  # still editable; now every member reads it
+    for username in ("sw.monza", "observer", "ets.operator", "gp"):
+        refused(client_as(username), 403)
+    assert not Objective.objects.filter(code="OB9").exists()
+    assert Plan.objects.get(pk=new.pk).state == "consultation"
 
 
 def test_citizens_and_visitors_see_no_plan_page(client, client_as, plans):
@@ -110,7 +137,12 @@ def test_the_version_diff_page_compares_versions(client_as, plans):
     from ambito.planning.services import plan_transition
 
     plan_transition(actor=old.created_by, plan=old, action="start_revision", reason="Proroga 2024")
-    page = client_as("observer").get(f"/piano/{old.pk}/versioni/?da=1&a=2").content.decode()
+    page = client_as("planner").get(f"/piano/{old.pk}/versioni/?da=1&a=2").content.decode()
     assert "Modifiche dalla versione 1 alla versione 2" in page
     assert "Proroga 2024" in page
+    # the new version in public consultation: the Region's observer compares it with the approved one
+    for action in ("start_coprogramming", "open_consultation"):
+        plan_transition(actor=old.created_by, plan=old, action=action)
+    page = client_as("observer").get(f"/piano/{old.pk}/versioni/?da=1&a=2").content.decode()
+    assert "Modifiche dalla versione 1 alla versione 2" in page and "Proroga 2024" in page
     assert client_as("observer").get(f"/piano/{old.pk}/versioni/?da=1&a=9").status_code == 404
