@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ambito.core.forms import StyledFormMixin
+from ambito.core.forms import LongSelect, StyledFormMixin
 from ambito.network.selectors import DirectoryFilters
 from ambito.network.taxonomy import Area, Fee, TargetGroup
 from ambito.territory.models import Comune
@@ -12,7 +12,7 @@ class DirectoryForm(StyledFormMixin, forms.Form):
 
     q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. home care")}))
-    comune = forms.ChoiceField(label=_("Comune"), required=False)
+    comune = forms.ChoiceField(label=_("Comune"), required=False, widget=LongSelect)
     area = forms.ChoiceField(label=_("Area"), required=False, choices=[("", _("All areas")), *Area.choices])
     target = forms.ChoiceField(label=_("For whom"), required=False,
                                choices=[("", _("Everyone")), *TargetGroup.choices])
@@ -21,9 +21,8 @@ class DirectoryForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["comune"].choices = [("", _("All Comuni"))] + [
-            (c.istat_code, c.name) for c in Comune.objects.filter(ambito__isnull=False).order_by("name")
-        ]
+        self.fields["comune"].choices = [("", _("All Comuni")), *Comune.objects.filter(ambito__isnull=False).order_by(
+            "name").values_list("istat_code", "name")]
 
     def filters(self) -> DirectoryFilters:
         if not self.is_valid():
